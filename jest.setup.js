@@ -1,0 +1,5 @@
+// Tests must not reach the network beyond loopback, and must not inherit the developer's AWS or GitHub context.
+for (const key of Object.keys(process.env)) {
+  if (/^(AWS_|GITHUB_|INPUT_|STATE_|RUNNER_)/.test(key)) delete process.env[key];
+}
+process.env.AWS_EC2_METADATA_DISABLED = 'true';
