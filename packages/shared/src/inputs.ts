@@ -1,0 +1,244 @@
+import { readFileSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import * as core from '@actions/core';
+import { parse as parseYaml } from 'yaml';
+import { durationToMs } from './duration';
+import { ConfigError, describeError } from './errors';
+
+// Pure parsers (`parseX(name, raw, …)`) hold every rule and are table-tested; readers (`readX(name, …)`) only fetch
+// the raw text with core.getInput and hand it over. Every error names the input, quotes what it got and says what
+// it accepts.
+
+const QUOTE_LIMIT = 80;
+const BOOLEANS: Record<string, boolean> = {
+  true: true,
+  True: true,
+  TRUE: true,
+  false: false,
+  False: false,
+  FALSE: false,
+};
+const MAP_KEY = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
+
+export interface StringOptions {
+  required?: boolean;
+  default?: string;
+}
+
+export interface IntegerOptions {
+  min?: number;
+  max?: number;
+  default?: number;
+}
+
+export interface StructuredOrigin {
+  /** The path the text was read from, as the user wrote it. */
+  file?: string;
+  /** Where a path-like value was looked for in vain; the error mentions it. */
+  missingFile?: string;
+}
+
+/** A value as it appears in an error: JSON-quoted (so blanks and newlines show) and cut at 80 characters. */
+export function quote(value: string): string {
+  return JSON.stringify(value.length > QUOTE_LIMIT ? `${value.slice(0, QUOTE_LIMIT - 1)}…` : value);
+}
+
+function required(name: string): ConfigError {
+  return new ConfigError(`Input "${name}" is required but was empty or not set.`);
+}
+
+export function parseString(name: string, raw: string, options: StringOptions = {}): string {
+  const value = raw.trim();
+  if (value) return value;
+  if (options.required) throw required(name);
+  return options.default ?? '';
+}
+
+/** YAML 1.2 core schema booleans only: `yes`, `on`, `1` are rejected rather than guessed. Empty → default. */
+export function parseBoolean(name: string, raw: string, defaultValue: boolean): boolean {
+  const value = raw.trim();
+  if (value === '') return defaultValue;
+  const parsed = BOOLEANS[value];
+  if (parsed === undefined) {
+    throw new ConfigError(
+      `Input "${name}" must be a boolean (true, True, TRUE, false, False or FALSE), got ${quote(raw)}.`,
+    );
+  }
+  return parsed;
+}
+
+/** A whole number within optional bounds. Empty → default, or an error when there is none. */
+export function parseInteger(name: string, raw: string, options: IntegerOptions = {}): number {
+  const value = raw.trim();
+  if (value === '') {
+    if (options.default === undefined) throw required(name);
+    return options.default;
+  }
+  const { min, max } = options;
+  const number = /^[+-]?\d+$/.test(value) ? Number(value) : NaN;
+  const unsafe = Number.isInteger(number) && !Number.isSafeInteger(number);
+  const range = unsafe
+    ? rangeText(min ?? Number.MIN_SAFE_INTEGER, max ?? Number.MAX_SAFE_INTEGER)
+    : rangeText(min, max);
+  if (!Number.isSafeInteger(number) || (min !== undefined && number < min) || (max !== undefined && number > max)) {
+    throw new ConfigError(`Input "${name}" must be a whole number${range}, got ${quote(raw)}.`);
+  }
+  return number;
+}
+
+function rangeText(min?: number, max?: number): string {
+  if (min !== undefined && max !== undefined) return ` from ${min} to ${max}`;
+  if (min !== undefined) return ` of at least ${min}`;
+  if (max !== undefined) return ` of at most ${max}`;
+  return '';
+}
+
+/** A duration in milliseconds: `90s`, `10m`, `1h30m`, `500ms`, or a plain number of seconds. Empty → default. */
+export function parseDuration(name: string, raw: string, defaultMs: number): number {
+  const value = raw.trim();
+  if (value === '') return defaultMs;
+  const ms = durationToMs(value);
+  if (ms === undefined) {
+    throw new ConfigError(
+      `Input "${name}" must be a duration such as 90s, 10m, 1h30m or 500ms ` +
+        `(units h, m, s, ms in that order; a plain number means seconds), got ${quote(raw)}.`,
+    );
+  }
+  return ms;
+}
+
+/** Items separated by newlines or commas, trimmed; blank items and lines starting with `#` are ignored. */
+export function parseList(raw: string): string[] {
+  return raw
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => !line.startsWith('#'))
+    .flatMap((line) => line.split(','))
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+}
+
+/**
+ * `KEY=value` lines; the value is everything after the first `=` (so it may contain `=`), trimmed. Blank lines
+ * and `#` comment lines are ignored. A line without `=`, an invalid key or a key given twice is an error.
+ */
+export function parseMap(name: string, raw: string): Record<string, string> {
+  const lineOfKey = new Map<string, number>();
+  const entries: [string, string][] = [];
+  raw.split('\n').forEach((rawLine, index) => {
+    const line = rawLine.trim();
+    const lineNumber = index + 1;
+    if (line === '' || line.startsWith('#')) return;
+    const equals = line.indexOf('=');
+    if (equals === -1) {
+      throw new ConfigError(`Input "${name}" line ${lineNumber} must be KEY=value, got ${quote(line)}.`);
+    }
+    const key = line.slice(0, equals).trim();
+    if (!MAP_KEY.test(key)) {
+      throw new ConfigError(
+        `Input "${name}" line ${lineNumber} has an invalid key ${quote(key)}: ` +
+          'a key starts with a letter or _ and contains only letters, digits, _, . and -.',
+      );
+    }
+    const firstLine = lineOfKey.get(key);
+    if (firstLine !== undefined) {
+      throw new ConfigError(
+        `Input "${name}" sets ${quote(key)} twice (lines ${firstLine} and ${lineNumber}); each key may appear once.`,
+      );
+    }
+    lineOfKey.set(key, lineNumber);
+    entries.push([key, line.slice(equals + 1).trim()]);
+  });
+  // fromEntries defines own properties, so a key such as __proto__ stays plain data.
+  return Object.fromEntries(entries);
+}
+
+/**
+ * JSON or YAML text (JSON is YAML 1.2) that must hold an object or a list. Empty → undefined. `origin` only
+ * changes the wording of errors: what file the text came from, or where a path-like value was not found.
+ */
+export function parseStructured(name: string, text: string, origin: StructuredOrigin = {}): unknown {
+  const subject = origin.file ? `Input "${name}" names file ${quote(origin.file)}, which` : `Input "${name}"`;
+  if (text.trim() === '') {
+    if (origin.file) throw new ConfigError(`${subject} is empty instead of holding a JSON or YAML object or list.`);
+    return undefined;
+  }
+  let value: unknown;
+  try {
+    value = parseYaml(text, { logLevel: 'error' });
+  } catch (error) {
+    // yaml's message is a line ending in ":" followed by a source excerpt; the line alone says enough.
+    const reason = describeError(error).replace(/:$/, '');
+    const got = origin.file ? '' : `, got ${quote(text)}`;
+    throw new ConfigError(`${subject} is not valid JSON or YAML (${reason})${got}.`);
+  }
+  if (typeof value !== 'object' || value === null) {
+    if (origin.file) {
+      throw new ConfigError(`${subject} holds ${quote(String(value))} instead of a JSON or YAML object or list.`);
+    }
+    const hint = origin.missingFile ? ` (no file at ${origin.missingFile})` : '';
+    throw new ConfigError(
+      `${subject} must be a JSON or YAML object or list, inline or in a file named by its path, ` +
+        `got ${quote(text)}${hint}.`,
+    );
+  }
+  return value;
+}
+
+export function readString(name: string, options: StringOptions = {}): string {
+  return parseString(name, core.getInput(name), options);
+}
+
+export function readBoolean(name: string, defaultValue: boolean): boolean {
+  return parseBoolean(name, core.getInput(name), defaultValue);
+}
+
+export function readInteger(name: string, options: IntegerOptions = {}): number {
+  return parseInteger(name, core.getInput(name), options);
+}
+
+/** Milliseconds; `defaultMs` applies when the input is empty. */
+export function readDuration(name: string, defaultMs: number): number {
+  return parseDuration(name, core.getInput(name), defaultMs);
+}
+
+export function readList(name: string): string[] {
+  return parseList(core.getInput(name));
+}
+
+export function readMap(name: string): Record<string, string> {
+  return parseMap(name, core.getInput(name));
+}
+
+/**
+ * An object or list given inline (JSON or YAML) or as the path of a file holding one, resolved against
+ * GITHUB_WORKSPACE (the checkout) or else the working directory. Empty → undefined.
+ */
+export function readStructured(name: string): unknown {
+  // Untrimmed: the first line's indentation is part of a YAML document.
+  const raw = core.getInput(name, { trimWhitespace: false });
+  const value = raw.trim();
+  if (value.includes('\n') || value.startsWith('{') || value.startsWith('[')) return parseStructured(name, raw);
+  const path = resolve(process.env.GITHUB_WORKSPACE || process.cwd(), value);
+  if (!isFile(path)) {
+    return parseStructured(name, raw, { missingFile: path });
+  }
+  let content: string;
+  try {
+    content = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(
+      `Input "${name}" names file ${quote(value)}, which could not be read (${describeError(error)}).`,
+    );
+  }
+  return parseStructured(name, content, { file: value });
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path, { throwIfNoEntry: false })?.isFile() ?? false;
+  } catch {
+    // A long one-line YAML value is no path (ENAMETOOLONG); neither is one crossing a file (ENOTDIR).
+    return false;
+  }
+}
