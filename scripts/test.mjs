@@ -5,6 +5,7 @@ const steps = [
   ['typecheck', 'npx', ['tsc', '-p', 'tsconfig.json']],
   ['lint', 'npx', ['eslint', '.']],
   ['format', 'npx', ['prettier', '--check', '.', '--log-level', 'warn']],
+  ['workflows', 'node', ['scripts/check-workflows.mjs']],
   ['dist freshness', 'node', ['scripts/check-dist.mjs']],
   ['unit and e2e tests', 'npx', ['jest', '--ci']],
 ];
