@@ -1,6 +1,40 @@
-import * as core from '@actions/core';
+import { describeError, runAction } from '@shipyard/shared/errors';
+import { cancellationSignal } from '@shipyard/shared/poll';
+import { writeSummary } from '@shipyard/shared/summary';
+import { ACTION } from './constants';
+import { readInputs, runContext, type ActionInputs } from './inputs';
+import { buildSummary, newReport, setOutputs } from './summary';
 
-/** Skeleton: this action is not built yet, so it fails honestly instead of pretending to succeed. */
 export async function run(): Promise<void> {
-  core.setFailed('migrate: not implemented yet');
+  await runAction(ACTION, migrate);
+}
+
+/** Validates every input, then runs the mode's phases; outputs and the job summary are written either way. */
+export async function migrate(): Promise<void> {
+  const run = runContext();
+  const inputs = readInputs(run);
+  const report = newReport(inputs.mode, commandText(inputs));
+  const context = { report, signal: cancellationSignal(), run };
+  try {
+    // The modes load the AWS SDK, so they are imported only once the inputs are known to be valid.
+    if (inputs.mode === 'ecs') {
+      const { migrateOnEcs } = await import('./ecs-mode');
+      await migrateOnEcs(inputs, context);
+    } else {
+      const { migrateOnRunner } = await import('./runner-mode');
+      await migrateOnRunner(inputs, context);
+    }
+    report.succeeded = true;
+  } catch (error) {
+    report.reason = describeError(error);
+    throw error;
+  } finally {
+    setOutputs(report);
+    await writeSummary(buildSummary(report));
+  }
+}
+
+function commandText(inputs: ActionInputs): string {
+  if (inputs.mode === 'runner') return inputs.commandText;
+  return inputs.command ? JSON.stringify(inputs.command) : 'the command of the task definition';
 }

@@ -1,6 +1,111 @@
 import * as core from '@actions/core';
+import { createClient } from '@shipyard/shared/aws';
+import { DeploymentFailure, describeError, runAction } from '@shipyard/shared/errors';
+import { createGithubDeployment, setGithubDeploymentStatus } from '@shipyard/shared/github';
+import { group } from '@shipyard/shared/log';
+import { cancellationSignal } from '@shipyard/shared/poll';
+import { writeSummary } from '@shipyard/shared/summary';
+import { ACTION_NAME, Output } from './constants';
+import { readInputs, type Inputs } from './inputs';
+import { buildSummary, newReport, setOutputs, type Report } from './report';
 
-/** Skeleton: this action is not built yet, so it fails honestly instead of pretending to succeed. */
 export async function run(): Promise<void> {
-  core.setFailed('rollback: not implemented yet');
+  await runAction(ACTION_NAME, rollback);
+}
+
+/** Validates every input, then runs the phases; outputs and the job summary are written either way. */
+export async function rollback(): Promise<void> {
+  let inputs: Inputs;
+  try {
+    inputs = readInputs();
+  } catch (error) {
+    core.setOutput(Output.Status, 'failed');
+    throw error;
+  }
+  const report = newReport(inputs);
+  const signal = cancellationSignal();
+  try {
+    await rollBackServices(inputs, report, signal);
+  } catch (error) {
+    report.failure = describeError(error);
+    report.status = signal.aborted ? 'cancelled' : 'failed';
+    throw error;
+  } finally {
+    setOutputs(report);
+    await writeSummary(buildSummary(report));
+  }
+}
+
+async function rollBackServices(inputs: Inputs, report: Report, signal: AbortSignal): Promise<void> {
+  // The phases load the AWS SDK, so they are imported only once the inputs are known to be valid.
+  const { ECSClient } = await import('@aws-sdk/client-ecs');
+  const { planRollback } = await import('./plan');
+  const ecs = createClient(ECSClient, { action: ACTION_NAME, region: inputs.region, maxAttempts: inputs.maxAttempts });
+
+  const plans = await group('Plan the rollback', () => planRollback(ecs, inputs, report));
+  if (inputs.dryRun) {
+    report.status = 'dry-run';
+    return;
+  }
+  const { failuresToExplain, startRollbacks, verifyRollback, waitForRollbacks } = await import('./execute');
+  const github = await recordGithubDeployment(inputs, report);
+  // Without waiting, the GitHub deployment stays in_progress: nobody saw the outcome.
+  let state: 'success' | 'failure' | undefined = 'failure';
+  try {
+    const started = await group('Roll back', () => startRollbacks(ecs, inputs.cluster, plans));
+    if (inputs.wait) {
+      await group('Wait until every service is stable on its target', () =>
+        waitForRollbacks(ecs, inputs, started, signal),
+      );
+    }
+    const back = !report.services.some((s) => s.result === 'failed');
+    if (back && inputs.verify.urls.length > 0) {
+      await group('Verify', () => verifyRollback(inputs.verify, report, signal));
+    }
+    const toExplain = failuresToExplain(started, report);
+    if (toExplain.length > 0) {
+      const { explainFailures } = await import('./explain');
+      await group('Explain the failure', () => explainFailures(ecs, inputs, toExplain));
+    }
+    if (!back || report.verification?.passed === false) throw failure(report);
+    report.status = inputs.wait ? 'succeeded' : 'started';
+    state = inputs.wait ? 'success' : undefined;
+  } finally {
+    if (state)
+      await setGithubDeploymentStatus({
+        token: inputs.github.token,
+        deploymentId: github,
+        state,
+        environmentUrl: inputs.github.environmentUrl,
+        description: `Rollback to ${report.target} ${state === 'success' ? 'succeeded' : 'failed'}`,
+      });
+  }
+}
+
+/** A GitHub Deployment for the rollback, at the commit the targets were built from when they all name one. */
+async function recordGithubDeployment(inputs: Inputs, report: Report): Promise<number | undefined> {
+  const { token, environment, environmentUrl } = inputs.github;
+  if (!environment) return undefined;
+  const shas = new Set(report.services.map((s) => s.toGitSha));
+  const ref = shas.size === 1 ? [...shas][0] : undefined;
+  const id = await createGithubDeployment({
+    token,
+    environment,
+    ref,
+    description: `Rollback of ${report.services.map((s) => s.service).join(', ')} to ${report.target}`,
+  });
+  await setGithubDeploymentStatus({ token, deploymentId: id, state: 'in_progress', environmentUrl });
+  return id;
+}
+
+function failure(report: Report): DeploymentFailure {
+  const failed = report.services.filter((s) => s.result === 'failed');
+  if (failed.length === 0) {
+    return new DeploymentFailure(`verification failed after the rollback: ${report.verification?.reason}`);
+  }
+  if (failed.length === 1) {
+    return new DeploymentFailure(`service "${failed[0].service}" did not roll back: ${failed[0].reason}`);
+  }
+  const names = failed.map((s) => s.service).join(', ');
+  return new DeploymentFailure(`${failed.length} of ${report.services.length} services did not roll back (${names})`);
 }

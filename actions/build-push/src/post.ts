@@ -1,0 +1,3 @@
+import { runPost } from './login';
+
+void runPost();

@@ -1,0 +1,66 @@
+/** Input, output and state names, so the action.yml names live in one place. */
+
+/** The name in failure messages (`migrate: …`) and in the AWS user agent. */
+export const ACTION = 'migrate';
+
+export const Inputs = {
+  Mode: 'mode',
+  Region: 'region',
+  Cluster: 'cluster',
+  TaskDefinition: 'task-definition',
+  Container: 'container',
+  Command: 'command',
+  Shell: 'shell',
+  WorkingDirectory: 'working-directory',
+  EnvironmentVariables: 'environment-variables',
+  Subnets: 'subnets',
+  SecurityGroups: 'security-groups',
+  AssignPublicIp: 'assign-public-ip',
+  LaunchType: 'launch-type',
+  CapacityProviderStrategy: 'capacity-provider-strategy',
+  CopyFromService: 'copy-from-service',
+  StartedBy: 'started-by',
+  ConcurrencyPolicy: 'concurrency-policy',
+  Timeout: 'timeout',
+  LogLines: 'log-lines',
+  SnapshotDbInstance: 'snapshot-db-instance',
+  SnapshotDbCluster: 'snapshot-db-cluster',
+  SnapshotId: 'snapshot-id',
+  SnapshotTimeout: 'snapshot-timeout',
+} as const;
+
+export const Outputs = {
+  TaskArn: 'task-arn',
+  ExitCode: 'exit-code',
+  DurationSeconds: 'duration-seconds',
+  LogGroup: 'log-group',
+  LogStream: 'log-stream',
+  SnapshotId: 'snapshot-id',
+} as const;
+
+/** What the post step needs to stop a task the main step left running (a cancelled run). */
+export const State = {
+  TaskArn: 'task-arn',
+  Cluster: 'cluster',
+  Region: 'region',
+  /** Set once the task is known to be STOPPED or StopTask was sent: the post step then has nothing to do. */
+  TaskSettled: 'task-settled',
+} as const;
+
+/** Inputs that only make sense when the command runs as an ECS task. */
+export const ECS_ONLY_INPUTS = [
+  Inputs.Cluster,
+  Inputs.TaskDefinition,
+  Inputs.Container,
+  Inputs.Subnets,
+  Inputs.SecurityGroups,
+  Inputs.AssignPublicIp,
+  Inputs.LaunchType,
+  Inputs.CapacityProviderStrategy,
+  Inputs.CopyFromService,
+  Inputs.StartedBy,
+  Inputs.ConcurrencyPolicy,
+] as const;
+
+/** Inputs that only make sense when the command runs on the runner. */
+export const RUNNER_ONLY_INPUTS = [Inputs.Shell, Inputs.WorkingDirectory] as const;

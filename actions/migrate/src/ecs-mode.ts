@@ -1,0 +1,142 @@
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { ECSClient, type Task } from '@aws-sdk/client-ecs';
+import * as core from '@actions/core';
+import { createClient, resolveRegion } from '@shipyard/shared/aws';
+import { formatDuration } from '@shipyard/shared/duration';
+import { DeploymentFailure } from '@shipyard/shared/errors';
+import { group } from '@shipyard/shared/log';
+import { PollCancelledError, PollTimeoutError } from '@shipyard/shared/poll';
+import { LogFollower, awslogsLocation } from '@shipyard/shared/task-logs';
+import { ACTION, State } from './constants';
+import { guardConcurrency } from './guard';
+import type { EcsInputs } from './inputs';
+import { judgeTask, stopDescription } from './outcome';
+import { LastLines, printUntrusted } from './output';
+import { prepare, type Prepared } from './prepare';
+import { buildRunTaskInput, taskTags } from './run-task';
+import { snapshotBeforeMigrating } from './snapshot';
+import { formatSeconds, setOutputs, type ModeContext, type Report } from './summary';
+import { startTask, stopTask, taskId, waitForStop } from './watch';
+
+// Loads the ECS and CloudWatch Logs SDKs: main imports this module only once the inputs are valid.
+
+/** Checks, guard, snapshot, RunTask, then follows the task to STOPPED and judges the migration container. */
+export async function migrateOnEcs(inputs: EcsInputs, context: ModeContext): Promise<void> {
+  const { report, signal } = context;
+  const region = resolveRegion(inputs.region);
+  const ecs = createClient(ECSClient, { action: ACTION, region });
+  const prepared = await group('Check the task definition', () => prepare(ecs, inputs));
+  report.command = prepared.command;
+  await group('Check for another migration', () => guardConcurrency(ecs, inputs, { signal }));
+  const snapshot = inputs.snapshot;
+  if (snapshot) {
+    await group(`Snapshot ${snapshot.db}`, () => snapshotBeforeMigrating(snapshot, report, { region, signal }));
+  }
+  const startedAt = Date.now();
+  const task = await group('Start the migration task', () => start(ecs, inputs, prepared, context, region));
+  const taskArn = task.taskArn as string;
+  const follower = followLog(prepared, inputs, taskArn, region, report);
+  const lastLines = new LastLines(inputs.logLines);
+
+  // Not in a group: the migration's own output is what the reader of this log came for.
+  core.info(`Following task ${taskId(taskArn)} until it stops (timeout ${formatDuration(inputs.timeoutMs)}).`);
+  let stopped: Task;
+  try {
+    stopped = await waitForStop(ecs, {
+      cluster: inputs.cluster,
+      taskArn,
+      timeoutMs: inputs.timeoutMs,
+      lines: follower,
+      lastLines,
+      signal,
+    });
+  } catch (error) {
+    report.lastLines = lastLines.lines;
+    report.durationMs = Date.now() - startedAt;
+    if (error instanceof PollTimeoutError) {
+      const reason = `shipyard migrate: no exit within the timeout of ${formatDuration(inputs.timeoutMs)}`;
+      await stopTask(ecs, inputs.cluster, taskArn, reason);
+      core.saveState(State.TaskSettled, 'true');
+      showLastLines(report.lastLines, inputs.container);
+      throw new DeploymentFailure(
+        `the migration did not finish within ${formatDuration(inputs.timeoutMs)}; task ${taskArn} was stopped`,
+      );
+    }
+    if (error instanceof PollCancelledError) core.info(`The post step of this action stops task ${taskArn}.`);
+    throw error;
+  }
+  core.saveState(State.TaskSettled, 'true');
+  judge(stopped, inputs, report, lastLines, Date.now() - startedAt);
+}
+
+async function start(
+  ecs: ECSClient,
+  inputs: EcsInputs,
+  prepared: Prepared,
+  context: ModeContext,
+  region: string,
+): Promise<Task> {
+  const { report, run } = context;
+  const definition = `${prepared.taskDefinition.family}:${prepared.taskDefinition.revision}`;
+  core.info(`Running ${prepared.command} in container "${inputs.container}" of ${definition} on ${inputs.cluster}.`);
+  const task = await startTask(ecs, buildRunTaskInput({ inputs, placement: prepared.placement, tags: taskTags(run) }));
+  const taskArn = task.taskArn as string;
+  // Saved at once: if the run is cancelled from here on, the post step stops this task.
+  core.saveState(State.TaskArn, taskArn);
+  core.saveState(State.Cluster, inputs.cluster);
+  core.saveState(State.Region, region);
+  report.taskArn = taskArn;
+  report.taskUrl =
+    `https://${region}.console.aws.amazon.com/ecs/v2/clusters/${encodeURIComponent(inputs.cluster)}` +
+    `/tasks/${taskId(taskArn)}/configuration?region=${region}`;
+  core.info(`Task: ${taskArn}`);
+  core.info(`Console: ${report.taskUrl}`);
+  return task;
+}
+
+/** Starts following the migration container's awslogs stream, or says why its output cannot be shown. */
+function followLog(
+  prepared: Prepared,
+  inputs: EcsInputs,
+  taskArn: string,
+  region: string,
+  report: Report,
+): LogFollower | undefined {
+  const location = awslogsLocation(prepared.taskDefinition, inputs.container, taskArn);
+  if (!location) {
+    core.warning(
+      `Container "${inputs.container}" does not log through awslogs with a stream prefix, so its output cannot be ` +
+        'shown here; only its exit code is judged.',
+    );
+    return undefined;
+  }
+  report.logGroup = location.group;
+  report.logStream = location.stream;
+  // Printed and set as outputs at once: a stopped task vanishes from the ECS API after about an hour.
+  core.info(`Log stream: ${location.stream} in log group ${location.group}`);
+  setOutputs(report);
+  const logs = createClient(CloudWatchLogsClient, { action: ACTION, region: location.region ?? region });
+  return new LogFollower(logs, location);
+}
+
+function judge(stopped: Task, inputs: EcsInputs, report: Report, lastLines: LastLines, measuredMs: number): void {
+  const outcome = judgeTask(stopped, inputs.container);
+  report.lastLines = lastLines.lines;
+  report.durationMs =
+    stopped.createdAt && stopped.stoppedAt ? stopped.stoppedAt.getTime() - stopped.createdAt.getTime() : measuredMs;
+  report.exitCode = outcome.status === 'not-run' ? undefined : outcome.exitCode;
+  core.info(`Task ${taskId(report.taskArn ?? '')} stopped: ${stopDescription(stopped) ?? 'no stop reason given'}.`);
+  if (outcome.status === 'succeeded') {
+    core.info(`Container "${inputs.container}" exited with code 0 after ${formatSeconds(report.durationMs)}.`);
+    return;
+  }
+  showLastLines(report.lastLines, inputs.container);
+  throw new DeploymentFailure(outcome.reason);
+}
+
+/** Repeats the end of the log next to the failure, where the reader looks first. */
+function showLastLines(lines: string[], container: string): void {
+  if (lines.length === 0) return;
+  core.info(`Last ${lines.length} log lines of container "${container}":`);
+  printUntrusted(lines);
+}

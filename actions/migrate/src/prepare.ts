@@ -1,0 +1,70 @@
+import {
+  DescribeServicesCommand,
+  DescribeTaskDefinitionCommand,
+  type ECSClient,
+  type Service,
+  type TaskDefinition,
+} from '@aws-sdk/client-ecs';
+import { ConfigError } from '@shipyard/shared/errors';
+import { quote } from '@shipyard/shared/inputs';
+import { Inputs as Names } from './constants';
+import type { EcsInputs } from './inputs';
+import { resolvePlacement, type Placement } from './run-task';
+
+/** What the read-only checks found: everything RunTask needs beyond the inputs. */
+export interface Prepared {
+  taskDefinition: TaskDefinition;
+  placement: Placement;
+  /** The command the container will run, for the log and the summary. */
+  command: string;
+}
+
+/**
+ * Reads the task definition (and the service to copy from) and refuses, before anything is started, what ECS
+ * would refuse or run wrongly: a container the task definition does not have, an awsvpc task without subnets.
+ */
+export async function prepare(ecs: ECSClient, inputs: EcsInputs): Promise<Prepared> {
+  const { taskDefinition } = await ecs.send(
+    new DescribeTaskDefinitionCommand({ taskDefinition: inputs.taskDefinition }),
+  );
+  if (!taskDefinition) throw new ConfigError(`Task definition ${quote(inputs.taskDefinition)} was not found.`);
+  const name = `${taskDefinition.family}:${taskDefinition.revision}`;
+  const containers = taskDefinition.containerDefinitions ?? [];
+  const container = containers.find((candidate) => candidate.name === inputs.container);
+  if (!container) {
+    const names = containers.map((candidate) => quote(candidate.name ?? '')).join(', ') || 'none';
+    throw new ConfigError(
+      `Input "${Names.Container}" names ${quote(inputs.container)}, which task definition ${name} does not have; ` +
+        `its containers are ${names}.`,
+    );
+  }
+  const service = inputs.copyFromService ? await describeService(ecs, inputs, inputs.copyFromService) : undefined;
+  const placement = resolvePlacement(inputs, service);
+  if (taskDefinition.networkMode === 'awsvpc' && !placement.awsvpcConfiguration) {
+    throw new ConfigError(
+      `Task definition ${name} uses network mode awsvpc, so the task needs subnets: set "${Names.Subnets}" ` +
+        `(and "${Names.SecurityGroups}"), or "${Names.CopyFromService}" to run it in the network of the app's service.`,
+    );
+  }
+  const command = inputs.command ?? container.command;
+  return {
+    taskDefinition,
+    placement,
+    command: command ? JSON.stringify(command) : `the entry point of image ${container.image ?? 'unknown'}`,
+  };
+}
+
+async function describeService(ecs: ECSClient, inputs: EcsInputs, serviceName: string): Promise<Service> {
+  const { services, failures } = await ecs.send(
+    new DescribeServicesCommand({ cluster: inputs.cluster, services: [serviceName] }),
+  );
+  const service = services?.find((candidate) => candidate.status !== 'INACTIVE');
+  if (!service) {
+    const reason = failures?.[0]?.reason ?? services?.[0]?.status ?? 'MISSING';
+    throw new ConfigError(
+      `Input "${Names.CopyFromService}" names service ${quote(serviceName)}, which cluster ${quote(inputs.cluster)} ` +
+        `does not have (${reason}).`,
+    );
+  }
+  return service;
+}

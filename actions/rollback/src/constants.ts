@@ -1,0 +1,31 @@
+/** Input names, exactly as in action.yml. */
+export const Input = {
+  Cluster: 'cluster',
+  Service: 'service',
+  Target: 'target',
+  DryRun: 'dry-run',
+  Wait: 'wait',
+  Timeout: 'timeout',
+  VerifyUrl: 'verify-url',
+  VerifyStatus: 'verify-status',
+  VerifyBody: 'verify-body',
+  VerifySuccesses: 'verify-successes',
+  VerifyInterval: 'verify-interval',
+  VerifyTimeout: 'verify-timeout',
+  GithubToken: 'github-token',
+  Environment: 'environment',
+  EnvironmentUrl: 'environment-url',
+  Region: 'region',
+  MaxAttempts: 'max-attempts',
+} as const;
+
+export const Output = {
+  RolledBackTo: 'rolled-back-to',
+  RolledBackFrom: 'rolled-back-from',
+  Status: 'status',
+} as const;
+
+/** The `status` output. */
+export type RollbackStatus = 'succeeded' | 'failed' | 'dry-run' | 'started' | 'cancelled';
+
+export const ACTION_NAME = 'rollback';

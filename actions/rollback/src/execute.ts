@@ -1,0 +1,139 @@
+import * as core from '@actions/core';
+import type { ECSClient } from '@aws-sdk/client-ecs';
+import { ServiceEventStream, type DeploymentSnapshot, type DeploymentTarget } from '@shipyard/shared/ecs-deployments';
+import { shortTaskDefinition } from '@shipyard/shared/ecs-names';
+import { judgeRollback, startRollback, watchRollbacks } from '@shipyard/shared/ecs-rollback';
+import { progressLine, type WatchResult } from '@shipyard/shared/ecs-watch';
+import { describeError } from '@shipyard/shared/errors';
+import { PollCancelledError, PollTimeoutError, type Clock } from '@shipyard/shared/poll';
+import { describeExpectation, verifyUrls } from '@shipyard/shared/verify';
+import type { Inputs } from './inputs';
+import type { ServicePlan } from './plan';
+import { describeMethod, type Report } from './report';
+
+// Phases 2–4: make the one mutating call per service (all services at once), wait until every rollback is
+// judged, then verify the URLs. Each service's outcome is written into its report entry.
+
+export interface StartedService {
+  plan: ServicePlan;
+  target: DeploymentTarget;
+  startedAt: number;
+  /** The last snapshot seen while watching: events and state for the explanation. */
+  snapshot?: DeploymentSnapshot;
+}
+
+/** Starts every service's rollback in parallel; a service whose call fails is marked failed, the others go on. */
+export async function startRollbacks(ecs: ECSClient, cluster: string, plans: ServicePlan[]): Promise<StartedService[]> {
+  const moving = plans.filter((plan) => plan.entry.method !== 'none');
+  for (const plan of plans)
+    if (plan.entry.method === 'none') core.info(`${plan.entry.service}: already on the target.`);
+  const settled = await Promise.allSettled(
+    moving.map(async (plan): Promise<StartedService | undefined> => {
+      const { entry } = plan;
+      const startedAt = Date.now();
+      const started = await startRollback(ecs, cluster, {
+        service: entry.service,
+        taskDefinitionArn: plan.target.taskDefinition.taskDefinitionArn,
+        method: entry.method ?? 'update',
+        current: plan.current,
+      });
+      entry.method = started.method;
+      entry.result = 'started';
+      core.info(`${entry.service}: ${describeMethod(started.method)} → ${shortTaskDefinition(entry.toArn)}`);
+      return started.target && { plan, target: started.target, startedAt };
+    }),
+  );
+  return settled.flatMap((result, index) => {
+    if (result.status === 'fulfilled') return result.value ? [result.value] : [];
+    const { entry } = moving[index];
+    entry.result = 'failed';
+    entry.reason = describeError(result.reason);
+    core.error(`${entry.service}: the rollback could not start: ${entry.reason}`);
+    return [];
+  });
+}
+
+function settle(service: StartedService, snapshot: DeploymentSnapshot, timedOut?: string): void {
+  const { entry } = service.plan;
+  const verdict = judgeRollback(service.target, snapshot);
+  service.snapshot = snapshot;
+  entry.durationMs = Date.now() - service.startedAt;
+  if (verdict.state === 'succeeded') {
+    entry.result = 'succeeded';
+  } else {
+    entry.result = 'failed';
+    entry.reason = verdict.state === 'failed' ? verdict.reason : `${timedOut} (${progressLine(snapshot)})`;
+  }
+}
+
+/** Waits until every started rollback is stable on its target or failed; the timeout fails those still going. */
+export async function waitForRollbacks(
+  ecs: ECSClient,
+  inputs: Pick<Inputs, 'cluster' | 'timeoutMs'>,
+  started: StartedService[],
+  signal: AbortSignal,
+  clock?: Clock,
+): Promise<void> {
+  if (started.length === 0) return;
+  const lastProgress = new Map<string, string>();
+  let results: WatchResult;
+  try {
+    results = await watchRollbacks({
+      ecs,
+      cluster: inputs.cluster,
+      targets: started.map((s) => s.target),
+      timeoutMs: inputs.timeoutMs,
+      signal,
+      clock,
+      eventStreams: new Map(started.map((s) => [s.target.service, new ServiceEventStream(s.plan.events)])),
+      onEvent: (service, event) => core.info(`${service}: ${event.message}`),
+      onUpdate: (target, watched) => {
+        const line = progressLine(watched.snapshot);
+        if (lastProgress.get(target.service) === line) return;
+        lastProgress.set(target.service, line);
+        core.info(`${target.service}: ${line}`);
+      },
+    });
+  } catch (error) {
+    if (!(error instanceof PollTimeoutError || error instanceof PollCancelledError)) throw error;
+    const last = (error.lastState as WatchResult | undefined) ?? new Map();
+    for (const service of started) settle(service, last.get(service.target.service)?.snapshot ?? {}, error.message);
+    if (error instanceof PollCancelledError) throw error;
+    return;
+  }
+  for (const service of started) settle(service, results.get(service.target.service)?.snapshot ?? {});
+}
+
+/** The services to explain: the failed ones, or every started one when the verification failed. */
+export function failuresToExplain(
+  started: StartedService[],
+  report: Pick<Report, 'verification'>,
+): { service: StartedService; reason: string }[] {
+  if (report.verification?.passed === false) {
+    return started.map((service) => ({ service, reason: `verification failed: ${report.verification?.reason}` }));
+  }
+  return started.flatMap((service) => {
+    const { result, reason } = service.plan.entry;
+    return result === 'failed' ? [{ service, reason: reason ?? 'failed' }] : [];
+  });
+}
+
+/** Checks the URLs once every service is back; the outcome goes into the report. */
+export async function verifyRollback(
+  verify: Inputs['verify'],
+  report: Pick<Report, 'verification'>,
+  signal: AbortSignal,
+): Promise<boolean> {
+  core.info(`Expecting ${describeExpectation(verify.expectation)} from ${verify.urls.join(', ')}.`);
+  const result = await verifyUrls({
+    ...verify,
+    signal,
+    onRound: (round, checks) => {
+      for (const check of checks) {
+        core.info(`  check ${round}: ${check.url} ${check.outcome.ok ? 'ok' : check.outcome.reason}`);
+      }
+    },
+  });
+  report.verification = { urls: verify.urls, passed: result.passed, reason: result.reason };
+  return result.passed;
+}

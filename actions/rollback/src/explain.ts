@@ -1,0 +1,42 @@
+import * as core from '@actions/core';
+import type { ECSClient } from '@aws-sdk/client-ecs';
+import { createClient } from '@shipyard/shared/aws';
+import { formatExplanation, gatherFailureFacts } from '@shipyard/shared/ecs-explain';
+import { ACTION_NAME } from './constants';
+import type { StartedService } from './execute';
+import type { Inputs } from './inputs';
+
+// Phase 5: explain each failure on one screen, the way ecs-deploy does (shared ecs-explain): status reason,
+// stopped tasks of the target revision, the last service events and the failed containers' last log lines.
+
+export async function explainFailures(
+  ecs: ECSClient,
+  inputs: Pick<Inputs, 'cluster' | 'region' | 'maxAttempts'>,
+  failures: { service: StartedService; reason: string }[],
+): Promise<void> {
+  const { CloudWatchLogsClient } = await import('@aws-sdk/client-cloudwatch-logs');
+  const logs = createClient(CloudWatchLogsClient, {
+    action: ACTION_NAME,
+    region: inputs.region,
+    maxAttempts: inputs.maxAttempts,
+  });
+  await Promise.all(
+    failures.map(async ({ service, reason }) => {
+      const { entry, target } = service.plan;
+      const facts = await gatherFailureFacts({
+        ecs,
+        logs,
+        cluster: inputs.cluster,
+        service: entry.service,
+        reason,
+        taskDefinition: target.taskDefinition,
+        events: service.snapshot?.service?.events,
+        // ECS's own clock where it says when the deployment began: the runner's clock may be skewed.
+        since: service.snapshot?.serviceDeployment?.createdAt ?? new Date(service.startedAt),
+      });
+      entry.explanation = formatExplanation(facts);
+    }),
+  );
+  // Printed together, in the order of the services, so explanations do not interleave.
+  for (const { service } of failures) for (const line of service.plan.entry.explanation ?? []) core.info(line);
+}

@@ -1,0 +1,82 @@
+import * as core from '@actions/core';
+import { parseServiceList } from '@shipyard/shared/ecs-names';
+import { parseRollbackTarget, type RollbackTarget } from '@shipyard/shared/ecs-rollback-target';
+import { ConfigError } from '@shipyard/shared/errors';
+import { readBoolean, readDuration, readInteger, readList, readString } from '@shipyard/shared/inputs';
+import { parseBodyExpectation, parseStatusExpectation, parseUrls, type HttpExpectation } from '@shipyard/shared/verify';
+import { Input } from './constants';
+
+export interface VerifyInputs {
+  urls: string[];
+  expectation: HttpExpectation;
+  successes: number;
+  intervalMs: number;
+  timeoutMs: number;
+}
+
+export interface Inputs {
+  cluster: string;
+  services: string[];
+  target: RollbackTarget;
+  dryRun: boolean;
+  wait: boolean;
+  timeoutMs: number;
+  verify: VerifyInputs;
+  github: { token?: string; environment?: string; environmentUrl?: string };
+  region?: string;
+  maxAttempts?: number;
+}
+
+const MINUTE_MS = 60_000;
+
+/** Reads and checks every input once, before any AWS call. Throws ConfigError on the first problem. */
+export function readInputs(): Inputs {
+  const inputs: Inputs = {
+    cluster: readString(Input.Cluster, { default: 'default' }),
+    services: parseServiceList(Input.Service, readList(Input.Service)),
+    target: parseRollbackTarget(Input.Target, core.getInput(Input.Target)),
+    dryRun: readBoolean(Input.DryRun, false),
+    wait: readBoolean(Input.Wait, true),
+    timeoutMs: readDuration(Input.Timeout, 30 * MINUTE_MS),
+    verify: {
+      urls: parseUrls(Input.VerifyUrl, readList(Input.VerifyUrl)),
+      expectation: {
+        status: parseStatusExpectation(Input.VerifyStatus, core.getInput(Input.VerifyStatus)),
+        body: parseBodyExpectation(Input.VerifyBody, core.getInput(Input.VerifyBody)),
+      },
+      successes: readInteger(Input.VerifySuccesses, { min: 1, max: 100, default: 3 }),
+      intervalMs: readDuration(Input.VerifyInterval, 5_000),
+      timeoutMs: readDuration(Input.VerifyTimeout, 2 * MINUTE_MS),
+    },
+    github: {
+      token: readString(Input.GithubToken) || undefined,
+      environment: readString(Input.Environment) || undefined,
+      environmentUrl: readString(Input.EnvironmentUrl) || undefined,
+    },
+    region: readString(Input.Region) || undefined,
+    maxAttempts: core.getInput(Input.MaxAttempts).trim()
+      ? readInteger(Input.MaxAttempts, { min: 1, max: 20 })
+      : undefined,
+  };
+  if (inputs.github.token) core.setSecret(inputs.github.token);
+  checkCombinations(inputs, core.getInput(Input.VerifyStatus).trim() !== '');
+  return inputs;
+}
+
+/** Rules that involve several inputs; each message names all of them. */
+function checkCombinations(inputs: Inputs, statusGiven: boolean): void {
+  const { verify } = inputs;
+  if (verify.urls.length === 0 && (verify.expectation.body || statusGiven)) {
+    const which = verify.expectation.body ? Input.VerifyBody : Input.VerifyStatus;
+    throw new ConfigError(`Input "${which}" is set but "${Input.VerifyUrl}" is not.`);
+  }
+  if (!inputs.wait && verify.urls.length > 0) {
+    throw new ConfigError(
+      `Input "${Input.VerifyUrl}" needs "${Input.Wait}: true": a rollback not waited for cannot be verified.`,
+    );
+  }
+  if (inputs.timeoutMs === 0) throw new ConfigError(`Input "${Input.Timeout}" must be longer than 0s.`);
+  if (inputs.github.environmentUrl && !inputs.github.environment) {
+    throw new ConfigError(`Input "${Input.EnvironmentUrl}" is set but "${Input.Environment}" is not.`);
+  }
+}

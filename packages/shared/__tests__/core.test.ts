@@ -1,0 +1,93 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as actionsCore from '@actions/core';
+import * as core from '../src/core';
+
+type Core = typeof core;
+
+/** Runs `act` against an implementation and returns what the runner would see: stdout and the command files. */
+function observe(impl: Core, act: (c: Core) => void) {
+  const dir = mkdtempSync(join(tmpdir(), 'core-'));
+  const files = { GITHUB_OUTPUT: join(dir, 'output'), GITHUB_STATE: join(dir, 'state'), GITHUB_ENV: join(dir, 'env') };
+  for (const path of Object.values(files)) writeFileSync(path, '');
+  const saved = { ...process.env };
+  const savedExitCode = process.exitCode;
+  Object.assign(process.env, files);
+  let stdout = '';
+  const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    stdout += String(chunk);
+    return true;
+  });
+  let exitCode: typeof process.exitCode;
+  try {
+    act(impl);
+    exitCode = process.exitCode;
+  } finally {
+    write.mockRestore();
+    process.env = saved;
+    process.exitCode = savedExitCode;
+  }
+  const normalise = (text: string) => text.replace(/ghadelimiter_[0-9a-f-]+/g, 'DELIMITER');
+  return {
+    stdout: normalise(stdout),
+    output: normalise(readFileSync(files.GITHUB_OUTPUT, 'utf8')),
+    state: normalise(readFileSync(files.GITHUB_STATE, 'utf8')),
+    env: normalise(readFileSync(files.GITHUB_ENV, 'utf8')),
+    exitCode,
+  };
+}
+
+const cases: [string, (c: Core) => void][] = [
+  ['info', (c) => c.info('plain line: with, punctuation %')],
+  ['debug with newlines', (c) => c.debug('a\nb\r\nc %25')],
+  ['warning', (c) => c.warning('careful')],
+  ['warning from an Error', (c) => c.warning(new Error('boom'))],
+  ['error with properties', (c) => c.error('bad: thing', { title: 'T: a,b', file: 'x.yml', startLine: 3, startColumn: 7 })],
+  ['notice with all properties', (c) => c.notice('n', { title: 't', file: 'f', startLine: 1, endLine: 2, startColumn: 3, endColumn: 4 })],
+  ['setFailed', (c) => c.setFailed('ecs-deploy: it failed\nsecond line')],
+  ['setSecret', (c) => c.setSecret('s3cr3t%value')],
+  ['groups', (c) => (c.startGroup('Phase: render'), c.info('inside'), c.endGroup())],
+  ['setOutput multi-line', (c) => c.setOutput('task-definition-arn', 'arn:aws:ecs:x\nsecond')],
+  ['setOutput non-string', (c) => c.setOutput('count', 3)],
+  ['saveState', (c) => c.saveState('deployments', '{"a":1}')],
+  ['exportVariable', (c) => c.exportVariable('SHIPYARD_X', 'y=z')],
+];
+
+describe('core matches @actions/core on the wire', () => {
+  test.each(cases)('%s', (_name, act) => {
+    expect(observe(core, act)).toEqual(observe(actionsCore as unknown as Core, act));
+  });
+});
+
+describe('inputs and state', () => {
+  const env = { ...process.env };
+  afterEach(() => {
+    process.env = { ...env };
+  });
+
+  test.each([
+    ['task definition', '  x.json  ', {}, 'x.json'],
+    ['task definition', '  x.json  ', { trimWhitespace: false }, '  x.json  '],
+    ['wait-for', '', {}, ''],
+  ])('getInput(%j) with %j and %j → %j', (name, raw, options, expected) => {
+    process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = raw;
+    expect(core.getInput(name, options)).toBe(expected);
+    expect(actionsCore.getInput(name, options)).toBe(expected);
+  });
+
+  test('a required input that is missing throws the same error as @actions/core', () => {
+    expect(() => core.getInput('cluster', { required: true })).toThrow('Input required and not supplied: cluster');
+    expect(() => actionsCore.getInput('cluster', { required: true })).toThrow('Input required and not supplied: cluster');
+  });
+
+  test('getState reads STATE_<name>; isDebug follows RUNNER_DEBUG', () => {
+    process.env.STATE_deployments = '[1]';
+    process.env.RUNNER_DEBUG = '1';
+    expect(core.getState('deployments')).toBe('[1]');
+    expect(core.getState('missing')).toBe('');
+    expect(core.isDebug()).toBe(true);
+    process.env.RUNNER_DEBUG = '0';
+    expect(core.isDebug()).toBe(false);
+  });
+});

@@ -1,0 +1,78 @@
+import {
+  imageHasTag,
+  isFamilyRevision,
+  isTaskDefinitionArn,
+  MAX_SERVICES,
+  parseServiceList,
+  shortTaskDefinition,
+  taskDefinitionFamily,
+} from '../src/ecs-names';
+
+const ARN = 'arn:aws:ecs:eu-north-1:123456789012:task-definition/rideshare-api-production:17';
+
+describe('parseServiceList', () => {
+  test.each([
+    [['web'], ['web']],
+    [
+      ['api-gateway', 'user_service'],
+      ['api-gateway', 'user_service'],
+    ],
+    [['arn:aws:ecs:us-east-1:123456789012:service/prod/web'], ['arn:aws:ecs:us-east-1:123456789012:service/prod/web']],
+  ])('accepts %j', (items, expected) => {
+    expect(parseServiceList('service', items)).toEqual(expected);
+  });
+
+  test.each([
+    [[], 'Input "service" is required but was empty or not set.'],
+    [['web', 'web'], 'Input "service" lists "web" twice.'],
+    [
+      ['web site'],
+      'Input "service" lists "web site", which is not a service name (up to 255 letters, digits, _ and -) or service ARN.',
+    ],
+    [Array.from({ length: MAX_SERVICES + 1 }, (_, i) => `s${i}`), 'Input "service" lists 51 services; at most 50.'],
+  ])('rejects %j', (items, message) => {
+    expect(() => parseServiceList('service', items)).toThrow(message);
+  });
+});
+
+describe('task definition names', () => {
+  test.each([
+    [ARN, true, false, 'rideshare-api-production', 'rideshare-api-production:17'],
+    ['web:7', false, true, 'web', 'web:7'],
+    ['web', false, false, undefined, 'web'],
+    [
+      'arn:aws:ecs:us-east-1:123456789012:service/prod/web',
+      false,
+      false,
+      undefined,
+      'arn:aws:ecs:us-east-1:123456789012:service/prod/web',
+    ],
+  ])('%s', (reference, arn, familyRevision, family, short) => {
+    expect(isTaskDefinitionArn(reference)).toBe(arn);
+    expect(isFamilyRevision(reference)).toBe(familyRevision);
+    expect(taskDefinitionFamily(reference)).toBe(family);
+    expect(shortTaskDefinition(reference)).toBe(short);
+  });
+
+  test('no reference reads as (none)', () => {
+    expect(shortTaskDefinition(undefined)).toBe('(none)');
+  });
+});
+
+describe('imageHasTag', () => {
+  const digest = `sha256:${'a'.repeat(64)}`;
+  test.each([
+    ['example/web:v1.2.3', 'v1.2.3', true],
+    ['example/web:v1.2.3', 'v1.2', false],
+    ['123456789012.dkr.ecr.us-east-1.amazonaws.com/web:production-abc1234', 'production-abc1234', true],
+    ['registry:5000/web:v1', 'v1', true],
+    ['registry:5000/web', '5000', false],
+    ['example/web', 'latest', false],
+    [`example/web:v1@${digest}`, 'v1', true],
+    [`example/web@${digest}`, digest, true],
+    [`example/web:v1@${digest}`, digest, true],
+    ['example/web:v1', digest, false],
+  ])('%s has %s: %s', (image, tag, expected) => {
+    expect(imageHasTag(image, tag)).toBe(expected);
+  });
+});

@@ -1,0 +1,166 @@
+import type { Deployment, ECSClient, ServiceDeployment } from '@aws-sdk/client-ecs';
+import type { DeploymentSnapshot, DeploymentTarget } from '../src/ecs-deployments';
+import { judgeRollback, startRollback, watchRollbacks, type RollbackStep } from '../src/ecs-rollback';
+import { fakeClock } from '../src/poll';
+import { awsError, fakeClient } from './fixtures/fake-client';
+
+const GOOD = 'td/web:2';
+const BAD = 'td/web:3';
+const target: DeploymentTarget = { service: 'web', taskDefinitionArn: GOOD, serviceDeploymentArn: 'sd/3' };
+const primaryOn = (taskDefinition: string, rolloutState: Deployment['rolloutState'] = 'COMPLETED') => ({
+  serviceName: 'web',
+  status: 'ACTIVE',
+  deployments: [{ id: 'ecs-svc/9', status: 'PRIMARY', taskDefinition, rolloutState, desiredCount: 2, runningCount: 2 }],
+});
+const snapshot = (status: ServiceDeployment['status'], primary: string): DeploymentSnapshot => ({
+  serviceDeployment: { serviceDeploymentArn: 'sd/3', status },
+  service: primaryOn(primary),
+});
+
+describe('judgeRollback', () => {
+  test.each([
+    ['our UpdateService deployment succeeded', snapshot('SUCCESSFUL', GOOD), { state: 'succeeded' }],
+    ['still going', snapshot('IN_PROGRESS', BAD), { state: 'in-progress' }],
+    ['the stopped deployment is rolling back', snapshot('ROLLBACK_IN_PROGRESS', GOOD), { state: 'in-progress' }],
+    ['the stop was just requested', snapshot('ROLLBACK_REQUESTED', BAD), { state: 'in-progress' }],
+    ['ECS rolled back onto the target', snapshot('ROLLBACK_SUCCESSFUL', GOOD), { state: 'succeeded' }],
+    [
+      'our deployment was rolled back by the circuit breaker, to where we came from',
+      snapshot('ROLLBACK_SUCCESSFUL', BAD),
+      {
+        state: 'failed',
+        reason: `service deployment ROLLBACK_SUCCESSFUL; the service is back on ${BAD}, not on ${GOOD}`,
+        ecsRollback: 'none',
+      },
+    ],
+    [
+      'the rollback failed',
+      snapshot('ROLLBACK_FAILED', BAD),
+      { state: 'failed', reason: 'service deployment ROLLBACK_FAILED', ecsRollback: 'failed' },
+    ],
+    [
+      'the deployment was stopped',
+      snapshot('STOPPED', BAD),
+      { state: 'failed', reason: 'service deployment STOPPED', ecsRollback: 'none' },
+    ],
+  ])('%s', (_name, snap, verdict) => {
+    expect(judgeRollback(target, snap)).toEqual(verdict);
+  });
+});
+
+describe('startRollback', () => {
+  const step = (method: RollbackStep['method']): RollbackStep => ({
+    service: 'web',
+    taskDefinitionArn: GOOD,
+    method,
+    current: {
+      serviceDeploymentArn: 'sd/3',
+      status: 'IN_PROGRESS',
+      targetTaskDefinition: BAD,
+      sourceTaskDefinitions: [GOOD],
+    },
+  });
+  const updated = {
+    UpdateServiceCommand: () => ({
+      service: {
+        currentServiceDeployment: 'sd/4',
+        deployments: [{ id: 'ecs-svc/4', status: 'PRIMARY', taskDefinition: GOOD }],
+      },
+    }),
+  };
+
+  test('stop: StopServiceDeployment with ROLLBACK, then the stopped deployment is watched', async () => {
+    const ecs = fakeClient({ StopServiceDeploymentCommand: () => ({ serviceDeploymentArn: 'sd/3' }) });
+    expect(await startRollback(ecs as unknown as ECSClient, 'prod', step('stop'))).toEqual({
+      method: 'stop',
+      target: { service: 'web', taskDefinitionArn: GOOD, serviceDeploymentArn: 'sd/3' },
+    });
+    expect(ecs.calls()).toEqual([
+      { name: 'StopServiceDeploymentCommand', input: { serviceDeploymentArn: 'sd/3', stopType: 'ROLLBACK' } },
+    ]);
+  });
+
+  test('stop: a deployment that finished meanwhile (ConflictException) is replaced by UpdateService', async () => {
+    const ecs = fakeClient({
+      StopServiceDeploymentCommand: () => {
+        throw awsError('ConflictException', 'The service deployment is SUCCESSFUL and can no longer be stopped.');
+      },
+      ...updated,
+    });
+    const started = await startRollback(ecs as unknown as ECSClient, 'prod', step('stop'));
+    expect(started).toEqual({
+      method: 'update',
+      target: { service: 'web', taskDefinitionArn: GOOD, deploymentId: 'ecs-svc/4', serviceDeploymentArn: 'sd/4' },
+    });
+    expect(ecs.calls().map((c) => c.name)).toEqual(['StopServiceDeploymentCommand', 'UpdateServiceCommand']);
+  });
+
+  test('update: UpdateService to the target, watching the new deployment', async () => {
+    const ecs = fakeClient(updated);
+    const started = await startRollback(ecs as unknown as ECSClient, 'prod', step('update'));
+    expect(started.target).toEqual({
+      service: 'web',
+      taskDefinitionArn: GOOD,
+      deploymentId: 'ecs-svc/4',
+      serviceDeploymentArn: 'sd/4',
+    });
+    expect(ecs.calls()).toEqual([
+      { name: 'UpdateServiceCommand', input: { cluster: 'prod', service: 'web', taskDefinition: GOOD } },
+    ]);
+  });
+
+  test('await and none make no call', async () => {
+    const ecs = fakeClient({});
+    expect(await startRollback(ecs as unknown as ECSClient, 'prod', step('await'))).toEqual({
+      method: 'await',
+      target: { service: 'web', taskDefinitionArn: GOOD, serviceDeploymentArn: 'sd/3' },
+    });
+    expect(await startRollback(ecs as unknown as ECSClient, 'prod', step('none'))).toEqual({ method: 'none' });
+    expect(ecs.calls()).toEqual([]);
+  });
+
+  test('other errors are thrown', async () => {
+    const ecs = fakeClient({
+      StopServiceDeploymentCommand: () => {
+        throw awsError('AccessDeniedException');
+      },
+    });
+    await expect(startRollback(ecs as unknown as ECSClient, 'prod', step('stop'))).rejects.toThrow(
+      'AccessDeniedException',
+    );
+  });
+});
+
+describe('watchRollbacks', () => {
+  test('keeps watching a stopped deployment through ROLLBACK_* until the service is stable on the target', async () => {
+    const timeline: ServiceDeployment['status'][] = [
+      'ROLLBACK_REQUESTED',
+      'ROLLBACK_IN_PROGRESS',
+      'ROLLBACK_SUCCESSFUL',
+    ];
+    let round = 0;
+    const ecs = fakeClient({
+      DescribeServiceDeploymentsCommand: () => ({
+        serviceDeployments: [
+          { serviceDeploymentArn: 'sd/3', status: timeline[Math.min(round++, timeline.length - 1)] },
+        ],
+      }),
+      DescribeServicesCommand: () => ({ services: [primaryOn(round >= 2 ? GOOD : BAD)] }),
+    });
+    const seen: string[] = [];
+    const result = await watchRollbacks({
+      ecs: ecs as unknown as ECSClient,
+      cluster: 'prod',
+      targets: [target],
+      timeoutMs: 60_000,
+      clock: fakeClock(),
+      onUpdate: (_t, watched) => seen.push(`${watched.snapshot.serviceDeployment?.status} ${watched.verdict.state}`),
+    });
+    expect(seen).toEqual([
+      'ROLLBACK_REQUESTED in-progress',
+      'ROLLBACK_IN_PROGRESS in-progress',
+      'ROLLBACK_SUCCESSFUL succeeded',
+    ]);
+    expect(result.get('web')?.verdict).toEqual({ state: 'succeeded' });
+  });
+});

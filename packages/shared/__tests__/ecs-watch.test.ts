@@ -1,0 +1,170 @@
+import type { ECSClient, ServiceDeployment } from '@aws-sdk/client-ecs';
+import { ServiceEventStream, type DeploymentTarget } from '../src/ecs-deployments';
+import { progressLine, watchDeployments } from '../src/ecs-watch';
+import { fakeClock, PollTimeoutError } from '../src/poll';
+import { fakeClient } from './fixtures/fake-client';
+
+const NEW = 'td/web:7';
+const targets: DeploymentTarget[] = [
+  { service: 'web', taskDefinitionArn: NEW, serviceDeploymentArn: 'sd/web' },
+  { service: 'api', taskDefinitionArn: NEW, serviceDeploymentArn: 'sd/api' },
+];
+
+/** Each DescribeServiceDeployments call moves one step along `timeline` (per service; the last step repeats). */
+function ecsFollowing(timelines: Record<string, Partial<ServiceDeployment>[]>) {
+  const step: Record<string, number> = {};
+  return fakeClient({
+    DescribeServiceDeploymentsCommand: (input: { serviceDeploymentArns: string[] }) => ({
+      serviceDeployments: input.serviceDeploymentArns.map((arn) => {
+        const name = arn.split('/')[1];
+        const timeline = timelines[name];
+        const index = Math.min(step[name] ?? 0, timeline.length - 1);
+        step[name] = index + 1;
+        return { serviceDeploymentArn: arn, ...timeline[index] };
+      }),
+    }),
+    DescribeServicesCommand: (input: { services: string[] }) => ({
+      services: input.services.map((name) => ({
+        serviceName: name,
+        status: 'ACTIVE',
+        taskDefinition: NEW,
+        deployments: [{ status: 'PRIMARY', taskDefinition: NEW }],
+        events: [
+          { id: `${name}-2`, createdAt: new Date(2000), message: `(service ${name}) has reached a steady state.` },
+          { id: `${name}-1`, createdAt: new Date(1000), message: `(service ${name}) has started 2 tasks.` },
+        ],
+      })),
+    }),
+  });
+}
+
+describe('watchDeployments', () => {
+  test('watches every service in one loop until each settles, streaming only new events', async () => {
+    const ecs = ecsFollowing({
+      web: [
+        { status: 'IN_PROGRESS', lifecycleStage: 'SCALE_UP' },
+        { status: 'IN_PROGRESS', lifecycleStage: 'BAKE_TIME' },
+        { status: 'SUCCESSFUL' },
+      ],
+      api: [{ status: 'IN_PROGRESS' }, { status: 'ROLLBACK_IN_PROGRESS', statusReason: 'circuit breaker' }],
+    });
+    const events: string[] = [];
+    const updates: string[] = [];
+    const result = await watchDeployments({
+      ecs: ecs as unknown as ECSClient,
+      cluster: 'prod',
+      targets,
+      timeoutMs: 60_000,
+      clock: fakeClock(),
+      eventStreams: new Map([['web', new ServiceEventStream([{ id: 'web-1' }])]]),
+      onEvent: (service, event) => events.push(`${service}: ${event.message}`),
+      onUpdate: (target, watched) => updates.push(`${target.service} ${watched.verdict.state}`),
+    });
+    expect(result.get('web')?.verdict).toEqual({ state: 'succeeded' });
+    expect(result.get('api')?.verdict).toEqual({
+      state: 'failed',
+      reason: 'service deployment ROLLBACK_IN_PROGRESS: circuit breaker',
+      ecsRollback: 'in-progress',
+    });
+    expect(events).toEqual([
+      'web: (service web) has reached a steady state.',
+      'api: (service api) has started 2 tasks.',
+      'api: (service api) has reached a steady state.',
+    ]);
+    expect(updates).toEqual(['web in-progress', 'api in-progress', 'web in-progress', 'api failed', 'web succeeded']);
+    // Settled services are no longer described.
+    const describedArns = ecs
+      .calls('DescribeServiceDeploymentsCommand')
+      .map((c) => (c.input as { serviceDeploymentArns: string[] }).serviceDeploymentArns);
+    expect(describedArns).toEqual([['sd/web', 'sd/api'], ['sd/web', 'sd/api'], ['sd/web']]);
+  });
+
+  test('describes services only when a deployment moved, every third round, or at the end', async () => {
+    const waiting = Array.from({ length: 7 }, () => ({
+      status: 'IN_PROGRESS' as const,
+      lifecycleStage: 'BAKE_TIME' as const,
+    }));
+    const ecs = ecsFollowing({ web: [...waiting, { status: 'SUCCESSFUL' }] });
+    const clock = fakeClock();
+    await watchDeployments({
+      ecs: ecs as unknown as ECSClient,
+      cluster: 'prod',
+      targets: [targets[0]],
+      timeoutMs: 60_000,
+      clock,
+    });
+    expect(ecs.calls('DescribeServiceDeploymentsCommand')).toHaveLength(8);
+    // Round 1 (first look), 3 and 6 (periodic), 8 (finished).
+    expect(ecs.calls('DescribeServicesCommand')).toHaveLength(4);
+    expect(clock.sleeps).toEqual([2000, 3000, 4000, 4000, 4000, 4000, 4000]);
+  });
+
+  test('a timeout carries the last round for the explanation', async () => {
+    const ecs = ecsFollowing({ web: [{ status: 'IN_PROGRESS', lifecycleStage: 'SCALE_UP' }] });
+    const error = await watchDeployments({
+      ecs: ecs as unknown as ECSClient,
+      cluster: 'prod',
+      targets: [targets[0]],
+      timeoutMs: 10_000,
+      clock: fakeClock(),
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PollTimeoutError);
+    const last = (error as PollTimeoutError<Map<string, { verdict: unknown }>>).lastState;
+    expect(last.get('web')?.verdict).toEqual({ state: 'in-progress' });
+  });
+
+  test('a service gone from the cluster fails its deployment', async () => {
+    const ecs = fakeClient({
+      DescribeServicesCommand: () => ({
+        services: [],
+        failures: [{ arn: 'arn:aws:ecs:us-east-1:1:service/prod/web', reason: 'MISSING' }],
+      }),
+    });
+    const result = await watchDeployments({
+      ecs: ecs as unknown as ECSClient,
+      cluster: 'prod',
+      targets: [{ service: 'web', taskDefinitionArn: NEW }],
+      timeoutMs: 10_000,
+      clock: fakeClock(),
+    });
+    expect(result.get('web')?.verdict).toEqual({
+      state: 'failed',
+      reason: 'the service is MISSING',
+      ecsRollback: 'none',
+    });
+  });
+});
+
+describe('progressLine', () => {
+  test.each([
+    [
+      {
+        serviceDeployment: {
+          status: 'IN_PROGRESS',
+          lifecycleStage: 'POST_TEST_TRAFFIC_SHIFT',
+          targetServiceRevision: {
+            runningTaskCount: 2,
+            requestedTaskCount: 2,
+            requestedProductionTrafficWeight: 0,
+            requestedTestTrafficWeight: 100,
+          },
+          lifecycleHookDetails: [{ status: 'AWAITING_ACTION' }],
+        },
+      },
+      'IN_PROGRESS · POST_TEST_TRAFFIC_SHIFT · new revision 2/2 running · production traffic 0% · test traffic 100% · 1 hook awaiting action',
+    ],
+    [
+      {
+        service: {
+          deployments: [
+            { status: 'PRIMARY', rolloutState: 'IN_PROGRESS', runningCount: 1, desiredCount: 2, failedTasks: 1 },
+            { status: 'ACTIVE', rolloutState: 'COMPLETED', runningCount: 2, desiredCount: 2 },
+          ],
+        },
+      },
+      'PRIMARY IN_PROGRESS 1/2 running, 1 failed; ACTIVE COMPLETED 2/2 running',
+    ],
+  ])('%#', (snapshot, line) => {
+    expect(progressLine(snapshot as never)).toBe(line);
+  });
+});

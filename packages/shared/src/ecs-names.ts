@@ -1,0 +1,62 @@
+import { ConfigError } from './errors';
+import { quote } from './inputs';
+
+// ECS naming rules for inputs that name services, shared by the actions that take a list of them. Pure.
+
+/** ECS: up to 255 letters, numbers, underscores and hyphens (services, families and container names alike). */
+export const ECS_NAME = /^[A-Za-z0-9_-]{1,255}$/;
+const SERVICE_ARN = /^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:service\/.+/;
+/** More services than this in one step is a mistake; the calls are batched by 10 (DescribeServices) anyway. */
+export const MAX_SERVICES = 50;
+
+/** A non-empty list of service names or ARNs, each once, at most MAX_SERVICES. */
+export function parseServiceList(name: string, items: string[]): string[] {
+  if (items.length === 0) throw new ConfigError(`Input "${name}" is required but was empty or not set.`);
+  if (items.length > MAX_SERVICES) {
+    throw new ConfigError(`Input "${name}" lists ${items.length} services; at most ${MAX_SERVICES}.`);
+  }
+  const invalid = items.find((s) => !ECS_NAME.test(s) && !SERVICE_ARN.test(s));
+  if (invalid !== undefined) {
+    throw new ConfigError(
+      `Input "${name}" lists ${quote(invalid)}, which is not a service name (up to 255 letters, digits, _ and -) ` +
+        'or service ARN.',
+    );
+  }
+  const duplicate = items.find((s, i) => items.indexOf(s) !== i);
+  if (duplicate !== undefined) throw new ConfigError(`Input "${name}" lists ${quote(duplicate)} twice.`);
+  return items;
+}
+
+const TASK_DEFINITION_ARN = /^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:task-definition\/([A-Za-z0-9_-]{1,255}):([1-9]\d*)$/;
+const FAMILY_REVISION = /^([A-Za-z0-9_-]{1,255}):([1-9]\d*)$/;
+
+/** A task definition revision ARN (`arn:aws:ecs:<region>:<account>:task-definition/<family>:<revision>`). */
+export function isTaskDefinitionArn(value: string): boolean {
+  return TASK_DEFINITION_ARN.test(value);
+}
+
+/** `family:revision`, e.g. `web:7`. */
+export function isFamilyRevision(value: string): boolean {
+  return FAMILY_REVISION.test(value);
+}
+
+/** `arn:…:task-definition/web:7` → `web`; also reads `web:7`. */
+export function taskDefinitionFamily(reference: string): string | undefined {
+  return (TASK_DEFINITION_ARN.exec(reference) ?? FAMILY_REVISION.exec(reference))?.[1];
+}
+
+/** `arn:…:task-definition/web:7` → `web:7`, the way people name revisions; other values as they are. */
+export function shortTaskDefinition(reference: string | undefined): string {
+  if (!reference) return '(none)';
+  const match = TASK_DEFINITION_ARN.exec(reference);
+  return match ? `${match[1]}:${match[2]}` : reference;
+}
+
+/** Whether an image reference (`repo:tag`, `repo@sha256:…`, `repo:tag@sha256:…`) carries the tag or digest. */
+export function imageHasTag(image: string, tag: string): boolean {
+  const at = image.indexOf('@');
+  if (tag.startsWith('sha256:')) return at >= 0 && image.slice(at + 1) === tag;
+  const name = at >= 0 ? image.slice(0, at) : image;
+  const colon = name.lastIndexOf(':');
+  return colon > name.lastIndexOf('/') && name.slice(colon + 1) === tag;
+}
