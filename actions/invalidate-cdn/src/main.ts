@@ -1,6 +1,67 @@
 import * as core from '@actions/core';
+import { describeError, runAction } from '@shipyard/shared/errors';
+import { cancellationSignal } from '@shipyard/shared/poll';
+import { writeSummary } from '@shipyard/shared/summary';
+import { ACTION } from './constants';
+import { readInputs, type ActionInputs } from './inputs';
+import { planInvalidation } from './plan';
+import { buildSummary, inputErrorSummary, setOutputs, type Report } from './summary';
 
-/** Skeleton: this action is not built yet, so it fails honestly instead of pretending to succeed. */
 export async function run(): Promise<void> {
-  core.setFailed('invalidate-cdn: not implemented yet');
+  await runAction(ACTION, invalidateCdn);
+}
+
+/** Validates every input and plans the batches; then the AWS phases. Outputs and the summary are written either way. */
+export async function invalidateCdn(): Promise<void> {
+  const inputs = await readInputsOrReport();
+  const plan = planInvalidation(inputs.requested, {
+    costMode: inputs.costMode,
+    pathBudget: inputs.pathBudget,
+    distributionCount: inputs.distributions.length,
+  });
+  const report: Report = {
+    plan,
+    distributionNames: inputs.distributions.map((d) => (d.kind === 'id' ? d.id : d.domain)),
+    invalidations: [],
+    changes: inputs.changes,
+    wait: inputs.wait,
+    succeeded: false,
+  };
+  logPlan(report);
+  try {
+    if (plan.submitted.length === 0) {
+      core.warning('Nothing to invalidate: no paths were given and no changed file belongs to the site.');
+    } else {
+      const { invalidate } = await import('./invalidate');
+      await invalidate(inputs, report, cancellationSignal());
+    }
+    report.succeeded = true;
+  } catch (error) {
+    report.reason = describeError(error);
+    throw error;
+  } finally {
+    setOutputs(report);
+    await writeSummary(buildSummary(report));
+  }
+}
+
+async function readInputsOrReport(): Promise<ActionInputs> {
+  try {
+    return readInputs();
+  } catch (error) {
+    await writeSummary(inputErrorSummary(describeError(error)));
+    throw error;
+  }
+}
+
+function logPlan({ plan, changes }: Report): void {
+  if (changes) {
+    core.info(
+      `Changed files: ${changes.urlPaths.length} in the site, ${changes.ignored.length} outside it (ignored)` +
+        (changes.failed.length ? `, ${changes.failed.length} failed transfers (ignored).` : '.'),
+    );
+    for (const line of changes.failed) core.warning(`Not invalidated, the transfer failed: ${line}`);
+  }
+  core.info(`Paths requested: ${plan.requested.length}; submitted: ${plan.submitted.length} per distribution.`);
+  for (const { wildcard, replaces } of plan.collapsed) core.info(`  cost mode: ${wildcard} covers ${replaces} paths`);
 }

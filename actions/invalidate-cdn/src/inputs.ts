@@ -1,0 +1,111 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import * as core from '@actions/core';
+import { ConfigError } from '@shipyard/shared/errors';
+import { quote, readBoolean, readDuration, readInteger, readList, readString } from '@shipyard/shared/inputs';
+import type { IdempotencyScope } from './caller-reference';
+import { mapChangedFiles, type ChangedFiles } from './changes';
+import { FREE_PATHS_PER_MONTH } from './collapse';
+import { Inputs as Names } from './constants';
+import { normalisePaths, type PathSource } from './paths';
+
+export type DistributionRef = { kind: 'id'; id: string } | { kind: 'domain'; domain: string };
+
+export interface ActionInputs {
+  distributions: DistributionRef[];
+  /** Every path to invalidate, normalised, de-duplicated, sorted (before cost mode). */
+  requested: string[];
+  /** Set when changed files were given: what was ignored or failed, for the log and the summary. */
+  changes?: ChangedFiles;
+  costMode: boolean;
+  pathBudget: number;
+  wait: boolean;
+  timeoutMs: number;
+  scope: IdempotencyScope;
+}
+
+const DEFAULT_TIMEOUT_MS = 15 * 60_000;
+// CloudFront ids are E + upper-case letters and digits (E2QWRUHAPOMQZL); a name with a dot is a domain.
+const DISTRIBUTION_ID = /^E[A-Z0-9]{5,30}$/;
+const DOMAIN = /^(\*\.)?([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z0-9-]+\.?$/i;
+const SCOPES: readonly IdempotencyScope[] = ['run', 'attempt'];
+
+export function parseDistributions(name: string, items: string[]): DistributionRef[] {
+  if (items.length === 0) throw new ConfigError(`Input "${name}" is required but was empty or not set.`);
+  const refs = new Map<string, DistributionRef>();
+  for (const item of items) {
+    if (DISTRIBUTION_ID.test(item)) refs.set(item, { kind: 'id', id: item });
+    else if (DOMAIN.test(item)) {
+      const domain = item.toLowerCase().replace(/\.$/, '');
+      refs.set(domain, { kind: 'domain', domain });
+    } else {
+      throw new ConfigError(
+        `Input "${name}" has ${quote(item)}, which is neither a distribution id (like "E2QWRUHAPOMQZL") ` +
+          'nor a domain name (an alias like "www.example.com" or "d111111abcdef8.cloudfront.net").',
+      );
+    }
+  }
+  return [...refs.values()];
+}
+
+export function parseScope(name: string, raw: string): IdempotencyScope {
+  const value = raw.trim() || 'run';
+  if (!(SCOPES as readonly string[]).includes(value)) {
+    throw new ConfigError(`Input "${name}" must be "run" or "attempt", got ${quote(raw)}.`);
+  }
+  return value as IdempotencyScope;
+}
+
+/** One path per line (a comma is a valid URL character, so unlike other list inputs commas do not separate). */
+export function parseLines(raw: string): string[] {
+  return raw
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'));
+}
+
+function readChangedFilesFile(name: string): string | undefined {
+  const value = readString(name);
+  if (!value) return undefined;
+  const path = resolve(process.env.GITHUB_WORKSPACE || process.cwd(), value);
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new ConfigError(`Input "${name}" names file ${quote(value)}, which could not be read (${reason}).`);
+  }
+}
+
+/** Reads and checks every input, and computes the paths, so any mistake surfaces before the first AWS call. */
+export function readInputs(): ActionInputs {
+  const distributions = parseDistributions(Names.Distributions, readList(Names.Distributions));
+  const explicit = parseLines(core.getInput(Names.Paths));
+  const inline = core.getInput(Names.ChangedFiles);
+  const fromFile = readChangedFilesFile(Names.ChangedFilesFile);
+  const sources: PathSource[] = [{ kind: 'url', paths: explicit }];
+  let changes: ChangedFiles | undefined;
+  if (inline.trim() || fromFile !== undefined) {
+    changes = mapChangedFiles([inline, fromFile ?? ''].join('\n'), {
+      filesRoot: readString(Names.FilesRoot, { default: '.' }),
+      urlPrefix: readString(Names.UrlPrefix, { default: '/' }),
+      originPath: readString(Names.OriginPath),
+    });
+    sources.push({ kind: 'file', paths: changes.urlPaths });
+  }
+  const directoryIndex = readString(Names.DirectoryIndex);
+  if (directoryIndex.includes('/')) {
+    throw new ConfigError(
+      `Input "${Names.DirectoryIndex}" must be a file name such as "index.html", got ${quote(directoryIndex)}.`,
+    );
+  }
+  return {
+    distributions,
+    requested: normalisePaths(sources, { directoryIndex: directoryIndex || undefined }),
+    changes,
+    costMode: readBoolean(Names.CostMode, true),
+    pathBudget: readInteger(Names.PathBudget, { min: 1, default: FREE_PATHS_PER_MONTH }),
+    wait: readBoolean(Names.Wait, true),
+    timeoutMs: readDuration(Names.Timeout, DEFAULT_TIMEOUT_MS),
+    scope: parseScope(Names.IdempotencyScope, core.getInput(Names.IdempotencyScope)),
+  };
+}

@@ -1,0 +1,56 @@
+import * as core from '@actions/core';
+import { GetInvalidationCommand } from '@aws-sdk/client-cloudfront';
+import { formatDuration } from '@shipyard/shared/duration';
+import { DeploymentFailure } from '@shipyard/shared/errors';
+import { poll, PollTimeoutError } from '@shipyard/shared/poll';
+import type { AwsContext, InvalidationRecord } from './submit';
+
+export const COMPLETED = 'Completed';
+/** Invalidations usually take from a few seconds to a few minutes. */
+export const WATCH_INTERVALS = { minIntervalMs: 3_000, maxIntervalMs: 20_000 };
+
+const pending = (records: InvalidationRecord[]) => records.filter((record) => record.status !== COMPLETED);
+
+/**
+ * Polls GetInvalidation for every invalidation not yet `Completed` until all are, updating each record's status
+ * in place (so the summary shows the last known status even after a timeout).
+ */
+export async function waitForCompletion(ctx: AwsContext, records: InvalidationRecord[]): Promise<void> {
+  try {
+    await poll<number>({
+      describe: async (signal) => {
+        await Promise.all(
+          pending(records).map(async (record) => {
+            const { Invalidation: invalidation } = await ctx.api.send(
+              new GetInvalidationCommand({ DistributionId: record.distributionId, Id: record.id }),
+              { abortSignal: signal },
+            );
+            record.status = invalidation?.Status ?? record.status;
+          }),
+        );
+        return pending(records).length;
+      },
+      isDone: (left) => left === 0,
+      fingerprint: (left) => left,
+      timeoutMs: Math.max(0, ctx.deadline - ctx.clock.now()),
+      signal: ctx.signal,
+      clock: ctx.clock,
+      ...WATCH_INTERVALS,
+      waitingFor: 'the invalidations to reach Completed',
+      onProgress: ({ state: left, nextPollInMs }) =>
+        core.info(
+          `${records.length - left} of ${records.length} invalidations completed; ` +
+            `next check in ${formatDuration(nextPollInMs)}.`,
+        ),
+    });
+    core.info(`All ${records.length} invalidation${records.length === 1 ? '' : 's'} completed.`);
+  } catch (error) {
+    if (!(error instanceof PollTimeoutError)) throw error;
+    const left = pending(records).map((record) => `${record.id} (${record.distributionId})`);
+    throw new DeploymentFailure(
+      `${error.message}; still in progress: ${left.join(', ')}`,
+      'CloudFront keeps processing them after this step ends; nothing needs undoing. Raise "timeout", or set ' +
+        '"wait: false" to return as soon as they are created.',
+    );
+  }
+}

@@ -1,0 +1,128 @@
+/**
+ * invalidate-cdn's figures from its issue (printed, not asserted): for a 10,000-file site with 40 changed
+ * directories, paths requested vs submitted in cost mode, the estimated cost of each, and how much of the site the
+ * submitted wildcards invalidate; plus the bundle's cold start.
+ * Run: npx tsx bench/invalidate-cdn.ts (re-bundle first for the cold start: npm run bundle invalidate-cdn).
+ */
+import { spawn } from 'node:child_process';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { startSim } from '@shipyard/aws-sim/server';
+import { estimateCost, formatUsd, USD_PER_PATH } from '../actions/invalidate-cdn/src/collapse';
+import { covers, isWildcard, normalisePaths } from '../actions/invalidate-cdn/src/paths';
+import { planInvalidation } from '../actions/invalidate-cdn/src/plan';
+
+const SECTIONS = 10;
+const DIRS_PER_SECTION = 20;
+const FILES_PER_DIR = 50;
+const CHANGED_DIRS = 40;
+const MAIN = join(__dirname, '..', 'actions', 'invalidate-cdn', 'dist', 'index.js');
+
+const dirName = (section: number, dir: number) => `/s${section}/d${String(dir).padStart(2, '0')}/`;
+const site = Array.from({ length: SECTIONS }, (_, s) =>
+  Array.from({ length: DIRS_PER_SECTION }, (__, d) =>
+    Array.from({ length: FILES_PER_DIR }, (___, f) => `${dirName(s, d)}page-${f}.html`),
+  ).flat(),
+).flat();
+
+/** Deterministic choices (a linear congruential generator), so every run prints the same figures. */
+function pick(count: number, from: number, seed: number): number[] {
+  const chosen = new Set<number>();
+  let state = seed;
+  while (chosen.size < count) {
+    state = (state * 1_103_515_245 + 12_345) % 2 ** 31;
+    chosen.add(state % from);
+  }
+  return [...chosen];
+}
+
+interface Layout {
+  name: string;
+  changedDirs: string[];
+}
+
+const layouts: Layout[] = [
+  {
+    name: 'spread over all sections',
+    changedDirs: pick(CHANGED_DIRS, SECTIONS * DIRS_PER_SECTION, 7).map((i) =>
+      dirName(Math.floor(i / DIRS_PER_SECTION), i % DIRS_PER_SECTION),
+    ),
+  },
+  {
+    name: 'clustered in 2 sections',
+    changedDirs: Array.from({ length: CHANGED_DIRS }, (_, i) => dirName(i % 2, Math.floor(i / 2))),
+  },
+];
+
+function report(layout: Layout, budget: number): string[] {
+  const changed = site.filter((file) => layout.changedDirs.some((dir) => file.startsWith(dir)));
+  const started = performance.now();
+  const requested = normalisePaths([{ kind: 'file', paths: changed }]);
+  const plan = planInvalidation(requested, { costMode: true, pathBudget: budget, distributionCount: 1 });
+  const planMs = performance.now() - started;
+  const wildcards = plan.submitted.filter(isWildcard);
+  const invalidated = site.filter((file) => plan.submitted.some((p) => p === file || covers(p, file))).length;
+  const cost = (paths: number) =>
+    `$${formatUsd(estimateCost(paths))} (free tier used up: $${formatUsd(paths * USD_PER_PATH)})`;
+  return [
+    `  ${layout.name}, budget ${budget}:`,
+    `    requested ${requested.length} paths → ${cost(requested.length)}`,
+    `    submitted ${plan.submitted.length} paths (${wildcards.length} wildcards) → ${cost(plan.submitted.length)}; ` +
+      `objects invalidated ${invalidated} of ${site.length} (${changed.length} changed); ` +
+      `planned in ${planMs.toFixed(1)} ms`,
+  ];
+}
+
+function timeToExit(env: Record<string, string>): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, [MAIN], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: 'ignore' });
+    child.on('error', reject);
+    child.on('close', () => resolve(performance.now() - started));
+  });
+}
+
+/** Spawn → the first request the sim sees (the probe of the distribution), valid inputs. */
+async function timeToFirstRequest(): Promise<number> {
+  const sim = await startSim({ seed: { cloudfront: { distributions: [{ id: 'E2QWRUHAPOMQZL' }] } } });
+  try {
+    const started = performance.timeOrigin + performance.now();
+    await timeToExit({
+      ...sim.env,
+      INPUT_DISTRIBUTIONS: 'E2QWRUHAPOMQZL',
+      INPUT_PATHS: '/index.html',
+      INPUT_WAIT: 'false',
+      GITHUB_RUN_ID: '1',
+    });
+    return sim.control.requests()[0].realTime - started;
+  } finally {
+    await sim.close();
+  }
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+async function main(): Promise<void> {
+  console.log(`invalidate-cdn: ${site.length} files, ${CHANGED_DIRS} changed directories of ${FILES_PER_DIR} files`);
+  for (const layout of layouts) {
+    for (const budget of [1_000, 500]) console.log(report(layout, budget).join('\n'));
+  }
+  const missingInput = [];
+  const firstRequest = [];
+  for (let i = 0; i < 7; i++) missingInput.push(await timeToExit({}));
+  for (let i = 0; i < 5; i++) firstRequest.push(await timeToFirstRequest());
+  const baseline = [];
+  for (let i = 0; i < 7; i++) {
+    const started = performance.now();
+    await new Promise((resolve) => spawn(process.execPath, ['-e', '0']).on('close', resolve));
+    baseline.push(performance.now() - started);
+  }
+  console.log(
+    `  cold start (median): to the missing-input error ${median(missingInput).toFixed(0)} ms (budget 120 ms), ` +
+      `to the first AWS request ${median(firstRequest).toFixed(0)} ms; bare \`node -e 0\` ` +
+      `${median(baseline).toFixed(0)} ms on this machine; ` +
+      `bundle ${(statSync(MAIN).size / 1024).toFixed(0)} KiB (+ the SDK chunk, loaded after validation)`,
+  );
+}
+
+void main();
