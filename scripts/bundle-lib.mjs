@@ -1,5 +1,7 @@
 // Bundles each action's entry points (src/index.ts → dist/index.js, src/post.ts → dist/post/index.js) with ncc:
-// minified, with third-party licenses. Used by `npm run bundle` and by the dist freshness check.
+// minified, with third-party licenses. ncc minifies only the entry file, so the chunks it splits off for dynamic
+// imports (the AWS SDK, loaded after inputs are valid) are minified here with terser. Used by `npm run bundle` and
+// by the dist freshness check.
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
@@ -18,6 +20,13 @@ const entries = [
   ['index.ts', ''],
   ['post.ts', 'post'],
 ];
+
+async function minifyChunk(file, code) {
+  const { minify } = require('terser');
+  const result = await minify(code, { ecma: 2022, module: false, compress: { passes: 1 }, mangle: true });
+  if (result.code === undefined) throw new Error(`terser produced nothing for ${file}`);
+  return result.code;
+}
 
 /** Bundles one action into outDir (emptied first). */
 export async function bundleAction(name, outDir) {
@@ -39,7 +48,8 @@ export async function bundleAction(name, outDir) {
     writeFileSync(join(dir, 'index.js'), code);
     for (const [file, asset] of Object.entries(assets)) {
       mkdirSync(dirname(join(dir, file)), { recursive: true });
-      writeFileSync(join(dir, file), asset.source);
+      const source = file.endsWith('.js') ? await minifyChunk(file, asset.source.toString()) : asset.source;
+      writeFileSync(join(dir, file), source);
     }
   }
 }

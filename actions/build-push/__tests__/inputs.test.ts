@@ -1,9 +1,12 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as core from '@actions/core';
+import * as core from '@shipyard/shared/core';
 import { ConfigError } from '@shipyard/shared/errors';
 import { readInputs } from '../src/inputs';
+
+// A plain object copy of the module, so jest.spyOn can replace its functions.
+jest.mock('@shipyard/shared/core', () => ({ __esModule: true, ...jest.requireActual('@shipyard/shared/core') }));
 
 const ECR_HOST = '123456789012.dkr.ecr.eu-north-1.amazonaws.com';
 

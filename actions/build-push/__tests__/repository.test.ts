@@ -1,4 +1,4 @@
-import * as core from '@actions/core';
+import * as core from '@shipyard/shared/core';
 import { ConfigError, DeploymentFailure } from '@shipyard/shared/errors';
 import type { DockerResult } from '../src/docker';
 import type { RepositorySettings } from '../src/inputs';
@@ -10,6 +10,9 @@ import {
   retagRemote,
 } from '../src/repository';
 import { awsError, fakeEcr } from './fixtures/fake-ecr';
+
+// A plain object copy of the module, so jest.spyOn can replace its functions.
+jest.mock('@shipyard/shared/core', () => ({ __esModule: true, ...jest.requireActual('@shipyard/shared/core') }));
 
 const SETTINGS: RepositorySettings = {
   scanOnPush: true,

@@ -1,4 +1,4 @@
-import * as core from '@actions/core';
+import * as core from '@shipyard/shared/core';
 import { ConfigError } from '@shipyard/shared/errors';
 import {
   parseList,

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as core from '@actions/core';
+import * as core from '@shipyard/shared/core';
 import { DeploymentFailure, describeError, runAction } from '@shipyard/shared/errors';
 import { annotateError, group } from '@shipyard/shared/log';
 import { cancellationSignal } from '@shipyard/shared/poll';

@@ -1,4 +1,4 @@
-import * as core from '@actions/core';
+import * as core from '@shipyard/shared/core';
 import type { CreateRepositoryRequest } from '@aws-sdk/client-ecr';
 import { ConfigError, DeploymentFailure } from '@shipyard/shared/errors';
 import type { Docker } from './login';

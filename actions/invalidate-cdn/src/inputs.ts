@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import * as core from '@actions/core';
+import * as core from '@shipyard/shared/core';
 import { ConfigError } from '@shipyard/shared/errors';
 import { quote, readBoolean, readDuration, readInteger, readList, readString } from '@shipyard/shared/inputs';
 import type { IdempotencyScope } from './caller-reference';

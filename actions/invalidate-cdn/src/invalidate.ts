@@ -1,4 +1,4 @@
-import * as core from '@actions/core';
+import * as core from '@shipyard/shared/core';
 import { CloudFrontClient } from '@aws-sdk/client-cloudfront';
 import { createClient } from '@shipyard/shared/aws';
 import { group } from '@shipyard/shared/log';

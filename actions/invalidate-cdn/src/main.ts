@@ -1,4 +1,4 @@
-import * as core from '@actions/core';
+import * as core from '@shipyard/shared/core';
 import { describeError, runAction } from '@shipyard/shared/errors';
 import { cancellationSignal } from '@shipyard/shared/poll';
 import { writeSummary } from '@shipyard/shared/summary';

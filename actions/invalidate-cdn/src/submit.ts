@@ -1,4 +1,4 @@
-import * as core from '@actions/core';
+import * as core from '@shipyard/shared/core';
 import { CreateInvalidationCommand, type Invalidation } from '@aws-sdk/client-cloudfront';
 import { formatDuration } from '@shipyard/shared/duration';
 import { isAwsSdkError } from '@shipyard/shared/errors';

@@ -1,4 +1,4 @@
-import * as core from '@actions/core';
+import * as core from '@shipyard/shared/core';
 import { SummaryBuilder } from '@shipyard/shared/summary';
 import type { ChangedFiles } from './changes';
 import { estimateCost, formatUsd, FREE_PATHS_PER_MONTH, USD_PER_PATH } from './collapse';

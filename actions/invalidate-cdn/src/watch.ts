@@ -1,4 +1,4 @@
-import * as core from '@actions/core';
+import * as core from '@shipyard/shared/core';
 import { GetInvalidationCommand } from '@aws-sdk/client-cloudfront';
 import { formatDuration } from '@shipyard/shared/duration';
 import { DeploymentFailure } from '@shipyard/shared/errors';

@@ -1,6 +1,6 @@
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { ECSClient, type Task } from '@aws-sdk/client-ecs';
-import * as core from '@actions/core';
+import * as core from '@shipyard/shared/core';
 import { createClient, resolveRegion } from '@shipyard/shared/aws';
 import { formatDuration } from '@shipyard/shared/duration';
 import { DeploymentFailure } from '@shipyard/shared/errors';

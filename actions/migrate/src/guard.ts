@@ -1,5 +1,5 @@
 import { ListTasksCommand, type ECSClient } from '@aws-sdk/client-ecs';
-import * as core from '@actions/core';
+import * as core from '@shipyard/shared/core';
 import { DeploymentFailure } from '@shipyard/shared/errors';
 import { poll, type Clock } from '@shipyard/shared/poll';
 import { Inputs as Names } from './constants';

@@ -1,4 +1,4 @@
-import * as core from '@actions/core';
+import * as core from '@shipyard/shared/core';
 import { ConfigError } from '@shipyard/shared/errors';
 import { parseBoolean, quote, readDuration, readInteger, readList, readMap, readString } from '@shipyard/shared/inputs';
 import { ECS_ONLY_INPUTS, Inputs as Names, RUNNER_ONLY_INPUTS } from './constants';

@@ -1,7 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import * as core from '@actions/core';
+import * as core from '@shipyard/shared/core';
 import { resolveRegion } from '@shipyard/shared/aws';
 import { formatDuration } from '@shipyard/shared/duration';
 import { ConfigError, DeploymentFailure } from '@shipyard/shared/errors';

@@ -5,7 +5,7 @@ import {
   DescribeDBSnapshotsCommand,
   RDSClient,
 } from '@aws-sdk/client-rds';
-import * as core from '@actions/core';
+import * as core from '@shipyard/shared/core';
 import { createClient } from '@shipyard/shared/aws';
 import { DeploymentFailure } from '@shipyard/shared/errors';
 import { poll, type Clock } from '@shipyard/shared/poll';

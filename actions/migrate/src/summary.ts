@@ -1,4 +1,4 @@
-import * as core from '@actions/core';
+import * as core from '@shipyard/shared/core';
 import { formatDuration } from '@shipyard/shared/duration';
 import { SummaryBuilder } from '@shipyard/shared/summary';
 import { Outputs } from './constants';

@@ -6,7 +6,7 @@ import {
   type RunTaskCommandInput,
   type Task,
 } from '@aws-sdk/client-ecs';
-import * as core from '@actions/core';
+import * as core from '@shipyard/shared/core';
 import { DeploymentFailure, describeError } from '@shipyard/shared/errors';
 import { poll, type Clock } from '@shipyard/shared/poll';
 import { describeRunTaskFailures } from './outcome';

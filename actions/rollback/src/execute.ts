@@ -1,4 +1,4 @@
-import * as core from '@actions/core';
+import * as core from '@shipyard/shared/core';
 import type { ECSClient } from '@aws-sdk/client-ecs';
 import { ServiceEventStream, type DeploymentSnapshot, type DeploymentTarget } from '@shipyard/shared/ecs-deployments';
 import { shortTaskDefinition } from '@shipyard/shared/ecs-names';

@@ -1,4 +1,4 @@
-import * as core from '@actions/core';
+import * as core from '@shipyard/shared/core';
 import type { ECSClient } from '@aws-sdk/client-ecs';
 import { createClient } from '@shipyard/shared/aws';
 import { formatExplanation, gatherFailureFacts } from '@shipyard/shared/ecs-explain';

@@ -1,4 +1,4 @@
-import * as core from '@actions/core';
+import * as core from '@shipyard/shared/core';
 import { parseServiceList } from '@shipyard/shared/ecs-names';
 import { parseRollbackTarget, type RollbackTarget } from '@shipyard/shared/ecs-rollback-target';
 import { ConfigError } from '@shipyard/shared/errors';

@@ -1,4 +1,4 @@
-import * as core from '@actions/core';
+import * as core from '@shipyard/shared/core';
 import { createClient } from '@shipyard/shared/aws';
 import { DeploymentFailure, describeError, runAction } from '@shipyard/shared/errors';
 import { createGithubDeployment, setGithubDeploymentStatus } from '@shipyard/shared/github';

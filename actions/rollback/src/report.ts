@@ -1,4 +1,4 @@
-import * as core from '@actions/core';
+import * as core from '@shipyard/shared/core';
 import { formatDuration } from '@shipyard/shared/duration';
 import { changesTable, formatChangeLines, type TaskDefinitionChange } from '@shipyard/shared/ecs-diff';
 import { shortTaskDefinition } from '@shipyard/shared/ecs-names';

@@ -99,6 +99,35 @@ describe('watchDeployments', () => {
     expect(clock.sleeps).toEqual([2000, 3000, 4000, 4000, 4000, 4000, 4000]);
   });
 
+  test('the interval snaps back when the stage changes, not when task counts do', async () => {
+    const running = (n: number) => ({
+      status: 'IN_PROGRESS' as const,
+      lifecycleStage: 'SCALE_UP' as const,
+      targetServiceRevision: { runningTaskCount: n },
+    });
+    const ecs = ecsFollowing({
+      web: [
+        running(0),
+        running(1),
+        running(2),
+        { status: 'IN_PROGRESS', lifecycleStage: 'BAKE_TIME' },
+        { status: 'IN_PROGRESS', lifecycleStage: 'BAKE_TIME' },
+        { status: 'SUCCESSFUL' },
+      ],
+    });
+    const clock = fakeClock();
+    await watchDeployments({
+      ecs: ecs as unknown as ECSClient,
+      cluster: 'prod',
+      targets: [targets[0]],
+      timeoutMs: 60_000,
+      clock,
+    });
+    expect(clock.sleeps).toEqual([2000, 3000, 4000, 2000, 3000]);
+    // Read again in rounds 2, 3 (counts moved), 4 (stage moved) and 6 (finished), besides the first look.
+    expect(ecs.calls('DescribeServicesCommand')).toHaveLength(5);
+  });
+
   test('a timeout carries the last round for the explanation', async () => {
     const ecs = ecsFollowing({ web: [{ status: 'IN_PROGRESS', lifecycleStage: 'SCALE_UP' }] });
     const error = await watchDeployments({

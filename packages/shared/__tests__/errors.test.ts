@@ -1,4 +1,4 @@
-import * as core from '@actions/core';
+import * as core from '../src/core';
 import { AccessDeniedException, ECSServiceException } from '@aws-sdk/client-ecs';
 import {
   AwsOperationError,
@@ -11,7 +11,7 @@ import {
   runAction,
 } from '../src/errors';
 
-jest.mock('@actions/core');
+jest.mock('../src/core');
 const mockedCore = jest.mocked(core);
 
 const metadata = { httpStatusCode: 400, requestId: 'req-123', attempts: 1, totalRetryDelay: 0 };

@@ -1,10 +1,10 @@
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import * as core from '@actions/core';
+import * as core from '../src/core';
 import { SHIPYARD_VERSION } from '../src/constants';
 import { createGithubDeployment, setGithubDeploymentStatus } from '../src/github';
 
-jest.mock('@actions/core');
+jest.mock('../src/core');
 const mockedCore = jest.mocked(core);
 
 interface Recorded {

@@ -1,9 +1,9 @@
-import * as core from '@actions/core';
+import * as core from '../src/core';
 import { AccessDeniedException } from '@aws-sdk/client-ecs';
 import { rememberAwsOperation } from '../src/errors';
 import { annotateError, group } from '../src/log';
 
-jest.mock('@actions/core');
+jest.mock('../src/core');
 const mockedCore = jest.mocked(core);
 
 beforeEach(() => jest.resetAllMocks());

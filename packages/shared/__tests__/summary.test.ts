@@ -1,10 +1,10 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as core from '@actions/core';
+import * as core from '../src/core';
 import { STEP_SUMMARY_LIMIT_BYTES, SummaryBuilder, writeSummary } from '../src/summary';
 
-jest.mock('@actions/core');
+jest.mock('../src/core');
 const mockedCore = jest.mocked(core);
 
 describe('SummaryBuilder', () => {

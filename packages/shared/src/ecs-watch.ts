@@ -16,8 +16,9 @@ import {
 import { poll, type Clock } from './poll';
 
 // Watches one or many deployments in one poll loop: per round one DescribeServiceDeployments for every service
-// (≤ 20 per call), and DescribeServices (≤ 10 per call, for events and the primary revision) only when a
-// deployment moved, every third round, or when the service-deployment view is missing. Loads the ECS SDK.
+// (≤ 20 per call), and DescribeServices (≤ 10 per call, for events and the primary revision) only when task counts
+// moved, every third round, at the end, or when the service-deployment view is missing. The interval snaps back to
+// the minimum when a deployment's status, stage or hooks change. Loads the ECS SDK.
 
 export interface WatchedDeployment {
   snapshot: DeploymentSnapshot;
@@ -57,15 +58,20 @@ function chunks<T>(items: T[], size: number): T[][] {
   return result;
 }
 
-/** Which service deployment fields count as "it moved" (the interval snaps back and services are re-read). */
+/** The phase of a service deployment: when it changes, the poll interval snaps back to the minimum. */
+function phase(sd: ServiceDeployment | undefined): string {
+  const hooks = (sd?.lifecycleHookDetails ?? []).map((h) => h.status).join(',');
+  return `${sd?.status}|${sd?.lifecycleStage}|${hooks}`;
+}
+
+/**
+ * Task counts: when they move, tasks started or stopped and the service has new events, so the services are re-read.
+ * (Stage and traffic changes alone produce no events.)
+ */
 function movement(sd: ServiceDeployment | undefined): string {
   if (!sd) return '';
-  const counts = [sd.targetServiceRevision, ...(sd.sourceServiceRevisions ?? [])].map(
-    (r) =>
-      `${r?.runningTaskCount}/${r?.pendingTaskCount}/${r?.requestedProductionTrafficWeight}/${r?.requestedTestTrafficWeight}`,
-  );
-  const hooks = (sd.lifecycleHookDetails ?? []).map((h) => h.status).join(',');
-  return `${sd.status}|${sd.lifecycleStage}|${counts.join(';')}|${hooks}`;
+  const revisions = [sd.targetServiceRevision, ...(sd.sourceServiceRevisions ?? [])];
+  return revisions.map((r) => `${r?.runningTaskCount}/${r?.pendingTaskCount}`).join(';');
 }
 
 /** Fetches the service deployments and, when needed, the services; missing services become `missing`. */
@@ -138,9 +144,11 @@ export async function watchDeployments(options: WatchOptions): Promise<WatchResu
   const results: WatchResult = new Map();
   let round = 0;
   let lastMovement = new Map<string, string>();
+  let phases = '';
   let snapshots: Map<string, DeploymentSnapshot> | undefined;
 
   const refreshServices = (sds: Map<string, ServiceDeployment>) => {
+    phases = [...sds].map(([service, sd]) => `${service}:${phase(sd)}`).join('\n');
     const now = new Map([...sds].map(([service, sd]) => [service, movement(sd)]));
     const moved = [...now].some(([service, text]) => lastMovement.get(service) !== text);
     const needed = moved || round % FULL_REFRESH_EVERY === 0 || now.size < watched().length;
@@ -172,10 +180,15 @@ export async function watchDeployments(options: WatchOptions): Promise<WatchResu
     clock: options.clock,
     minIntervalMs: options.minIntervalMs ?? WATCH_MIN_INTERVAL_MS,
     maxIntervalMs: options.maxIntervalMs ?? WATCH_MAX_INTERVAL_MS,
-    fingerprint: () => [...lastMovement.values()].join('\n'),
+    fingerprint: () => phases,
     waitingFor: options.waitingFor ?? 'the deployment',
   });
   return results;
+}
+
+/** A service event as a log line: `web | 12:00:05 (service web) has reached a steady state.` */
+export function eventLine(service: string, event: ServiceEvent): string {
+  return `${service} | ${event.createdAt?.toISOString().slice(11, 19) ?? '--:--:--'} ${event.message ?? ''}`;
 }
 
 /** One progress line: status, stage, new revision's tasks and traffic, or the rolling view's counts. */

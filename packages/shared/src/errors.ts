@@ -1,5 +1,5 @@
 import { types } from 'node:util';
-import * as core from '@actions/core';
+import * as core from './core';
 
 /** A mistake in the workflow or its inputs: the message says what to change; no stack is ever shown. */
 export class ConfigError extends Error {

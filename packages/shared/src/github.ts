@@ -1,4 +1,4 @@
-import * as core from '@actions/core';
+import * as core from './core';
 import { SHIPYARD_VERSION } from './constants';
 import { describeError, isError } from './errors';
 

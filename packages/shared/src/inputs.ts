@@ -1,6 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import * as core from '@actions/core';
+import * as core from './core';
 import { parse as parseYaml } from 'yaml';
 import { durationToMs } from './duration';
 import { ConfigError, describeError } from './errors';

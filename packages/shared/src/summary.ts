@@ -1,5 +1,5 @@
 import { appendFile, stat } from 'node:fs/promises';
-import * as core from '@actions/core';
+import * as core from './core';
 import { describeError } from './errors';
 
 /** GitHub refuses a step summary over 1 MiB and shows an error instead of it. */
