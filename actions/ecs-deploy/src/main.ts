@@ -1,6 +1,34 @@
-import * as core from '@actions/core';
+import { resolveRegion } from '@shipyard/shared/aws';
+import { runAction } from '@shipyard/shared/errors';
+import { group } from '@shipyard/shared/log';
+import { ACTION_NAME } from './constants';
+import { readInputs } from './inputs';
+import { renderChanges, renderTaskDefinition } from './taskdef';
 
-/** Skeleton: this action is not built yet, so it fails honestly instead of pretending to succeed. */
+/**
+ * Reads and checks every input and the task definition file without touching AWS (a mistake costs no AWS call
+ * and no SDK load), then hands over to the deploy phases, loaded only now.
+ */
+async function main(): Promise<void> {
+  const startedAtMs = Date.now();
+  const inputs = await group('Inputs', async () => {
+    const inputs = readInputs();
+    const source = inputs.taskDefinition;
+    if (source.kind === 'document') renderTaskDefinition(source.document, renderChanges(inputs), source.origin);
+    return inputs;
+  });
+  try {
+    const region = resolveRegion(inputs.region);
+    const { deploy } = await import('./deploy');
+    await deploy(inputs, region, startedAtMs);
+  } catch (error) {
+    if (inputs.mode !== 'plan') throw error;
+    const { isMissingCredentials, planOffline } = await import('./offline-plan');
+    if (!isMissingCredentials(error)) throw error;
+    await planOffline(inputs, error instanceof Error ? error.message.split('\n')[0] : String(error));
+  }
+}
+
 export async function run(): Promise<void> {
-  core.setFailed('ecs-deploy: not implemented yet');
+  await runAction(ACTION_NAME, main);
 }

@@ -1,0 +1,114 @@
+import { liveUrls } from '@shipyard/aws-sim/server';
+import {
+  blueGreenLoadBalancers,
+  CLUSTER,
+  deployAction,
+  errorsOf,
+  mutations,
+  runningRevision,
+  startWorld,
+  type World,
+} from './fixtures/sim-world';
+
+// Native blue/green through the bundled action: the test URL is checked while the test listener serves the new
+// revision (answering a PAUSE hook), the production URL during bake time.
+
+let world: World;
+afterEach(() => world?.close());
+
+const blueGreen = (bakeTimeInMinutes: number) => ({
+  name: 'web',
+  extra: {
+    loadBalancers: blueGreenLoadBalancers('web'),
+    deploymentConfiguration: { strategy: 'BLUE_GREEN', bakeTimeInMinutes },
+  },
+});
+
+function params(operation: string): Record<string, unknown>[] {
+  return world.sim.control.requests({ operation, mutating: true }).map((r) => r.params as Record<string, unknown>);
+}
+
+describe('blue/green deploy', () => {
+  test('succeeds: test URL checked at the PAUSE hook, production URL during bake time', async () => {
+    world = await startWorld([blueGreen(1)]);
+    const urls = liveUrls(world.sim, CLUSTER, 'web');
+    const run = await deployAction(world, {
+      service: 'web',
+      images: 'app=example/web:v2',
+      'bake-time': '5m',
+      'add-test-pause-hook': 'true',
+      'verify-test-url': `${urls.test}/version`,
+      'verify-url': `${urls.production}/version`,
+      'verify-body': '$.version == v2',
+      'verify-interval': '200ms',
+      'verify-successes': '2',
+    });
+    expect(errorsOf(run)).toEqual([]);
+    expect(run.outputs.status).toBe('succeeded');
+    expect(mutations(world)).toEqual([
+      'RegisterTaskDefinition web',
+      'UpdateService web',
+      'ContinueServiceDeployment web',
+    ]);
+    expect(params('UpdateService')[0].deploymentConfiguration).toMatchObject({
+      strategy: 'BLUE_GREEN',
+      bakeTimeInMinutes: 5,
+      lifecycleHooks: [{ targetType: 'PAUSE', lifecycleStages: ['POST_TEST_TRAFFIC_SHIFT'] }],
+    });
+    expect(params('ContinueServiceDeployment')[0]).toMatchObject({ action: 'CONTINUE' });
+    const lines = run.log.split('\n');
+    const at = (text: string) => lines.findIndex((line) => line.includes(text));
+    expect(at('web: the test check passed')).toBeGreaterThan(at('POST_TEST_TRAFFIC_SHIFT'));
+    expect(at('web: checking the production URL')).toBeGreaterThan(at('· BAKE_TIME'));
+    expect(at('web: the production check passed')).toBeLessThan(at('web: SUCCESSFUL'));
+    expect(await runningRevision(world, 'web')).toBe('web:2');
+  });
+
+  test('a failed production check during bake time stops the deployment with ROLLBACK', async () => {
+    world = await startWorld([blueGreen(10)]);
+    const urls = liveUrls(world.sim, CLUSTER, 'web');
+    const run = await deployAction(world, {
+      service: 'web',
+      images: 'app=example/web:broken-health',
+      'verify-url': `${urls.production}/health`,
+      'verify-interval': '200ms',
+      'verify-successes': '2',
+    });
+    expect(run.exitCode).toBe(1);
+    expect(errorsOf(run).at(-1)).toMatch(
+      new RegExp(
+        `^ecs-deploy: web: the production check failed: 2 failed checks in a row, last: ${urls.production}/health: ` +
+          'HTTP 503, expected 200; (already back on|ECS rolled back, now on) web:1$',
+      ),
+    );
+    expect(mutations(world)).toEqual(['RegisterTaskDefinition web', 'UpdateService web', 'StopServiceDeployment web']);
+    expect(params('StopServiceDeployment')[0]).toMatchObject({ stopType: 'ROLLBACK' });
+    expect(run.outputs).toMatchObject({ status: 'rolled-back', 'rolled-back': 'true' });
+    expect(await runningRevision(world, 'web')).toBe('web:1');
+  });
+
+  test('a failed test-URL check answers the PAUSE hook with ROLLBACK: production never shifts', async () => {
+    world = await startWorld([blueGreen(1)]);
+    const urls = liveUrls(world.sim, CLUSTER, 'web');
+    const run = await deployAction(world, {
+      service: 'web',
+      images: 'app=example/web:broken-health',
+      'add-test-pause-hook': 'true',
+      'verify-test-url': `${urls.test}/health`,
+      'verify-interval': '200ms',
+      'verify-successes': '2',
+    });
+    expect(run.exitCode).toBe(1);
+    expect(errorsOf(run).at(-1)).toMatch(
+      /^ecs-deploy: web: the test check failed: 2 failed checks in a row, .*HTTP 503, expected 200; /,
+    );
+    expect(mutations(world)).toEqual([
+      'RegisterTaskDefinition web',
+      'UpdateService web',
+      'ContinueServiceDeployment web',
+    ]);
+    expect(params('ContinueServiceDeployment')[0]).toMatchObject({ action: 'ROLLBACK' });
+    expect(run.log).not.toContain('PRODUCTION_TRAFFIC_SHIFT');
+    expect(await runningRevision(world, 'web')).toBe('web:1');
+  });
+});

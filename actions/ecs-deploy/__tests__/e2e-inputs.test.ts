@@ -1,0 +1,297 @@
+import { RegisterTaskDefinitionCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
+import { runAction } from '@shipyard/testkit/run-action';
+import {
+  ACTION_DIR,
+  arn,
+  CLUSTER,
+  deployAction,
+  errorsOf,
+  mutations,
+  runningRevision,
+  startWorld,
+  taskDefinition,
+  writeWorkspaceFile,
+  type World,
+} from './fixtures/sim-world';
+
+// What the bundled action refuses before changing anything, what it deploys without registering, and what it never
+// prints.
+
+let world: World;
+
+describe('bad inputs: the exact error and not one mutating call', () => {
+  beforeAll(async () => {
+    world = await startWorld([{ name: 'web' }]);
+    writeWorkspaceFile(world, 'td.json', JSON.stringify(taskDefinition('web', 'example/web:v2')));
+    writeWorkspaceFile(world, 'broken.json', '{"family": "web",\n  "containerDefinitions": [');
+    writeWorkspaceFile(
+      world,
+      'broken.yaml',
+      'family: web\ncontainerDefinitions:\n  - name: app\n   image: example/web:v2\n',
+    );
+    writeWorkspaceFile(
+      world,
+      'bad-size.yaml',
+      `family: web\nrequiresCompatibilities: [FARGATE]\nnetworkMode: awsvpc\ncpu: "512"\nmemory: "512"\ncontainerDefinitions:\n  - name: app\n    image: example/web:v2\n`,
+    );
+  });
+  afterAll(() => world.close());
+  beforeEach(() => world.sim.control.clearRequests());
+
+  test.each([
+    [{ service: '' }, 'Input "service" is required but was empty or not set.'],
+    [
+      { 'task-definition': 'broken.json' },
+      'Input "task-definition" names file "broken.json", which is not valid JSON or YAML (Flow sequence in block collection must be sufficiently indented and end with a ] at line 2, column 28).',
+    ],
+    [
+      { 'task-definition': 'broken.yaml' },
+      'Input "task-definition" names file "broken.yaml", which is not valid JSON or YAML (Sequence item without - indicator at line 4, column 1).',
+    ],
+    [
+      { 'task-definition': 'missing.json' },
+      /^Input "task-definition" must be a JSON or YAML object or list, inline or in a file named by its path, got "missing\.json" \(no file at .*\/missing\.json\)\.$/,
+    ],
+    [
+      { 'task-definition': 'td.json', images: 'wbe=example/web:v2' },
+      'Input "images" names the container "wbe", but the task definition (file "td.json") has only the container "app".',
+    ],
+    [
+      { images: 'wbe=example/web:v2' },
+      'Input "images" names the container "wbe", but the task definition (the current task definition web:1 of service "web") has only the container "app".',
+    ],
+    [
+      { 'task-definition': 'bad-size.yaml' },
+      'The task definition (file "bad-size.yaml") breaks ECS rules: Fargate has no size with cpu 512 and memory 512: with cpu 512, memory must be 1024 to 4096 in steps of 1024.',
+    ],
+    [
+      { memory: '4 GB' },
+      'The task definition (the current task definition web:1 of service "web") breaks ECS rules: Fargate has no size with cpu 256 and memory 4096: with cpu 256, memory must be 512, or 1024 to 2048 in steps of 1024.',
+    ],
+    [
+      { timeout: 'ten minutes' },
+      'Input "timeout" must be a duration such as 90s, 10m, 1h30m or 500ms (units h, m, s, ms in that order; a plain number means seconds), got "ten minutes".',
+    ],
+    [
+      { strategy: 'blue/green' },
+      'Input "strategy" must be one of auto, rolling, blue-green, linear, canary, got "blue/green".',
+    ],
+    [
+      { strategy: 'canary', 'bake-time': '90s' },
+      'Input "bake-time" must be whole minutes from 0m to 24h for blue-green, linear and canary deployments (ECS bakeTimeInMinutes), got 1m30s.',
+    ],
+    [
+      { command: 'npm start' },
+      'Input "command" must be a non-empty JSON array of strings such as ["npm","start"], got "npm start".',
+    ],
+    [
+      { env: 'app.LOG-LEVEL=debug' },
+      'Input "env" has the key "app.LOG-LEVEL": write KEY=value or container.KEY=value, where KEY starts with a letter or _ and holds only letters, digits and _.',
+    ],
+    [
+      { 'verify-body': '$.version == v2' },
+      'Input "verify-body" is set but neither "verify-url" nor "verify-test-url" is.',
+    ],
+    [{ service: 'web\napi' }, 'Service "api" does not exist in cluster "prod" (input "service").'],
+    [{ cluster: 'staging' }, 'Cluster "staging" does not exist in us-east-1 (input "cluster").'],
+    [
+      { strategy: 'blue-green' },
+      'Service "web" cannot deploy BLUE_GREEN: it has no load balancer with an advancedConfiguration (alternate target group, listener rules, role) and no Service Connect. Configure the service for blue/green first, or use "strategy: rolling".',
+    ],
+    [
+      { 'task-definition': 'web:9' },
+      'Input "task-definition" names "web:9", which ECS cannot describe in us-east-1 (ecs:DescribeTaskDefinition failed: ClientException: Unable to describe task definition).',
+    ],
+  ])('%j', async (inputs, expected) => {
+    const run = await deployAction(world, { service: 'web', ...inputs });
+    expect(run.exitCode).toBe(1);
+    expect(errorsOf(run)).toHaveLength(1);
+    const message = errorsOf(run)[0];
+    if (typeof expected === 'string') expect(message).toBe(`ecs-deploy: ${expected}`);
+    else expect(message.replace(/^ecs-deploy: /, '')).toMatch(expected);
+    expect(world.sim.control.mutatingRequests()).toEqual([]);
+    expect(run.post?.log).toContain('Nothing to roll back');
+  });
+
+  test('input mistakes are found before any AWS call', async () => {
+    await deployAction(world, { service: 'web', command: 'npm start' });
+    expect(world.sim.control.requests()).toEqual([]);
+  });
+});
+
+describe('deploy modes', () => {
+  afterEach(() => world.close());
+
+  test('an existing revision ARN is deployed as is, without registering', async () => {
+    world = await startWorld([{ name: 'web' }]);
+    await world.ecs.send(new RegisterTaskDefinitionCommand(taskDefinition('web', 'example/web:v2') as never));
+    world.sim.control.clearRequests();
+    const run = await deployAction(world, { service: 'web', 'task-definition': arn('web', 2) });
+    expect(errorsOf(run)).toEqual([]);
+    expect(mutations(world)).toEqual(['UpdateService web']);
+    expect(run.outputs['task-definition-arn']).toBe(arn('web', 2));
+    expect(await runningRevision(world, 'web')).toBe('web:2');
+  });
+
+  test('a deployment already in flight: refused with zero mutating calls', async () => {
+    world = await startWorld([{ name: 'web' }]);
+    const registered = await world.ecs.send(
+      new RegisterTaskDefinitionCommand(taskDefinition('web', 'example/web:slow') as never),
+    );
+    await world.ecs.send(
+      new UpdateServiceCommand({
+        cluster: CLUSTER,
+        service: 'web',
+        taskDefinition: registered.taskDefinition!.taskDefinitionArn,
+      }),
+    );
+    world.sim.control.clearRequests();
+    const run = await deployAction(world, { service: 'web', images: 'app=example/web:v3' });
+    expect(world.sim.control.mutatingRequests()).toEqual([]);
+    expect(errorsOf(run)).toHaveLength(1);
+    expect(errorsOf(run)[0]).toMatch(
+      /^ecs-deploy: A deployment is already in flight \("web": ecs-svc\/\d+ of arn:aws:ecs:us-east-1:123456789012:task-definition\/web:2 is IN_PROGRESS\): set "wait-for-in-flight: true" to wait for it, or retry later\.$/,
+    );
+  });
+
+  test('wait-for-in-flight: waits for the deployment in flight, then deploys', async () => {
+    world = await startWorld([{ name: 'web' }], { timeScale: 10 });
+    const registered = await world.ecs.send(
+      new RegisterTaskDefinitionCommand(taskDefinition('web', 'example/web:v2') as never),
+    );
+    await world.ecs.send(
+      new UpdateServiceCommand({
+        cluster: CLUSTER,
+        service: 'web',
+        taskDefinition: registered.taskDefinition!.taskDefinitionArn,
+      }),
+    );
+    const run = await deployAction(world, {
+      service: 'web',
+      images: 'app=example/web:v3',
+      'wait-for-in-flight': 'true',
+    });
+    expect(errorsOf(run)).toEqual([]);
+    expect(run.log).toMatch(
+      /Waiting for the deployment in flight to finish: "web": ecs-svc\/\d+ of .*web:2 is IN_PROGRESS/,
+    );
+    expect(run.outputs).toMatchObject({
+      status: 'succeeded',
+      'previous-task-definition-arn': arn('web', 2),
+      'task-definition-arn': arn('web', 3),
+    });
+  });
+
+  test('wait: false ends once the service is updated; nothing for the post step to do', async () => {
+    world = await startWorld([{ name: 'web' }]);
+    const run = await deployAction(world, { service: 'web', images: 'app=example/web:v2', wait: 'false' });
+    expect(errorsOf(run)).toEqual([]);
+    expect(run.outputs.status).toBe('started');
+    expect(run.summary).toContain('🚀 started (not watched)');
+    expect(world.sim.control.requests({ operation: 'DescribeServiceDeployments' })).toEqual([]);
+    expect(run.post?.log).toContain('Nothing to roll back');
+  });
+
+  test('the same rendered revision as the running one: nothing registered, nothing deployed', async () => {
+    world = await startWorld([{ name: 'web' }]);
+    const run = await deployAction(world, { service: 'web', images: 'app=example/web:v1' });
+    expect(errorsOf(run)).toEqual([]);
+    expect(mutations(world)).toEqual([]);
+    expect(run.log).toContain('web: already runs web:1; nothing to deploy');
+    expect(run.outputs).toMatchObject({ status: 'succeeded', 'task-definition-arn': arn('web', 1) });
+  });
+});
+
+describe('mode plan and register', () => {
+  afterEach(() => world.close());
+
+  test('plan: renders, validates and diffs against what runs, changing nothing', async () => {
+    world = await startWorld([{ name: 'web' }]);
+    const run = await deployAction(world, { service: 'web', images: 'app=example/web:v2', mode: 'plan' });
+    expect(errorsOf(run)).toEqual([]);
+    expect(world.sim.control.mutatingRequests()).toEqual([]);
+    expect(run.outputs).toMatchObject({
+      status: 'planned',
+      'task-definition-arn': '',
+      'previous-task-definition-arn': arn('web', 1),
+    });
+    expect(run.summary).toContain('## ECS deploy plan: web (prod)');
+    expect(run.summary).toContain('| web | web:1 → new revision | ROLLING |');
+    expect(run.summary).toContain('| container "app" | image | `example/web:v1` | `example/web:v2` |');
+  });
+
+  test('plan without AWS credentials: validates the file only', async () => {
+    world = await startWorld([{ name: 'web' }]);
+    writeWorkspaceFile(world, 'td.json', JSON.stringify(taskDefinition('web', 'example/web:v2')));
+    const run = await runAction({
+      actionDir: ACTION_DIR,
+      inputs: { cluster: CLUSTER, service: 'web', 'task-definition': 'td.json', mode: 'plan' },
+      env: { AWS_REGION: 'us-east-1', AWS_EC2_METADATA_DISABLED: 'true', HOME: world.workspace },
+      workspace: world.workspace,
+    });
+    expect(run.exitCode).toBe(0);
+    expect(run.outputs.status).toBe('planned');
+    expect(run.annotations.map((a) => a.level)).toEqual(['warning']);
+    expect(run.annotations[0].message).toMatch(
+      /^Planned without AWS \(Could not load credentials from any providers\): no diff against what runs now\. The task definition \(file "td\.json"\) renders and meets the ECS rules\.$/,
+    );
+  });
+
+  test('register: one revision, no service update, its ARN as output', async () => {
+    world = await startWorld([{ name: 'web' }]);
+    const run = await deployAction(world, { service: 'web', images: 'app=example/web:v2', mode: 'register' });
+    expect(errorsOf(run)).toEqual([]);
+    expect(mutations(world)).toEqual(['RegisterTaskDefinition web']);
+    expect(run.outputs).toMatchObject({ status: 'registered', 'task-definition-arn': arn('web', 2) });
+    expect(await runningRevision(world, 'web')).toBe('web:1');
+  });
+});
+
+describe('keep-revisions', () => {
+  afterEach(() => world.close());
+
+  test('deregisters ACTIVE revisions beyond the newest N, never the one to roll back to', async () => {
+    world = await startWorld([{ name: 'web' }]);
+    for (const tag of ['v2', 'v3']) {
+      await world.ecs.send(new RegisterTaskDefinitionCommand(taskDefinition('web', `example/web:${tag}`) as never));
+    }
+    world.sim.control.clearRequests();
+    const run = await deployAction(world, { service: 'web', images: 'app=example/web:v4', 'keep-revisions': '2' });
+    expect(errorsOf(run)).toEqual([]);
+    // web:4 is new, web:3 the other kept one, web:1 ran before (the known-good revision): only web:2 goes.
+    expect(mutations(world)).toEqual(['RegisterTaskDefinition web', 'UpdateService web', 'DeregisterTaskDefinition']);
+    expect(world.sim.control.requests({ operation: 'DeregisterTaskDefinition' })[0].params).toEqual({
+      taskDefinition: arn('web', 2),
+    });
+    expect(run.log).toContain('Deregistered 1 old revision: web:2');
+  });
+});
+
+describe('secrets', () => {
+  afterEach(() => world.close());
+
+  test('a secret reference and a credential-like env value never reach the log or the summary', async () => {
+    world = await startWorld([{ name: 'web' }]);
+    const secretRef = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-password-Ab12Cd';
+    const token = 'tok-9f8e7d6c5b4a';
+    const run = await deployAction(world, {
+      service: 'web',
+      images: 'app=example/web:v2',
+      secrets: `DB_PASSWORD=${secretRef}`,
+      env: `API_TOKEN=${token}\nFEATURE=on`,
+    });
+    expect(errorsOf(run)).toEqual([]);
+    const printed = run.rawLog
+      .split('\n')
+      .filter((line) => !line.startsWith('::add-mask::'))
+      .join('\n');
+    for (const value of [secretRef, token]) {
+      expect(printed).not.toContain(value);
+      expect(run.summary).not.toContain(value);
+      expect(run.post?.rawLog).not.toContain(value);
+    }
+    expect(run.log).toContain('container "app": secret DB_PASSWORD: added');
+    expect(run.log).toContain('container "app": env API_TOKEN: added = (hidden)');
+    expect(run.log).toContain('container "app": env FEATURE: added = "on"');
+  });
+});

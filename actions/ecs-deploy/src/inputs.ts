@@ -1,0 +1,227 @@
+import * as core from '@shipyard/shared/core';
+import { formatDuration } from '@shipyard/shared/duration';
+import { isSensitiveName } from '@shipyard/shared/ecs-diff';
+import { ConfigError } from '@shipyard/shared/errors';
+import {
+  readBoolean,
+  readDuration,
+  readInteger,
+  readList,
+  readMap,
+  readString,
+  readStructured,
+  quote,
+} from '@shipyard/shared/inputs';
+import { parseBodyExpectation, parseStatusExpectation, parseUrls, type HttpExpectation } from '@shipyard/shared/verify';
+import { Input } from './constants';
+import {
+  checkTags,
+  ECS_NAME,
+  mergeTags,
+  parseCommand,
+  parseContainerOverrides,
+  parseCpu,
+  parseImages,
+  parseMemory,
+  parseMode,
+  parseStrategy,
+  parseTaskDefinitionReference,
+  taskDefinitionDocument,
+  type ContainerOverride,
+  type Mode,
+  type Strategy,
+  type TaskDefinitionSource,
+} from './parse';
+
+export interface VerifyInputs {
+  /** Production URLs: checked during bake time (blue/green) or once the rollout completed (rolling). */
+  urls: string[];
+  /** Test-listener URLs (blue/green): checked while the test listener serves the new revision. */
+  testUrls: string[];
+  expectation: HttpExpectation;
+  successes: number;
+  intervalMs: number;
+  timeoutMs: number;
+}
+
+export interface Inputs {
+  mode: Mode;
+  cluster: string;
+  services: string[];
+  taskDefinition: TaskDefinitionSource;
+  /** The container that unprefixed env/secrets and command apply to; undefined: the only container. */
+  container?: string;
+  images: Record<string, string>;
+  env: ContainerOverride[];
+  secrets: ContainerOverride[];
+  cpu?: string;
+  memory?: string;
+  command?: string[];
+  tags: Record<string, string>;
+  strategy: Strategy;
+  bakeTimeMs?: number;
+  timeoutMs: number;
+  verify: VerifyInputs;
+  addTestPauseHook: boolean;
+  autoRollback: boolean;
+  rollbackOnCancel: boolean;
+  wait: boolean;
+  waitForInFlight: boolean;
+  desiredCount?: number;
+  forceNewDeployment: boolean;
+  keepRevisions: number;
+  github: { token?: string; environment?: string; environmentUrl?: string };
+  region?: string;
+}
+
+const MINUTE_MS = 60_000;
+const MAX_BAKE_MINUTES = 1440;
+const MAX_SERVICES = 50;
+
+/** Reads and checks every input once, before any AWS call. Throws ConfigError on the first problem. */
+export function readInputs(env: NodeJS.ProcessEnv = process.env): Inputs {
+  const services = readList(Input.Service);
+  if (services.length === 0) throw new ConfigError(`Input "${Input.Service}" is required but was empty or not set.`);
+  checkServices(services);
+  const strategy = parseStrategy(Input.Strategy, core.getInput(Input.Strategy));
+  const bakeTime = core.getInput(Input.BakeTime).trim();
+  const inputs: Inputs = {
+    mode: parseMode(Input.Mode, core.getInput(Input.Mode)),
+    cluster: readString(Input.Cluster, { default: 'default' }),
+    services,
+    taskDefinition: readTaskDefinitionSource(),
+    container: readString(Input.Container) || undefined,
+    images: parseImages(Input.Images, readMap(Input.Images)),
+    env: parseContainerOverrides(Input.Env, readMap(Input.Env)),
+    secrets: parseContainerOverrides(Input.Secrets, readMap(Input.Secrets)),
+    cpu: parseCpu(Input.Cpu, core.getInput(Input.Cpu)),
+    memory: parseMemory(Input.Memory, core.getInput(Input.Memory)),
+    command: parseCommand(Input.Command, core.getInput(Input.Command)),
+    tags: mergeTags(readMap(Input.Tags), env),
+    strategy,
+    bakeTimeMs: bakeTime === '' ? undefined : readDuration(Input.BakeTime, 0),
+    timeoutMs: readDuration(Input.Timeout, 30 * MINUTE_MS),
+    verify: {
+      urls: parseUrls(Input.VerifyUrl, readList(Input.VerifyUrl)),
+      testUrls: parseUrls(Input.VerifyTestUrl, readList(Input.VerifyTestUrl)),
+      expectation: {
+        status: parseStatusExpectation(Input.VerifyStatus, core.getInput(Input.VerifyStatus)),
+        body: parseBodyExpectation(Input.VerifyBody, core.getInput(Input.VerifyBody)),
+      },
+      successes: readInteger(Input.VerifySuccesses, { min: 1, max: 100, default: 3 }),
+      intervalMs: readDuration(Input.VerifyInterval, 5_000),
+      timeoutMs: readDuration(Input.VerifyTimeout, 2 * MINUTE_MS),
+    },
+    addTestPauseHook: readBoolean(Input.AddTestPauseHook, false),
+    autoRollback: readBoolean(Input.AutoRollback, true),
+    rollbackOnCancel: readBoolean(Input.RollbackOnCancel, true),
+    wait: readBoolean(Input.Wait, true),
+    waitForInFlight: readBoolean(Input.WaitForInFlight, false),
+    desiredCount: core.getInput(Input.DesiredCount).trim() ? readInteger(Input.DesiredCount, { min: 0 }) : undefined,
+    forceNewDeployment: readBoolean(Input.ForceNewDeployment, false),
+    keepRevisions: readInteger(Input.KeepRevisions, { min: 0, max: 1000, default: 0 }),
+    github: {
+      token: readString(Input.GithubToken) || undefined,
+      environment: readString(Input.Environment) || undefined,
+      environmentUrl: readString(Input.EnvironmentUrl) || undefined,
+    },
+    region: readString(Input.Region) || undefined,
+  };
+  checkTags(Input.Tags, inputs.tags);
+  checkCombinations(inputs, core.getInput(Input.VerifyStatus).trim() !== '');
+  if (inputs.github.token) core.setSecret(inputs.github.token);
+  for (const secret of inputs.secrets) core.setSecret(secret.value);
+  for (const variable of inputs.env)
+    if (isSensitiveName(variable.name) && variable.value) core.setSecret(variable.value);
+  return inputs;
+}
+
+function readTaskDefinitionSource(): TaskDefinitionSource {
+  const raw = core.getInput(Input.TaskDefinition);
+  const reference = parseTaskDefinitionReference(raw);
+  if (reference) return reference;
+  const value = raw.trim();
+  const inline = value.includes('\n') || value.startsWith('{');
+  const origin = inline ? 'inline' : `file ${quote(value)}`;
+  return {
+    kind: 'document',
+    document: taskDefinitionDocument(Input.TaskDefinition, readStructured(Input.TaskDefinition), origin),
+    origin,
+  };
+}
+
+function checkServices(services: string[]): void {
+  if (services.length > MAX_SERVICES) {
+    throw new ConfigError(`Input "${Input.Service}" lists ${services.length} services; at most ${MAX_SERVICES}.`);
+  }
+  const invalid = services.find((s) => !ECS_NAME.test(s) && !/^arn:aws[a-z-]*:ecs:.+:service\/.+/.test(s));
+  if (invalid !== undefined) {
+    throw new ConfigError(
+      `Input "${Input.Service}" lists ${quote(invalid)}, which is not a service name (up to 255 letters, ` +
+        'digits, _ and -) or service ARN.',
+    );
+  }
+  const duplicate = services.find((s, i) => services.indexOf(s) !== i);
+  if (duplicate !== undefined) {
+    throw new ConfigError(`Input "${Input.Service}" lists ${quote(duplicate)} twice.`);
+  }
+}
+
+/** Rules that involve several inputs; each message names all of them. */
+function checkCombinations(inputs: Inputs, statusGiven: boolean): void {
+  const { verify, strategy } = inputs;
+  const anyUrl = verify.urls.length > 0 || verify.testUrls.length > 0;
+  if (!anyUrl && (verify.expectation.body || statusGiven)) {
+    const which = verify.expectation.body ? Input.VerifyBody : Input.VerifyStatus;
+    throw new ConfigError(`Input "${which}" is set but neither "${Input.VerifyUrl}" nor "${Input.VerifyTestUrl}" is.`);
+  }
+  if (verify.testUrls.length > 0 && strategy === 'rolling') {
+    throw new ConfigError(
+      `Input "${Input.VerifyTestUrl}" needs a test listener, which only blue-green, linear and canary deployments ` +
+        `have, but "${Input.Strategy}" is rolling.`,
+    );
+  }
+  if (inputs.addTestPauseHook && verify.testUrls.length === 0) {
+    throw new ConfigError(
+      `Input "${Input.AddTestPauseHook}" pauses the deployment for the test-URL check, but "${Input.VerifyTestUrl}" is empty.`,
+    );
+  }
+  if (!inputs.wait && anyUrl) {
+    throw new ConfigError(`Inputs "${Input.VerifyUrl}"/"${Input.VerifyTestUrl}" need "${Input.Wait}: true".`);
+  }
+  if (inputs.bakeTimeMs !== undefined && strategy !== 'rolling' && strategy !== 'auto') {
+    checkBakeMinutes(inputs.bakeTimeMs);
+  }
+  if (inputs.github.environmentUrl && !inputs.github.environment) {
+    throw new ConfigError(`Input "${Input.EnvironmentUrl}" is set but "${Input.Environment}" is not.`);
+  }
+  if (inputs.taskDefinition.kind === 'existing') {
+    const overrides = [
+      [Input.Images, Object.keys(inputs.images).length > 0],
+      [Input.Env, inputs.env.length > 0],
+      [Input.Secrets, inputs.secrets.length > 0],
+      [Input.Cpu, inputs.cpu !== undefined],
+      [Input.Memory, inputs.memory !== undefined],
+      [Input.Command, inputs.command !== undefined],
+    ] as const;
+    const given = overrides.filter(([, set]) => set).map(([name]) => `"${name}"`);
+    if (given.length > 0) {
+      throw new ConfigError(
+        `Input "${Input.TaskDefinition}" names an existing revision, deployed as is, so ${given.join(', ')} ` +
+          'cannot change it; use a task definition file or "current" to render a new revision.',
+      );
+    }
+  }
+}
+
+/** ECS counts blue/green, linear and canary bake time in whole minutes (0 to 1440). */
+export function checkBakeMinutes(bakeTimeMs: number): number {
+  const minutes = bakeTimeMs / MINUTE_MS;
+  if (!Number.isInteger(minutes) || minutes > MAX_BAKE_MINUTES) {
+    throw new ConfigError(
+      `Input "${Input.BakeTime}" must be whole minutes from 0m to 24h for blue-green, linear and canary ` +
+        `deployments (ECS bakeTimeInMinutes), got ${formatDuration(bakeTimeMs)}.`,
+    );
+  }
+  return minutes;
+}

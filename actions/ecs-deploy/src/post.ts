@@ -1,0 +1,3 @@
+import { runPost } from './cancel';
+
+void runPost();

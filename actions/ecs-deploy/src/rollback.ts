@@ -1,0 +1,179 @@
+import * as core from '@shipyard/shared/core';
+import type { ECSClient } from '@aws-sdk/client-ecs';
+import { formatDuration } from '@shipyard/shared/duration';
+import {
+  primaryTaskDefinition,
+  ServiceEventStream,
+  type DeploymentSnapshot,
+  type DeploymentTarget,
+} from '@shipyard/shared/ecs-deployments';
+import { startRollback, watchRollbacks, type StartedRollback } from '@shipyard/shared/ecs-rollback';
+import {
+  chooseRollbackMethod,
+  type CurrentDeployment,
+  type RollbackMethod,
+} from '@shipyard/shared/ecs-rollback-target';
+import { describeDeployments, eventLine, progressLine, type WatchedDeployment } from '@shipyard/shared/ecs-watch';
+import { describeError } from '@shipyard/shared/errors';
+import { PollTimeoutError } from '@shipyard/shared/poll';
+import { revisionName } from './register';
+
+// Puts services back on their last known-good revision with the shared rollback steps (the rollback action uses
+// the same): a deployment still in flight is stopped with ROLLBACK (ECS moves traffic back to the revision that
+// still runs), one ECS is already rolling back is waited for, otherwise the known-good revision is redeployed.
+// Used after a failure and by the post step after a cancellation.
+
+export interface RollbackRequest {
+  /** The deployment that failed or must be undone. */
+  target: DeploymentTarget;
+  /** The revision the service ran before this deployment. */
+  previousTaskDefinitionArn: string;
+  knownGood?: string;
+}
+
+export type RollbackOutcome = 'rolled-back' | 'rollback-failed';
+
+export interface RollbackResult {
+  service: string;
+  outcome: RollbackOutcome;
+  /** What happened, in one line. */
+  detail: string;
+  /** The revision the service ends on, when known. */
+  taskDefinitionArn?: string;
+}
+
+const HOW: Record<RollbackMethod, string> = {
+  none: 'already back',
+  stop: 'stopped with ROLLBACK',
+  await: 'ECS rolled back',
+  update: 'redeployed',
+};
+
+/** Our deployment as the shared rollback rules see it: it went from the previous revision to ours. */
+function ourDeployment(request: RollbackRequest, snapshot: DeploymentSnapshot): CurrentDeployment | undefined {
+  const sd = snapshot.serviceDeployment;
+  if (!sd || !request.target.serviceDeploymentArn) return undefined;
+  return {
+    serviceDeploymentArn: request.target.serviceDeploymentArn,
+    status: sd.status,
+    createdAt: sd.createdAt,
+    targetTaskDefinition: request.target.taskDefinitionArn,
+    sourceTaskDefinitions: [request.previousTaskDefinitionArn],
+  };
+}
+
+interface Started {
+  request: RollbackRequest;
+  knownGood: string;
+  rollback: StartedRollback;
+}
+
+async function start(
+  ecs: ECSClient,
+  cluster: string,
+  request: RollbackRequest,
+  snapshot: DeploymentSnapshot,
+): Promise<Started | RollbackResult> {
+  const { service } = request.target;
+  const knownGood = request.knownGood;
+  if (!knownGood) {
+    return {
+      service,
+      outcome: 'rollback-failed',
+      detail: 'no known-good revision to roll back to',
+      taskDefinitionArn: primaryTaskDefinition(snapshot.service),
+    };
+  }
+  const current = ourDeployment(request, snapshot);
+  const method = chooseRollbackMethod(knownGood, primaryTaskDefinition(snapshot.service), current);
+  core.info(
+    `${service}: back to ${revisionName(knownGood)}: ${HOW[method]}${current?.status ? ` (the deployment is ${current.status})` : ''}`,
+  );
+  const rollback = await startRollback(ecs, cluster, { service, taskDefinitionArn: knownGood, method, current });
+  return { request, knownGood, rollback };
+}
+
+/** Rolls every requested service back at once and waits until each is stable on its known-good revision. */
+export async function rollBack(
+  ecs: ECSClient,
+  cluster: string,
+  requests: RollbackRequest[],
+  options: { timeoutMs: number; signal?: AbortSignal; eventStreams?: Map<string, ServiceEventStream> },
+): Promise<RollbackResult[]> {
+  if (requests.length === 0) return [];
+  const snapshots = await describeDeployments(
+    ecs,
+    cluster,
+    requests.map((r) => r.target),
+    undefined,
+    () => true,
+  );
+  const begun = await Promise.all(
+    requests.map((request) =>
+      start(ecs, cluster, request, snapshots.get(request.target.service) ?? {}).catch(
+        (error: unknown): RollbackResult => ({
+          service: request.target.service,
+          outcome: 'rollback-failed',
+          detail: describeError(error),
+        }),
+      ),
+    ),
+  );
+  const watched = begun.filter(
+    (b): b is Started & { rollback: { target: DeploymentTarget } } => 'rollback' in b && !!b.rollback.target,
+  );
+  // Events already shown (by the watch, or before this step started) are not shown again.
+  const eventStreams = new Map(options.eventStreams);
+  for (const [service, snapshot] of snapshots) {
+    if (!eventStreams.has(service)) eventStreams.set(service, new ServiceEventStream(snapshot.service?.events));
+  }
+  const latest = new Map<string, WatchedDeployment>();
+  let timedOut = false;
+  if (watched.length) {
+    try {
+      await watchRollbacks({
+        ecs,
+        cluster,
+        targets: watched.map((w) => w.rollback.target),
+        timeoutMs: options.timeoutMs,
+        signal: options.signal,
+        eventStreams,
+        onEvent: (service, event) => core.info(eventLine(service, event)),
+        onUpdate: (target, entry) => latest.set(target.service, entry),
+      });
+    } catch (error) {
+      if (!(error instanceof PollTimeoutError)) throw error;
+      timedOut = true;
+    }
+  }
+  const results = begun.map((b): RollbackResult => {
+    if (!('rollback' in b)) return b;
+    const service = b.request.target.service;
+    const how = HOW[b.rollback.method];
+    if (!b.rollback.target)
+      return {
+        service,
+        outcome: 'rolled-back',
+        detail: `${how} on ${revisionName(b.knownGood)}`,
+        taskDefinitionArn: b.knownGood,
+      };
+    const entry = latest.get(service);
+    const final = primaryTaskDefinition(entry?.snapshot.service);
+    if (entry?.verdict.state === 'succeeded') {
+      return {
+        service,
+        outcome: 'rolled-back',
+        detail: `${how}, now on ${revisionName(final)}`,
+        taskDefinitionArn: final,
+      };
+    }
+    const why = timedOut
+      ? `timed out after ${formatDuration(options.timeoutMs)} (${entry ? progressLine(entry.snapshot) : 'not described'})`
+      : entry?.verdict.state === 'failed'
+        ? entry.verdict.reason
+        : 'not finished';
+    return { service, outcome: 'rollback-failed', detail: `${how}, but ${why}`, taskDefinitionArn: final };
+  });
+  for (const result of results) core.info(`${result.service}: ${result.outcome} — ${result.detail}`);
+  return results;
+}
