@@ -6,4 +6,6 @@ module.exports = {
   transform: { '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
   setupFiles: ['<rootDir>/jest.setup.js'],
   testTimeout: 30000,
+  // The end-to-end suites mostly wait on simulated time and child processes, so more workers than cores pay off.
+  maxWorkers: 3,
 };

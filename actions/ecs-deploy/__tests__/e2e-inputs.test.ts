@@ -245,6 +245,29 @@ describe('mode plan and register', () => {
     expect(run.outputs).toMatchObject({ status: 'registered', 'task-definition-arn': arn('web', 2) });
     expect(await runningRevision(world, 'web')).toBe('web:1');
   });
+
+  test('register: lines for containers this revision lacks are skipped (a release of several images)', async () => {
+    world = await startWorld([{ name: 'web' }]);
+    const run = await deployAction(world, {
+      service: 'web',
+      images: 'app=example/web:v2\nworker=example/worker:v2',
+      mode: 'register',
+    });
+    expect(errorsOf(run)).toEqual([]);
+    expect(mutations(world)).toEqual(['RegisterTaskDefinition web']);
+    expect(run.outputs).toMatchObject({ status: 'registered', 'task-definition-arn': arn('web', 2) });
+  });
+
+  test('register: images that name none of its containers are an error, nothing registered', async () => {
+    world = await startWorld([{ name: 'web' }]);
+    const run = await deployAction(world, { service: 'web', images: 'worker=example/worker:v2', mode: 'register' });
+    expect(errorsOf(run)).toEqual([
+      expect.stringMatching(
+        /^ecs-deploy: Input "images" names no container of the current task definition web:1 of service "web" \(it has "app"\): nothing would change/,
+      ),
+    ]);
+    expect(mutations(world)).toEqual([]);
+  });
 });
 
 describe('keep-revisions', () => {

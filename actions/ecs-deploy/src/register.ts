@@ -85,9 +85,17 @@ export async function resolveRevisions(
       `the current task definition ${revisionName(p.currentTaskDefinitionArn)} of service "${p.name}"`,
     ]),
   );
-  if (source.kind === 'current' && described.size > 1) {
-    const names = new Set([...described.values()].flatMap((d) => containerNames(d.taskDefinition)));
-    checkContainersExistSomewhere(changes, names, [...origins.values()]);
+  // Lines apply to the task definitions that have the container they name: with several services, and in register
+  // mode, where a workflow registers one service's revision (to migrate with it) from every image of the release.
+  const perContainer = source.kind === 'current' && (described.size > 1 || inputs.mode === 'register');
+  const names = new Set([...described.values()].flatMap((d) => containerNames(d.taskDefinition)));
+  if (perContainer && inputs.mode !== 'register') checkContainersExistSomewhere(changes, names, [...origins.values()]);
+  const images = Object.keys(changes.images);
+  if (perContainer && inputs.mode === 'register' && images.length && !images.some((c) => names.has(c))) {
+    throw new ConfigError(
+      `Input "images" names no container of ${[...origins.values()].join('; ')} (it has ${[...names].map((n) => quote(n)).join(', ')}): ` +
+        'nothing would change in the registered revision.',
+    );
   }
   const wanted = new Map<string, RegisterTaskDefinitionRequest>();
   const keyOfService = new Map<string, string>();
@@ -98,7 +106,7 @@ export async function resolveRevisions(
         ? renderTaskDefinition(source.document, changes, source.origin)
         : renderTaskDefinition(
             { ...base.taskDefinition, tags: base.tags },
-            described.size > 1 ? changesForContainers(changes, containerNames(base.taskDefinition)) : changes,
+            perContainer ? changesForContainers(changes, containerNames(base.taskDefinition)) : changes,
             origins.get(plan.currentTaskDefinitionArn)!,
           );
     const key = contentKey(rendered);

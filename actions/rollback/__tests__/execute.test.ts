@@ -5,7 +5,11 @@ import { failuresToExplain, startRollbacks, waitForRollbacks, type StartedServic
 import type { ServicePlan } from '../src/plan';
 import type { ServiceReport } from '../src/report';
 
-jest.mock('@shipyard/shared/core', () => ({ ...jest.requireActual('@shipyard/shared/core'), info: jest.fn(), error: jest.fn() }));
+jest.mock('@shipyard/shared/core', () => ({
+  ...jest.requireActual('@shipyard/shared/core'),
+  info: jest.fn(),
+  error: jest.fn(),
+}));
 
 const td = (service: string, revision: number) =>
   `arn:aws:ecs:us-east-1:123456789012:task-definition/${service}:${revision}`;

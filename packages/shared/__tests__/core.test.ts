@@ -43,8 +43,14 @@ const cases: [string, (c: Core) => void][] = [
   ['debug with newlines', (c) => c.debug('a\nb\r\nc %25')],
   ['warning', (c) => c.warning('careful')],
   ['warning from an Error', (c) => c.warning(new Error('boom'))],
-  ['error with properties', (c) => c.error('bad: thing', { title: 'T: a,b', file: 'x.yml', startLine: 3, startColumn: 7 })],
-  ['notice with all properties', (c) => c.notice('n', { title: 't', file: 'f', startLine: 1, endLine: 2, startColumn: 3, endColumn: 4 })],
+  [
+    'error with properties',
+    (c) => c.error('bad: thing', { title: 'T: a,b', file: 'x.yml', startLine: 3, startColumn: 7 }),
+  ],
+  [
+    'notice with all properties',
+    (c) => c.notice('n', { title: 't', file: 'f', startLine: 1, endLine: 2, startColumn: 3, endColumn: 4 }),
+  ],
   ['setFailed', (c) => c.setFailed('ecs-deploy: it failed\nsecond line')],
   ['setSecret', (c) => c.setSecret('s3cr3t%value')],
   ['groups', (c) => (c.startGroup('Phase: render'), c.info('inside'), c.endGroup())],
@@ -78,7 +84,9 @@ describe('inputs and state', () => {
 
   test('a required input that is missing throws the same error as @actions/core', () => {
     expect(() => core.getInput('cluster', { required: true })).toThrow('Input required and not supplied: cluster');
-    expect(() => actionsCore.getInput('cluster', { required: true })).toThrow('Input required and not supplied: cluster');
+    expect(() => actionsCore.getInput('cluster', { required: true })).toThrow(
+      'Input required and not supplied: cluster',
+    );
   });
 
   test('getState reads STATE_<name>; isDebug follows RUNNER_DEBUG', () => {
