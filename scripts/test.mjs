@@ -1,20 +1,43 @@
-// npm test: every check CI runs, in order, stopping at the first failure. Prints each step's duration.
+// npm test: every check CI runs, in order, stopping at the first failure. Prints each step's duration, and at the
+// end the test counts as a plain "N passed, N failed" line that any CI reader understands.
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
+const scratch = mkdtempSync(join(tmpdir(), 'shipyard-test-'));
+const jestResults = join(scratch, 'jest.json');
 const steps = [
   ['typecheck', 'npx', ['tsc', '-p', 'tsconfig.json']],
   ['lint', 'npx', ['eslint', '.']],
   ['format', 'npx', ['prettier', '--check', '.', '--log-level', 'warn']],
   ['workflows', 'node', ['scripts/check-workflows.mjs']],
   ['dist freshness', 'node', ['scripts/check-dist.mjs']],
-  ['unit and e2e tests', 'npx', ['jest', '--ci']],
+  ['unit and e2e tests', 'npx', ['jest', '--ci', '--json', `--outputFile=${jestResults}`]],
 ];
+
+function reportCounts() {
+  try {
+    const { numPassedTests, numFailedTests, numPendingTests } = JSON.parse(readFileSync(jestResults, 'utf8'));
+    console.log(`\njest: ${numPassedTests} passed, ${numFailedTests} failed, ${numPendingTests} skipped`);
+  } catch {
+    // jest did not run (an earlier step failed, or a subset was asked for): nothing to count
+  }
+}
+
 const only = process.argv.slice(2);
+let exitCode = 0;
 for (const [name, cmd, args] of steps) {
   if (only.length && !only.includes(name.split(' ')[0])) continue;
   const started = Date.now();
   console.log(`\n▶ ${name}`);
   const { status } = spawnSync(cmd, args, { stdio: 'inherit' });
   console.log(`${status === 0 ? '✔' : '✘'} ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
-  if (status !== 0) process.exit(status ?? 1);
+  if (status !== 0) {
+    exitCode = status ?? 1;
+    break;
+  }
 }
+reportCounts();
+rmSync(scratch, { recursive: true, force: true });
+process.exit(exitCode);
