@@ -5,7 +5,7 @@ import {
   resolveDistributions,
   type DistributionNames,
 } from '../src/distributions';
-import { fakeApi, noSuchDistribution, noSuchInvalidation } from './fake-cloudfront';
+import { fakeApi, noSuchDistribution } from './fake-cloudfront';
 
 const site: DistributionNames = {
   id: 'E1SITE',
@@ -92,17 +92,17 @@ describe('resolveDistributions', () => {
     );
   });
 
-  test('an id is probed with GetInvalidation of an id that cannot exist: NoSuchInvalidation means it exists', async () => {
-    const { api, sent } = fakeApi(() => noSuchInvalidation());
+  test('an id is confirmed with GetDistribution', async () => {
+    const { api, sent } = fakeApi((_, input) => ({ Distribution: { Id: input.Id } }));
     expect(await resolveDistributions(api, [{ kind: 'id', id: 'E1SITE' }])).toEqual([
       { id: 'E1SITE', requestedAs: 'E1SITE' },
     ]);
-    expect(sent).toEqual([{ command: 'GetInvalidation', input: { DistributionId: 'E1SITE', Id: 'shipyard-probe' } }]);
+    expect(sent).toEqual([{ command: 'GetDistribution', input: { Id: 'E1SITE' } }]);
   });
 
-  test('several ids are probed with GetInvalidation, which tells a missing distribution apart', async () => {
+  test('each id is checked with GetDistribution: NoSuchDistribution is an error before anything is created', async () => {
     const { api, sent } = fakeApi((_, input) =>
-      input.DistributionId === 'E9MISSING' ? noSuchDistribution() : noSuchInvalidation(),
+      input.Id === 'E9MISSING' ? noSuchDistribution() : { Distribution: { Id: input.Id } },
     );
     await expect(
       resolveDistributions(api, [
@@ -110,13 +110,13 @@ describe('resolveDistributions', () => {
         { kind: 'id', id: 'E9MISSING' },
       ]),
     ).rejects.toThrow('CloudFront distribution "E9MISSING" does not exist');
-    expect(sent.map((s) => [s.command, s.input.DistributionId])).toEqual([
-      ['GetInvalidation', 'E1SITE'],
-      ['GetInvalidation', 'E9MISSING'],
+    expect(sent.map((s) => [s.command, s.input.Id])).toEqual([
+      ['GetDistribution', 'E1SITE'],
+      ['GetDistribution', 'E9MISSING'],
     ]);
   });
 
-  test('a probe the role may not make leaves the answer to CreateInvalidation', async () => {
+  test('a GetDistribution the role may not make leaves the answer to CreateInvalidation', async () => {
     const denied = Object.assign(new Error('not authorized'), { name: 'AccessDenied', $metadata: {} });
     const { api } = fakeApi(() => denied);
     expect(

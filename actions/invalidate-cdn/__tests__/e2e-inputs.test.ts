@@ -65,10 +65,21 @@ test.each<[string, Record<string, string>, string, Record<string, string>]>([
   expect(run.exitCode).toBe(1);
   expect(failure(run)).toBe(message);
   expect(sim.control.mutatingRequests()).toEqual([]);
+  expect(sim.control.requests({ operation: 'GetInvalidation' })).toEqual([]);
   expect(run.outputs).toEqual(outputs);
   expect(run.summary).toContain(
     `## CloudFront invalidation failed\n\n**Failed:** ${message.replace('invalidate-cdn: ', '')}`,
   );
+});
+
+test('an unknown distribution id is found with GetDistribution, which answers NoSuchDistribution', async () => {
+  const run = await invalidateCdn(sim, { distributions: `${SITE}\nE0NOSUCHDISTRO`, paths: '/index.html' });
+
+  expect(run.exitCode).toBe(1);
+  expect(sim.control.requests().map((r) => [r.operation, r.errorCode])).toEqual([
+    ['GetDistribution', undefined],
+    ['GetDistribution', 'NoSuchDistribution'],
+  ]);
 });
 
 test('nothing to invalidate (no changed file in the site) succeeds with a warning and no AWS call', async () => {

@@ -33,6 +33,11 @@ test('a single invalidation is created and waited for until Completed', async ()
     .filter((r) => r.params && (r.params as { Id: string }).Id === id);
   expect(polls.length).toBeGreaterThanOrEqual(1);
   expect(polls.at(-1)!.realTime).toBeGreaterThanOrEqual(completed.realTime);
+  // The id was confirmed with GetDistribution first; GetInvalidation is only ever about the created invalidation.
+  const calls = sim.control.requests().map((r) => r.operation);
+  expect(calls.slice(0, 2)).toEqual(['GetDistribution', 'CreateInvalidation']);
+  expect(new Set(calls.slice(2))).toEqual(new Set(['GetInvalidation']));
+  expect(sim.control.requests({ operation: 'GetInvalidation' })).toEqual(polls);
   expect(run.log).toContain('All 1 invalidation completed.');
   expect(run.summary).toContain('## CloudFront invalidation completed');
   expect(run.summary).toContain(`| ${SITE} | ${id} | 1/1 | 3 | Completed |`);

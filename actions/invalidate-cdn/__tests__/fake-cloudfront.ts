@@ -1,7 +1,6 @@
 import {
   CloudFrontServiceException,
   NoSuchDistribution,
-  NoSuchInvalidation,
   TooManyInvalidationsInProgress,
   type CloudFrontClient,
 } from '@aws-sdk/client-cloudfront';
@@ -33,8 +32,6 @@ export const tooMany = () =>
   new TooManyInvalidationsInProgress({ message: 'Processing your request will cause you to exceed…', ...metadata });
 export const noSuchDistribution = () =>
   new NoSuchDistribution({ message: 'The specified distribution does not exist.', ...metadata });
-export const noSuchInvalidation = () =>
-  new NoSuchInvalidation({ message: 'The specified invalidation does not exist.', ...metadata });
 export const batchAlreadyExists = () =>
   new CloudFrontServiceException({ name: 'InvalidationBatchAlreadyExists', $fault: 'client', ...metadata });
 

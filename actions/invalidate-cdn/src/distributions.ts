@@ -1,6 +1,6 @@
 import * as core from '@shipyard/shared/core';
 import {
-  GetInvalidationCommand,
+  GetDistributionCommand,
   ListDistributionsCommand,
   type CloudFrontClient,
   type DistributionSummary,
@@ -74,21 +74,15 @@ export async function listDistributions(api: CloudFrontApi, signal?: AbortSignal
   return all;
 }
 
-// An invalidation id that cannot exist (ids are upper-case): GetInvalidation then answers NoSuchDistribution for a
-// missing distribution and NoSuchInvalidation for an existing one, without needing another permission.
-const PROBE_INVALIDATION_ID = 'shipyard-probe';
-
 async function distributionExists(api: CloudFrontApi, id: string, signal?: AbortSignal): Promise<boolean> {
   try {
-    await api.send(new GetInvalidationCommand({ DistributionId: id, Id: PROBE_INVALIDATION_ID }), {
-      abortSignal: signal,
-    });
+    await api.send(new GetDistributionCommand({ Id: id }), { abortSignal: signal });
     return true;
   } catch (error) {
     if (isAwsSdkError(error) && error.name === 'NoSuchDistribution') return false;
-    // NoSuchInvalidation is the expected answer; anything else (e.g. no permission) leaves the question open and
-    // CreateInvalidation will answer it.
-    core.debug(`Probing distribution ${id}: ${error instanceof Error ? error.name : String(error)}`);
+    // Anything else (e.g. a role without cloudfront:GetDistribution) leaves the question open and CreateInvalidation
+    // will answer it.
+    core.debug(`Checking distribution ${id}: ${error instanceof Error ? error.name : String(error)}`);
     return true;
   }
 }
@@ -101,8 +95,9 @@ export function missingDistribution(id: string): ConfigError {
 
 /**
  * Turns the workflow's names into distribution ids. Domains are looked up with ListDistributions (one listing for
- * all of them); ids are confirmed against that listing or by a probe. Nothing is created until every distribution
- * is known to exist, so a typo in the second cannot leave the first invalidated and the step failed half-way.
+ * all of them); ids are confirmed against that listing or with GetDistribution. Nothing is created until every
+ * distribution is known to exist, so a typo in the second cannot leave the first invalidated and the step failed
+ * half-way.
  */
 export async function resolveDistributions(
   api: CloudFrontApi,
