@@ -258,6 +258,61 @@ describe('mode plan and register', () => {
     expect(run.outputs).toMatchObject({ status: 'registered', 'task-definition-arn': arn('web', 2) });
   });
 
+  test('register then deploy with the same inputs: one revision, registered once, then deployed', async () => {
+    world = await startWorld([{ name: 'web' }]);
+    const inputs = { service: 'web', images: 'app=example/web:v2' };
+    const register = await deployAction(world, { ...inputs, mode: 'register' });
+    const deploy = await deployAction(world, inputs);
+    expect([...errorsOf(register), ...errorsOf(deploy)]).toEqual([]);
+    expect(mutations(world)).toEqual(['RegisterTaskDefinition web', 'UpdateService web']);
+    expect(deploy.log).toContain('Reusing web:2: identical to what this run would register');
+    expect(register.outputs['task-definition-arn']).toBe(arn('web', 2));
+    expect(deploy.outputs).toMatchObject({ status: 'succeeded', 'task-definition-arn': arn('web', 2) });
+    expect(await runningRevision(world, 'web')).toBe('web:2');
+  });
+
+  test('register then deploy from a file that leaves out what ECS fills in: registered once', async () => {
+    world = await startWorld([{ name: 'web' }]);
+    writeWorkspaceFile(world, 'td.json', JSON.stringify(taskDefinition('web', 'example/web:v1')));
+    const inputs = { service: 'web', 'task-definition': 'td.json', images: 'app=example/web:v2' };
+    await deployAction(world, { ...inputs, mode: 'register' });
+    const deploy = await deployAction(world, inputs);
+    expect(errorsOf(deploy)).toEqual([]);
+    expect(mutations(world)).toEqual(['RegisterTaskDefinition web', 'UpdateService web']);
+    expect(deploy.outputs['task-definition-arn']).toBe(arn('web', 2));
+  });
+
+  test('register again with the same inputs: the latest revision is reused, its ARN is the output', async () => {
+    world = await startWorld([{ name: 'web' }]);
+    const inputs = { service: 'web', images: 'app=example/web:v2', mode: 'register' };
+    await deployAction(world, inputs);
+    const again = await deployAction(world, inputs);
+    expect(errorsOf(again)).toEqual([]);
+    expect(mutations(world)).toEqual(['RegisterTaskDefinition web']);
+    expect(again.outputs).toMatchObject({ status: 'registered', 'task-definition-arn': arn('web', 2) });
+  });
+
+  test.each([
+    ['a changed image', { images: 'app=example/web:v3' }, {}],
+    ['another run (its provenance tags differ)', {}, { GITHUB_RUN_ID: '1000000002', GITHUB_SHA: 'f'.repeat(40) }],
+    ['other tags', { tags: 'team=payments' }, {}],
+  ])('register then deploy with %s: a new revision is registered', async (_, changedInputs, changedEnv) => {
+    world = await startWorld([{ name: 'web' }]);
+    const inputs = { cluster: CLUSTER, service: 'web', images: 'app=example/web:v2' };
+    await deployAction(world, { ...inputs, mode: 'register' });
+    const deploy = await runAction({
+      actionDir: ACTION_DIR,
+      inputs: { ...inputs, ...changedInputs },
+      env: { ...world.sim.env, ...changedEnv },
+      workspace: world.workspace,
+    });
+    expect(errorsOf(deploy)).toEqual([]);
+    expect(mutations(world)).toEqual(['RegisterTaskDefinition web', 'RegisterTaskDefinition web', 'UpdateService web']);
+    expect(deploy.log).not.toContain('Reusing');
+    expect(deploy.outputs['task-definition-arn']).toBe(arn('web', 3));
+    expect(await runningRevision(world, 'web')).toBe('web:3');
+  });
+
   test('register: images that name none of its containers are an error, nothing registered', async () => {
     world = await startWorld([{ name: 'web' }]);
     const run = await deployAction(world, { service: 'web', images: 'worker=example/worker:v2', mode: 'register' });

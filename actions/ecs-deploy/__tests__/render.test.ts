@@ -3,7 +3,9 @@ import {
   contentKey,
   defaultContainer,
   mergeTagList,
+  registeredContentKey,
   render,
+  tagsKey,
   toRegisterRequest,
   type RenderChanges,
 } from '../src/render';
@@ -136,5 +138,51 @@ describe('contentKey', () => {
     expect(contentKey(reordered)).toBe(contentKey(a));
     expect(contentKey(withEmpty)).toBe(contentKey(a));
     expect(contentKey(render(a, { ...none, images: { web: 'repo/web:v2' } }))).not.toBe(contentKey(a));
+  });
+});
+
+describe('registeredContentKey', () => {
+  const request = toRegisterRequest({ ...described, containerDefinitions: [{ name: 'web', image: 'repo/web:v1' }] });
+  const withPorts = (networkMode: string, portMappings: object[]) =>
+    ({
+      ...request,
+      networkMode,
+      containerDefinitions: [{ name: 'web', image: 'repo/web:v1', portMappings }],
+    }) as object;
+  const filled = (container: object) => ({
+    ...request,
+    containerDefinitions: [{ ...request.containerDefinitions![0], ...container }],
+  });
+
+  test.each([
+    ['the defaults ECS fills in: equal', filled({ cpu: 0, essential: true }), true],
+    ['another cpu: different', filled({ cpu: 128 }), false],
+    ['not essential: different', filled({ essential: false }), false],
+    ['another image: different', filled({ image: 'repo/web:v2' }), false],
+  ])('%s', (_, revision, same) => {
+    expect(registeredContentKey(revision) === registeredContentKey(request)).toBe(same);
+  });
+
+  test.each([
+    ['awsvpc: hostPort and tcp filled in', 'awsvpc', [{ containerPort: 80, hostPort: 80, protocol: 'tcp' }], true],
+    ['awsvpc: udp differs', 'awsvpc', [{ containerPort: 80, hostPort: 80, protocol: 'udp' }], false],
+    ['bridge: a hostPort is not implied', 'bridge', [{ containerPort: 80, hostPort: 80, protocol: 'tcp' }], false],
+  ])('%s', (_, networkMode, revisionPorts, same) => {
+    const ask = registeredContentKey(withPorts(networkMode, [{ containerPort: 80 }]));
+    expect(registeredContentKey(withPorts(networkMode, revisionPorts)) === ask).toBe(same);
+  });
+});
+
+describe('tagsKey', () => {
+  const sha = { key: 'git-sha', value: 'abc' };
+  const run = { key: 'run-url', value: 'https://github.com/o/r/actions/runs/1' };
+
+  test.each([
+    ['the same tags in another order: equal', [sha, run], [run, sha], true],
+    ['an empty list and no list: equal', [], undefined, true],
+    ['another value: different', [sha, run], [sha, { ...run, value: 'https://github.com/o/r/actions/runs/2' }], false],
+    ['one tag more: different', [sha], [sha, run], false],
+  ])('%s', (_, a, b, same) => {
+    expect(tagsKey(a) === tagsKey(b)).toBe(same);
   });
 });

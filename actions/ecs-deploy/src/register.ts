@@ -4,6 +4,7 @@ import {
   RegisterTaskDefinitionCommand,
   type ECSClient,
   type RegisterTaskDefinitionRequest,
+  type Tag,
   type TaskDefinition,
 } from '@aws-sdk/client-ecs';
 import { ConfigError, describeError, isAwsSdkError } from '@shipyard/shared/errors';
@@ -11,7 +12,7 @@ import { quote } from '@shipyard/shared/inputs';
 import { Input } from './constants';
 import type { Inputs } from './inputs';
 import type { ServicePlan } from './plan';
-import { contentKey } from './render';
+import { contentKey, registeredContentKey, tagsKey } from './render';
 import {
   changesForContainers,
   checkContainersExistSomewhere,
@@ -24,7 +25,7 @@ import {
 export interface Revisions {
   current: Map<string, TaskDefinition>;
   next: Map<string, TaskDefinition>;
-  /** ARNs this run registered (one per distinct rendered task definition). */
+  /** ARNs this run registered (one per distinct rendered task definition), not the revisions it reused. */
   registered: string[];
 }
 
@@ -33,10 +34,12 @@ export function revisionName(arn: string | undefined): string {
   return arn ? arn.slice(arn.lastIndexOf('/') + 1) : 'new revision';
 }
 
-async function describe(
-  ecs: ECSClient,
-  reference: string,
-): Promise<{ taskDefinition: TaskDefinition; tags: object[] }> {
+interface Described {
+  taskDefinition: TaskDefinition;
+  tags: Tag[];
+}
+
+async function describe(ecs: ECSClient, reference: string): Promise<Described> {
   const response = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: reference, include: ['TAGS'] }));
   return { taskDefinition: response.taskDefinition as TaskDefinition, tags: response.tags ?? [] };
 }
@@ -54,10 +57,33 @@ async function describeExisting(ecs: ECSClient, reference: string, region: strin
   }
 }
 
+/** The family's latest ACTIVE revision with its tags; undefined for a new family or one with none ACTIVE. */
+async function describeLatest(ecs: ECSClient, family: string): Promise<Described | undefined> {
+  try {
+    return await describe(ecs, family);
+  } catch (error) {
+    if (isAwsSdkError(error) && error.name === 'ClientException') return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Whether `request` would register exactly `revision`: same content AND same tags. Tags count here (unlike against
+ * what a service runs) because git-sha, run-url and deployed-by are the revision's provenance, which rollback reads:
+ * they are equal within one workflow run, so `mode: register` then `mode: deploy` share one revision, while another
+ * run (or other tags) with the same content still gets its own, truthful, revision.
+ */
+function isSameRevision(revision: Described, request: RegisterTaskDefinitionRequest): boolean {
+  return (
+    registeredContentKey(revision.taskDefinition) === registeredContentKey(request) &&
+    tagsKey(revision.tags) === tagsKey(request.tags)
+  );
+}
+
 /**
  * Works out the revision every service moves to, registering one revision per distinct rendered task definition
- * (none when the rendered one equals what a service already runs, none for an existing revision). Every render is
- * checked before the first registration.
+ * (none when the rendered one equals what a service already runs or the family's latest revision, none for an
+ * existing revision). Every render is checked before the first registration.
  */
 export async function resolveRevisions(
   ecs: ECSClient,
@@ -116,15 +142,28 @@ export async function resolveRevisions(
 
   // In plan mode nothing is registered: the rendered request stands in for the revision (it has no ARN yet).
   const registered = new Map<string, TaskDefinition>();
+  const newArns: string[] = [];
+  const latestByFamily = new Map<string, Described | undefined>();
   for (const [key, request] of wanted) {
     if (inputs.mode === 'plan') {
       registered.set(key, request);
+      continue;
+    }
+    // One read per family, only when something would be registered (e.g. mode register, then deploy, in one run).
+    const family = request.family!;
+    if (!latestByFamily.has(family)) latestByFamily.set(family, await describeLatest(ecs, family));
+    const latest = latestByFamily.get(family);
+    if (latest && isSameRevision(latest, request)) {
+      const name = revisionName(latest.taskDefinition.taskDefinitionArn);
+      core.info(`Reusing ${name}: identical to what this run would register`);
+      registered.set(key, latest.taskDefinition);
       continue;
     }
     const response = await ecs.send(new RegisterTaskDefinitionCommand(request));
     const taskDefinition = response.taskDefinition as TaskDefinition;
     core.info(`Registered ${taskDefinition.taskDefinitionArn}`);
     registered.set(key, taskDefinition);
+    newArns.push(taskDefinition.taskDefinitionArn!);
   }
   const next = new Map(
     plans.map((plan) => [plan.name, registered.get(keyOfService.get(plan.name)!) ?? current.get(plan.name)!]),
@@ -136,6 +175,5 @@ export async function resolveRevisions(
       );
     }
   }
-  const arns = [...registered.values()].flatMap((td) => (td.taskDefinitionArn ? [td.taskDefinitionArn] : []));
-  return { current, next, registered: arns };
+  return { current, next, registered: newArns };
 }

@@ -128,6 +128,34 @@ export function contentKey(taskDefinition: object): string {
   return canonicalJson(content);
 }
 
+/**
+ * contentKey of a revision or a request with the container defaults ECS fills in on registration (cpu 0, essential,
+ * tcp, hostPort = containerPort in awsvpc/host mode) made explicit, so a request from a file that leaves them out
+ * compares equal to the revision it became.
+ */
+export function registeredContentKey(taskDefinition: object): string {
+  const request = toRegisterRequest(taskDefinition);
+  const portsPinned = request.networkMode === 'awsvpc' || request.networkMode === 'host';
+  return contentKey({
+    ...request,
+    containerDefinitions: request.containerDefinitions?.map((container) => ({
+      cpu: 0,
+      essential: true,
+      ...container,
+      portMappings: container.portMappings?.map((mapping) => ({
+        protocol: 'tcp',
+        ...(portsPinned ? { hostPort: mapping.containerPort } : {}),
+        ...mapping,
+      })),
+    })),
+  });
+}
+
+/** A stable text of a tag list (order does not matter to ECS), to compare a revision's tags with a request's. */
+export function tagsKey(tags: Tag[] | undefined): string {
+  return canonicalJson(Object.fromEntries((tags ?? []).map((tag) => [tag.key ?? '', tag.value ?? ''])));
+}
+
 function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (typeof value === 'object' && value !== null && !(value instanceof Date)) {

@@ -96,10 +96,13 @@ test('per environment: alembic as a one-off task of the new revision before the 
     ['staging', 'succeeded'],
     ['production', 'succeeded'],
   ]);
-  const images = goodRequests
-    .filter((r) => r.operation === 'RegisterTaskDefinition')
-    .map((r) => (r.params as { containerDefinitions: { image: string }[] }).containerDefinitions[0].image);
+  const registrations = goodRequests.filter((r) => r.operation === 'RegisterTaskDefinition');
+  const images = registrations.map(
+    (r) => (r.params as { containerDefinitions: { image: string }[] }).containerDefinitions[0].image,
+  );
   expect(new Set(images)).toEqual(new Set([build.outputs['image-ref']]));
+  // The deploy step reuses the revision the migration ran in (the same content and tags): one per environment.
+  expect(registrations.map((r) => r.params.family)).toEqual(['rideshare-api-staging', 'rideshare-api-production']);
   const invalidations = goodRequests.filter((r) => r.operation === 'CreateInvalidation');
   expect(invalidations.map((r) => r.params.DistributionId)).toEqual(['E2RIDESHARESTG', 'E2RIDESHAREPRD']);
   expect(invalidations[0].seq).toBeGreaterThan(
