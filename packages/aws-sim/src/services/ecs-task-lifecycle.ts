@@ -240,7 +240,6 @@ function containerExited(world: World, task: Task, container: ContainerState, ex
   if (container.lastStatus !== 'RUNNING') return;
   container.lastStatus = 'STOPPED';
   container.exitCode = exitCode;
-  writeExitLine(world, container);
   if (!container.essential) return;
   // For a service an essential container exiting is a failure whatever its code; for RunTask it is the end.
   finishTask(world, task, {
@@ -248,19 +247,6 @@ function containerExited(world: World, task: Task, container: ContainerState, ex
     reason: 'Essential container in task exited',
     failed: task.serviceArn !== undefined,
   });
-}
-
-function writeExitLine(world: World, container: ContainerState): void {
-  const log = container.log;
-  if (log && container.exitCode !== undefined) {
-    writeContainerLog(
-      world,
-      log.region,
-      log.group,
-      log.stream,
-      `[aws-sim] container ${container.name} exited with code ${container.exitCode}`,
-    );
-  }
 }
 
 /**
@@ -297,7 +283,6 @@ function finishTask(world: World, task: Task, outcome: { stopCode: string; reaso
   for (const container of task.containers) {
     if (container.lastStatus === 'RUNNING') {
       container.exitCode = SIGTERM_EXIT_CODE;
-      writeExitLine(world, container);
     }
     container.lastStatus = 'STOPPED';
   }
