@@ -50,6 +50,8 @@ describe('rolling deploy', () => {
     expect(run.log).toMatch(/EssentialContainerExited/);
     expect(run.log).toContain('Last 30 log lines of container "app"');
     expect(run.log).toContain('    Error: relation "orders" does not exist');
+    expect(run.log).toContain('    ::error::written by the app');
+    expect(errorsOf(run).filter((e) => e.includes('written by the app'))).toEqual([]);
     expect(run.outputs).toMatchObject({
       status: 'rolled-back',
       'rolled-back': 'true',

@@ -236,7 +236,7 @@ export async function deploy(inputs: Inputs, region: string, startedAtMs: number
   const failed = results.filter((r) => r.outcome === 'failed' || r.outcome === 'timed-out');
   const anyFailure = failed.length > 0 || start.failures.length > 0 || results.some((r) => r.outcome === 'interrupted');
   const explanation = failed.length ? await explain(ctx, failed) : [];
-  for (const line of explanation) core.info(line);
+  core.printUntrusted(explanation);
   // With several services, each failure gets its own annotation; a single one is the step's own error.
   if (plans.length > 1)
     for (const result of failed) annotateError(`${result.deployment.plan.name}: ${result.reason ?? result.outcome}`);

@@ -6,7 +6,8 @@ import {
   type ServiceDeployment,
 } from '@aws-sdk/client-ecs';
 import { formatDuration } from '@shipyard/shared/duration';
-import { isInFlight, type DeploymentTarget, type Verdict } from '@shipyard/shared/ecs-deployments';
+import type { DeploymentTarget, Verdict } from '@shipyard/shared/ecs-deployments';
+import { isInFlightStatus } from '@shipyard/shared/ecs-rollback-target';
 import { eventLine, progressLine, watchDeployments, type WatchedDeployment } from '@shipyard/shared/ecs-watch';
 import { describeError } from '@shipyard/shared/errors';
 import { PollCancelledError, PollTimeoutError } from '@shipyard/shared/poll';
@@ -79,7 +80,7 @@ class ServiceWatch {
       return;
     }
     const awaiting = sd?.lifecycleHookDetails?.find((h) => h.targetType === 'PAUSE' && h.status === 'AWAITING_ACTION');
-    const atTestStage = sd?.lifecycleStage === TEST_PAUSE_STAGE && isInFlight(sd.status);
+    const atTestStage = sd?.lifecycleStage === TEST_PAUSE_STAGE && isInFlightStatus(sd.status);
     if (atTestStage && !this.testStarted) this.startTest(sd);
     if (awaiting?.hookId && atTestStage && this.testResult && !this.hookAnswered) {
       this.hookAnswered = true;

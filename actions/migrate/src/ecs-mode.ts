@@ -11,7 +11,7 @@ import { ACTION, State } from './constants';
 import { guardConcurrency } from './guard';
 import type { EcsInputs } from './inputs';
 import { judgeTask, stopDescription } from './outcome';
-import { LastLines, printUntrusted } from './output';
+import { LastLines } from './output';
 import { prepare, type Prepared } from './prepare';
 import { buildRunTaskInput, taskTags } from './run-task';
 import { snapshotBeforeMigrating } from './snapshot';
@@ -138,5 +138,5 @@ function judge(stopped: Task, inputs: EcsInputs, report: Report, lastLines: Last
 function showLastLines(lines: string[], container: string): void {
   if (lines.length === 0) return;
   core.info(`Last ${lines.length} log lines of container "${container}":`);
-  printUntrusted(lines);
+  core.printUntrusted(lines);
 }

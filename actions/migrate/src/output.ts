@@ -1,19 +1,3 @@
-import { randomUUID } from 'node:crypto';
-
-type Write = (text: string) => void;
-
-const stdout: Write = (text) => void process.stdout.write(text);
-
-/**
- * Prints lines that come from elsewhere (a container's CloudWatch log) between stop-commands markers, so a line
- * such as `::add-mask::` or `::set-env` written by the migration is shown, never executed by the runner.
- */
-export function printUntrusted(lines: string[], write: Write = stdout): void {
-  if (lines.length === 0) return;
-  const token = randomUUID();
-  write(`::stop-commands::${token}\n${lines.map((line) => `${line}\n`).join('')}::${token}::\n`);
-}
-
 /** Keeps the last `limit` lines seen: what a failure shows again and the job summary quotes. */
 export class LastLines {
   private readonly kept: string[] = [];

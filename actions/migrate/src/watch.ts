@@ -10,7 +10,7 @@ import * as core from '@shipyard/shared/core';
 import { DeploymentFailure, describeError } from '@shipyard/shared/errors';
 import { poll, type Clock } from '@shipyard/shared/poll';
 import { describeRunTaskFailures } from './outcome';
-import { printUntrusted, type LastLines } from './output';
+import type { LastLines } from './output';
 
 /** Where the container's log lines come from (a LogFollower of @shipyard/shared/task-logs). */
 export interface LineSource {
@@ -61,7 +61,7 @@ export async function waitForStop(ecs: ECSClient, options: WatchOptions): Promis
       core.warning(`Stopped streaming the container's log: ${describeError(error)}. The exit code still decides.`);
       lines = undefined;
     }
-    printUntrusted(batch);
+    core.printUntrusted(batch);
     options.lastLines.push(batch);
     linesSeen += batch.length;
   };

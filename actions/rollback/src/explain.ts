@@ -38,5 +38,5 @@ export async function explainFailures(
     }),
   );
   // Printed together, in the order of the services, so explanations do not interleave.
-  for (const { service } of failures) for (const line of service.plan.entry.explanation ?? []) core.info(line);
+  core.printUntrusted(failures.flatMap(({ service }) => service.plan.entry.explanation ?? []));
 }

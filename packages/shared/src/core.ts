@@ -102,6 +102,17 @@ export function info(message: string): void {
   process.stdout.write(message + EOL);
 }
 
+/**
+ * Prints lines that come from elsewhere (a container's CloudWatch log, an explanation quoting one) between
+ * stop-commands markers with a fresh token, so a line such as `::add-mask::` or `::error::` written by the app is
+ * shown, never executed by the runner (which also executes indented commands).
+ */
+export function printUntrusted(lines: string[], write: (text: string) => void = (t) => void process.stdout.write(t)) {
+  if (lines.length === 0) return;
+  const token = randomUUID();
+  write(`::stop-commands::${token}${EOL}${lines.map((line) => `${line}${EOL}`).join('')}::${token}::${EOL}`);
+}
+
 function annotation(level: 'error' | 'warning' | 'notice', message: string | Error, p: AnnotationProperties): void {
   const properties = {
     title: p.title,

@@ -6,6 +6,7 @@ import {
   type ServiceDeployment,
   type ServiceEvent,
 } from '@aws-sdk/client-ecs';
+import { isInFlightStatus } from './ecs-rollback-target';
 
 // How Shipyard reads an ECS deployment: success means *our* deployment reached SUCCESSFUL/COMPLETED and the service's
 // primary revision is ours — never "the service is stable" (which is also true after a circuit-breaker rollback,
@@ -43,10 +44,6 @@ const ROLLBACK_STATES: Record<string, EcsRollback> = {
   ROLLBACK_FAILED: 'failed',
 };
 
-export function isInFlight(status: string | undefined): boolean {
-  return status === 'PENDING' || status === 'IN_PROGRESS';
-}
-
 /** The task definition of the service's PRIMARY deployment (what new tasks run). */
 export function primaryTaskDefinition(service: Service | undefined): string | undefined {
   return service?.deployments?.find((d) => d.status === 'PRIMARY')?.taskDefinition ?? service?.taskDefinition;
@@ -58,7 +55,7 @@ export function judgeDeployment(target: DeploymentTarget, snapshot: DeploymentSn
   const sd = snapshot.serviceDeployment;
   if (sd?.status) {
     const reason = sd.statusReason ? `: ${sd.statusReason}` : '';
-    if (isInFlight(sd.status)) return { state: 'in-progress' };
+    if (isInFlightStatus(sd.status)) return { state: 'in-progress' };
     if (sd.status === 'SUCCESSFUL') return primaryIsOurs(target, snapshot.service);
     const ecsRollback = ROLLBACK_STATES[sd.status] ?? 'none';
     return { state: 'failed', reason: `service deployment ${sd.status}${reason}`, ecsRollback };

@@ -1,1 +1,0 @@
-"use strict";exports.id=312,exports.ids=[312],exports.modules={8312:(s,e,r)=>{r.d(e,{stopTask:()=>o});var t=r(212),a=r(7680);r(9680),r(8500);Error;Error;new WeakMap;r(7598);async function o(s,e,r,o){await s.send(new t.PP1({cluster:e,task:r,reason:o.slice(0,255)})),a.pq(`Stopped task ${r}: ${o}`)}}};
