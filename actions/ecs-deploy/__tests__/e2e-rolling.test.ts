@@ -87,7 +87,10 @@ describe('rolling deploy', () => {
       images: 'web=example/web:v2\napi=example/api:crash\nworker=example/worker:v2',
     });
     expect(run.exitCode).toBe(1);
-    expect(errorsOf(run).at(-1)).toMatch(/^ecs-deploy: 1 of 3 services failed \(api: .*\); 3 rolled back$/);
+    expect(errorsOf(run)).toHaveLength(1);
+    expect(errorsOf(run)[0]).toMatch(
+      /^ecs-deploy: 1 of 3 services failed \(api: .*already back on api:1\)\. rolled back: web to web:1, worker to worker:1$/,
+    );
     const registered = mutations(world)
       .filter((m) => m.startsWith('RegisterTaskDefinition'))
       .sort();

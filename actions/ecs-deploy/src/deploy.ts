@@ -2,9 +2,10 @@ import * as core from '@shipyard/shared/core';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { createClient } from '@shipyard/shared/aws';
 import { diffTaskDefinitions, formatChangeLines } from '@shipyard/shared/ecs-diff';
+import { manualRollbackCommand } from '@shipyard/shared/ecs-rollback-target';
 import { DeploymentFailure, describeError } from '@shipyard/shared/errors';
 import { createGithubDeployment, setGithubDeploymentStatus } from '@shipyard/shared/github';
-import { annotateError, group } from '@shipyard/shared/log';
+import { group } from '@shipyard/shared/log';
 import { cancellationSignal, PollCancelledError } from '@shipyard/shared/poll';
 import { writeSummary } from '@shipyard/shared/summary';
 import { deregisterOldRevisions, familyOf } from './cleanup';
@@ -13,8 +14,8 @@ import type { Inputs } from './inputs';
 import { planServices, type ServicePlan } from './plan';
 import { resolveRevisions, revisionName, type Revisions } from './register';
 import { buildSummary, runStatus, setOutputs, type RunReport, type ServiceReport } from './report';
-import { rollBack, type RollbackResult } from './rollback';
-import { markSettled, saveDeployments, type SavedState } from './state';
+import { rollBack, type RollbackRequest, type RollbackResult } from './rollback';
+import { markSettled, saveDeployments, type SavedDeployment } from './state';
 import { startDeployments, type StartedDeployment, type StartResult } from './update';
 import { watchAndVerify, type ServiceResult } from './watch';
 
@@ -74,12 +75,36 @@ async function explain(ctx: Context, failed: ServiceResult[]): Promise<string[]>
   return explanations.flat();
 }
 
-function requestsFor(started: StartedDeployment[]) {
-  return started.map((d) => ({
+/**
+ * What to put back: every started service on its known-good revision (the one it ran before when none is known),
+ * and every service whose UpdateService failed without a clear refusal on exactly what it ran before — if ECS did
+ * not apply the update, that service is already there and nothing is called.
+ */
+function rollbackRequests(start: StartResult): RollbackRequest[] {
+  const started = start.started.map((d) => ({
     target: d.target,
     previousTaskDefinitionArn: d.previousTaskDefinitionArn,
-    knownGood: d.plan.knownGood,
+    knownGood: d.plan.knownGood ?? d.previousTaskDefinitionArn,
   }));
+  const uncertain = start.failures
+    .filter((f) => f.error.uncertain)
+    .map(({ plan }) => ({
+      target: { service: plan.name, taskDefinitionArn: plan.currentTaskDefinitionArn },
+      previousTaskDefinitionArn: plan.currentTaskDefinitionArn,
+      knownGood: plan.currentTaskDefinitionArn,
+    }));
+  return [...started, ...uncertain];
+}
+
+function toSaved(d: StartedDeployment): SavedDeployment {
+  return {
+    service: d.plan.name,
+    taskDefinitionArn: d.target.taskDefinitionArn,
+    previousTaskDefinitionArn: d.previousTaskDefinitionArn,
+    knownGood: d.plan.knownGood,
+    deploymentId: d.target.deploymentId,
+    serviceDeploymentArn: d.target.serviceDeploymentArn,
+  };
 }
 
 function serviceReports(
@@ -99,19 +124,26 @@ function serviceReports(
     const base = {
       service: plan.name,
       from: plan.currentTaskDefinitionArn,
+      knownGood: plan.knownGood,
       to: revisions.next.get(plan.name)?.taskDefinitionArn ?? plan.currentTaskDefinitionArn,
       strategy: plan.strategy,
       deploymentId: started?.target.deploymentId,
       durationMs: started ? Date.now() - started.startedAt.getTime() : undefined,
     };
-    if (failure) return { ...base, result: 'failed', detail: describeError(failure.error) };
+    if (failure) {
+      const restore = rollback ? `; ${rollback.detail}` : '';
+      const result = rollback?.outcome === 'rollback-failed' ? 'rollback-failed' : 'failed';
+      // A clear refusal changed nothing: the service still runs what it ran.
+      const now = rollback?.taskDefinitionArn ?? (failure.error.uncertain ? undefined : plan.currentTaskDefinitionArn);
+      return { ...base, result, detail: `${describeError(failure.error)}${restore}`, now };
+    }
     if (!started) return { ...base, result: start ? 'unchanged' : 'not-started' };
     if (cancelled) return { ...base, result: 'cancelled' };
     if (!ctx.inputs.wait) return { ...base, result: 'started' };
     const why = result?.outcome === 'succeeded' ? undefined : result?.reason;
     if (rollback) {
       const detail = [why?.replace(/\.$/, ''), rollback.detail].filter(Boolean).join('; ');
-      return { ...base, result: rollback.outcome, detail };
+      return { ...base, result: rollback.outcome, detail, now: rollback.taskDefinitionArn };
     }
     if (result?.outcome === 'succeeded') return { ...base, result: 'succeeded' };
     return {
@@ -143,14 +175,58 @@ function watchFailed(started: StartedDeployment[], error: unknown): ServiceResul
   return started.map((deployment) => ({ deployment, outcome: 'failed', reason, verification: {} }));
 }
 
-/** The one-line cause: the first service that failed on its own, and how many are back. */
-function failureMessage(report: RunReport, culprits: string[]): string {
-  const culprit =
-    report.services.find((s) => culprits.includes(s.service)) ?? report.services.find((s) => s.result !== 'succeeded');
-  const lead = culprit ? `${culprit.service}: ${culprit.detail ?? culprit.result}` : 'the deployment failed';
-  if (report.services.length === 1) return lead;
-  const back = report.services.filter((s) => s.result === 'rolled-back').length;
-  return `${Math.max(culprits.length, 1)} of ${report.services.length} services failed (${lead})${back ? `; ${back} rolled back` : ''}`;
+/**
+ * The one-line cause: which services failed and why, then where every service that is not on its new revision
+ * stands — rolled back, or not restored with the command that finishes the job.
+ */
+function failureMessage(ctx: Context, report: RunReport, culprits: string[]): string {
+  const failedOnTheirOwn = report.services.filter((s) => culprits.includes(s.service));
+  const failed = failedOnTheirOwn.length
+    ? failedOnTheirOwn
+    : report.services.filter((s) => s.result !== 'succeeded' && s.result !== 'unchanged');
+  const why = failed.map((s) => `${s.service}: ${s.detail ?? s.result}`).join('; ');
+  const lead =
+    report.services.length === 1 ? why : `${failed.length} of ${report.services.length} services failed (${why})`;
+  const restored = (s: ServiceReport) => !!s.now && (s.now === s.from || s.now === s.knownGood);
+  const back = report.services.filter((s) => s.result === 'rolled-back' && !failedOnTheirOwn.includes(s));
+  const notRestored = report.services.filter(
+    (s) => !['succeeded', 'unchanged', 'rolled-back'].includes(s.result) && !restored(s),
+  );
+  const parts = [lead];
+  if (back.length)
+    parts.push(`rolled back: ${back.map((s) => `${s.service} to ${revisionName(s.now ?? s.from)}`).join(', ')}`);
+  if (notRestored.length) {
+    const commands = notRestored.map(
+      (s) =>
+        `\`${manualRollbackCommand({ region: ctx.region, cluster: ctx.inputs.cluster, service: s.service, taskDefinitionArn: s.knownGood ?? s.from })}\``,
+    );
+    const where = notRestored.map((s) => `${s.service} (${s.now ? `on ${revisionName(s.now)}` : 'revision unknown'})`);
+    parts.push(`NOT restored: ${where.join(', ')}; put back with ${commands.join(' and ')}, or the rollback action`);
+  }
+  return parts.join('. ');
+}
+
+/** The outputs as they stand once services are updated: if the step dies before its verdict, they say so. */
+function startedReport(
+  ctx: Context,
+  plans: ServicePlan[],
+  revisions: Revisions,
+  begun: StartedDeployment[],
+  changes: RunReport['changes'],
+): RunReport {
+  const services = plans.map((plan): ServiceReport => {
+    const started = begun.find((d) => d.plan.name === plan.name);
+    return {
+      service: plan.name,
+      from: plan.currentTaskDefinitionArn,
+      to: revisions.next.get(plan.name)?.taskDefinitionArn ?? plan.currentTaskDefinitionArn,
+      strategy: plan.strategy,
+      result: started ? 'started' : 'not-started',
+      deploymentId: started?.target.deploymentId,
+    };
+  });
+  const { cluster } = ctx.inputs;
+  return { status: 'started', cluster, region: ctx.region, services, changes, explanation: [], durationMs: 0 };
 }
 
 /** mode register or plan: what each service would move to (registered, or only rendered), and the diff. */
@@ -208,18 +284,12 @@ export async function deploy(inputs: Inputs, region: string, startedAtMs: number
     environmentUrl: inputs.github.environmentUrl,
   });
 
-  const saved: SavedState = { cluster: inputs.cluster, region, deployments: [] };
+  const begun = new Map<string, StartedDeployment>();
   const start = await group('Deploy', () =>
     startDeployments(ecs, inputs, plans, revisions.next, (d) => {
-      saved.deployments.push({
-        service: d.plan.name,
-        taskDefinitionArn: d.target.taskDefinitionArn,
-        previousTaskDefinitionArn: d.previousTaskDefinitionArn,
-        knownGood: d.plan.knownGood,
-        deploymentId: d.target.deploymentId,
-        serviceDeploymentArn: d.target.serviceDeploymentArn,
-      });
-      saveDeployments(saved);
+      begun.set(d.plan.name, d);
+      saveDeployments({ cluster: inputs.cluster, region, deployments: [...begun.values()].map(toSaved) });
+      setOutputs(startedReport(ctx, plans, revisions, [...begun.values()], changes));
     }),
   );
 
@@ -235,22 +305,22 @@ export async function deploy(inputs: Inputs, region: string, startedAtMs: number
   }
   const failed = results.filter((r) => r.outcome === 'failed' || r.outcome === 'timed-out');
   const anyFailure = failed.length > 0 || start.failures.length > 0 || results.some((r) => r.outcome === 'interrupted');
-  const explanation = failed.length ? await explain(ctx, failed) : [];
-  core.printUntrusted(explanation);
-  // With several services, each failure gets its own annotation; a single one is the step's own error.
-  if (plans.length > 1)
-    for (const result of failed) annotateError(`${result.deployment.plan.name}: ${result.reason ?? result.outcome}`);
-
+  // The explanation is gathered while the rollback runs: neither waits for the other, and it never stops a rollback.
+  const explaining = failed.length
+    ? explain(ctx, failed).catch((error: unknown) => [`The failure could not be explained: ${describeError(error)}`])
+    : Promise.resolve([]);
   let rollbacks: RollbackResult[] = [];
   if (anyFailure && inputs.autoRollback && !cancelled) {
     rollbacks = await group('Roll back', () =>
-      rollBack(ecs, inputs.cluster, requestsFor(start.started), {
+      rollBack(ecs, inputs.cluster, rollbackRequests(start), {
         timeoutMs: inputs.timeoutMs,
         signal: ctx.signal,
         eventStreams: new Map(start.started.map((d) => [d.plan.name, d.plan.events])),
       }),
     );
   }
+  const explanation = await explaining;
+  core.printUntrusted(explanation);
   const services = serviceReports(ctx, plans, revisions, start, results, rollbacks, cancelled);
   const report: RunReport = {
     status: runStatus(services, cancelled),
@@ -271,7 +341,7 @@ export async function deploy(inputs: Inputs, region: string, startedAtMs: number
   markSettled();
   if (report.status !== 'succeeded' && report.status !== 'started') {
     const culprits = [...failed.map((r) => r.deployment.plan.name), ...start.failures.map((f) => f.plan.name)];
-    throw new DeploymentFailure(failureMessage(report, culprits));
+    throw new DeploymentFailure(failureMessage(ctx, report, culprits));
   }
   if (inputs.keepRevisions > 0 && start.started.length) {
     await group('Clean up', async () => {

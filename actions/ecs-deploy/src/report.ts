@@ -31,6 +31,10 @@ export interface ServiceReport {
   deploymentId?: string;
   /** One line: why it failed, how it was rolled back. */
   detail?: string;
+  /** The revision the service ends on, when a rollback read it. */
+  now?: string;
+  /** Where a rollback takes it (the revision it ran before when no known-good one is known). */
+  knownGood?: string;
 }
 
 export type RunStatus = 'succeeded' | 'started' | 'failed' | 'rolled-back' | 'cancelled' | 'planned' | 'registered';

@@ -7,7 +7,12 @@ import {
   type DeploymentSnapshot,
   type DeploymentTarget,
 } from '@shipyard/shared/ecs-deployments';
-import { startRollback, watchRollbacks, type StartedRollback } from '@shipyard/shared/ecs-rollback';
+import {
+  ROLLBACK_CALL_PATIENCE_MS,
+  startRollback,
+  watchRollbacks,
+  type StartedRollback,
+} from '@shipyard/shared/ecs-rollback';
 import {
   chooseRollbackMethod,
   type CurrentDeployment,
@@ -15,7 +20,7 @@ import {
 } from '@shipyard/shared/ecs-rollback-target';
 import { describeDeployments, eventLine, progressLine, type WatchedDeployment } from '@shipyard/shared/ecs-watch';
 import { describeError } from '@shipyard/shared/errors';
-import { PollTimeoutError } from '@shipyard/shared/poll';
+import { PollCancelledError, PollTimeoutError, retryPassing } from '@shipyard/shared/poll';
 import { revisionName } from './register';
 
 // Puts services back on their last known-good revision with the shared rollback steps (the rollback action uses
@@ -68,11 +73,44 @@ interface Started {
   rollback: StartedRollback;
 }
 
+/**
+ * The services as they are before the rollback starts, tried again after passing faults. When they cannot be read
+ * the snapshots are empty: each service is then redeployed on its known-good revision, which is right either way.
+ */
+async function describeBeforeRollback(
+  ecs: ECSClient,
+  cluster: string,
+  requests: RollbackRequest[],
+  signal: AbortSignal | undefined,
+): Promise<Map<string, DeploymentSnapshot>> {
+  try {
+    return await retryPassing(
+      () =>
+        describeDeployments(
+          ecs,
+          cluster,
+          requests.map((r) => r.target),
+          undefined,
+          () => true,
+          signal,
+        ),
+      { timeoutMs: ROLLBACK_CALL_PATIENCE_MS, signal },
+    );
+  } catch (error) {
+    if (signal?.aborted) throw error;
+    core.warning(
+      `The services could not be read before rolling back (${describeError(error)}); redeploying each one's known-good revision`,
+    );
+    return new Map();
+  }
+}
+
 async function start(
   ecs: ECSClient,
   cluster: string,
   request: RollbackRequest,
   snapshot: DeploymentSnapshot,
+  signal: AbortSignal | undefined,
 ): Promise<Started | RollbackResult> {
   const { service } = request.target;
   const knownGood = request.knownGood;
@@ -89,7 +127,12 @@ async function start(
   core.info(
     `${service}: back to ${revisionName(knownGood)}: ${HOW[method]}${current?.status ? ` (the deployment is ${current.status})` : ''}`,
   );
-  const rollback = await startRollback(ecs, cluster, { service, taskDefinitionArn: knownGood, method, current });
+  const rollback = await startRollback(
+    ecs,
+    cluster,
+    { service, taskDefinitionArn: knownGood, method, current },
+    { signal },
+  );
   return { request, knownGood, rollback };
 }
 
@@ -101,16 +144,10 @@ export async function rollBack(
   options: { timeoutMs: number; signal?: AbortSignal; eventStreams?: Map<string, ServiceEventStream> },
 ): Promise<RollbackResult[]> {
   if (requests.length === 0) return [];
-  const snapshots = await describeDeployments(
-    ecs,
-    cluster,
-    requests.map((r) => r.target),
-    undefined,
-    () => true,
-  );
+  const snapshots = await describeBeforeRollback(ecs, cluster, requests, options.signal);
   const begun = await Promise.all(
     requests.map((request) =>
-      start(ecs, cluster, request, snapshots.get(request.target.service) ?? {}).catch(
+      start(ecs, cluster, request, snapshots.get(request.target.service) ?? {}, options.signal).catch(
         (error: unknown): RollbackResult => ({
           service: request.target.service,
           outcome: 'rollback-failed',
@@ -129,6 +166,7 @@ export async function rollBack(
   }
   const latest = new Map<string, WatchedDeployment>();
   let timedOut = false;
+  let watchError: string | undefined;
   if (watched.length) {
     try {
       await watchRollbacks({
@@ -142,8 +180,9 @@ export async function rollBack(
         onUpdate: (target, entry) => latest.set(target.service, entry),
       });
     } catch (error) {
-      if (!(error instanceof PollTimeoutError)) throw error;
-      timedOut = true;
+      if (error instanceof PollCancelledError) throw error;
+      if (error instanceof PollTimeoutError) timedOut = true;
+      else watchError = `could not be watched: ${describeError(error)}`;
     }
   }
   const results = begun.map((b): RollbackResult => {
@@ -171,7 +210,7 @@ export async function rollBack(
       ? `timed out after ${formatDuration(options.timeoutMs)} (${entry ? progressLine(entry.snapshot) : 'not described'})`
       : entry?.verdict.state === 'failed'
         ? entry.verdict.reason
-        : 'not finished';
+        : (watchError ?? 'not finished');
     return { service, outcome: 'rollback-failed', detail: `${how}, but ${why}`, taskDefinitionArn: final };
   });
   for (const result of results) core.info(`${result.service}: ${result.outcome} — ${result.detail}`);

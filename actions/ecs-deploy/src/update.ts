@@ -1,12 +1,15 @@
 import * as core from '@shipyard/shared/core';
 import {
+  DescribeServicesCommand,
   ListServiceDeploymentsCommand,
   UpdateServiceCommand,
   type ECSClient,
   type Service,
   type TaskDefinition,
 } from '@aws-sdk/client-ecs';
-import type { DeploymentTarget } from '@shipyard/shared/ecs-deployments';
+import { primaryTaskDefinition, type DeploymentTarget } from '@shipyard/shared/ecs-deployments';
+import { degradeOnDenial, serviceDeploymentReadsDenied } from '@shipyard/shared/ecs-permissions';
+import { describeError, mayHaveBeenApplied } from '@shipyard/shared/errors';
 import type { Inputs } from './inputs';
 import type { ServicePlan } from './plan';
 import { revisionName } from './register';
@@ -26,7 +29,7 @@ export interface StartResult {
   /** Services left as they were: the same revision and nothing else to change. */
   unchanged: ServicePlan[];
   /** UpdateService calls that failed, by service. */
-  failures: { plan: ServicePlan; error: unknown }[];
+  failures: { plan: ServicePlan; error: UpdateFailure }[];
 }
 
 /** Whether a service needs an UpdateService call at all. */
@@ -41,7 +44,8 @@ export function needsUpdate(plan: ServicePlan, next: TaskDefinition, inputs: Inp
 
 /**
  * The service deployment UpdateService started: the response's currentServiceDeployment when it changed, else the
- * newest service deployment created since the call.
+ * newest service deployment created since the call. Undefined when that cannot be read (the role may not list
+ * service deployments, or the call failed): the watch then follows the rolling view.
  */
 async function ourServiceDeployment(
   ecs: ECSClient,
@@ -52,17 +56,50 @@ async function ourServiceDeployment(
 ): Promise<string | undefined> {
   const arn = updated?.currentServiceDeployment;
   if (arn && arn !== plan.service.currentServiceDeployment) return arn;
-  const listed = await ecs.send(
-    new ListServiceDeploymentsCommand({
-      cluster,
-      service: plan.name,
-      createdAt: { after: new Date(startedAt.getTime() - 1000) },
-    }),
-  );
-  const newest = [...(listed.serviceDeployments ?? [])].sort(
-    (a, b) => (b.createdAt?.getTime() ?? 0) - (a.createdAt?.getTime() ?? 0),
-  )[0];
-  return newest?.serviceDeploymentArn;
+  if (serviceDeploymentReadsDenied(ecs)) return undefined;
+  try {
+    const listed = await ecs.send(
+      new ListServiceDeploymentsCommand({
+        cluster,
+        service: plan.name,
+        createdAt: { after: new Date(startedAt.getTime() - 1000) },
+      }),
+    );
+    const newest = [...(listed.serviceDeployments ?? [])].sort(
+      (a, b) => (b.createdAt?.getTime() ?? 0) - (a.createdAt?.getTime() ?? 0),
+    )[0];
+    return newest?.serviceDeploymentArn;
+  } catch (error) {
+    if (!degradeOnDenial(ecs, 'ecs:ListServiceDeployments', error))
+      core.info(
+        `${plan.name}: the new service deployment could not be read (${describeError(error)}); following the service's deployments instead`,
+      );
+    return undefined;
+  }
+}
+
+/**
+ * After UpdateService failed without a clear refusal (a 5xx, an unreadable answer, a dropped connection), whether
+ * ECS applied it all the same: the service's primary deployment runs the new revision. Undefined when unknown.
+ */
+async function appliedDespite(
+  ecs: ECSClient,
+  inputs: Inputs,
+  plan: ServicePlan,
+  next: TaskDefinition,
+): Promise<Service | undefined> {
+  try {
+    const { services } = await ecs.send(
+      new DescribeServicesCommand({ cluster: inputs.cluster, services: [plan.name] }),
+    );
+    const service = services?.[0];
+    return primaryTaskDefinition(service) === next.taskDefinitionArn &&
+      service?.deployments?.some((d) => d.id && !plan.service.deployments?.some((old) => old.id === d.id))
+      ? service
+      : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 async function startOne(
@@ -70,38 +107,62 @@ async function startOne(
   inputs: Inputs,
   plan: ServicePlan,
   next: TaskDefinition,
+  onStarted: (deployment: StartedDeployment) => void,
 ): Promise<StartedDeployment> {
   const startedAt = new Date();
-  const response = await ecs.send(
-    new UpdateServiceCommand({
-      cluster: inputs.cluster,
-      service: plan.name,
-      taskDefinition: next.taskDefinitionArn,
-      desiredCount: inputs.desiredCount,
-      forceNewDeployment: inputs.forceNewDeployment || undefined,
-      deploymentConfiguration: plan.deploymentConfiguration,
-    }),
-  );
-  const updated = response.service;
-  const primary = updated?.deployments?.find((d) => d.status === 'PRIMARY');
-  const serviceDeploymentArn = await ourServiceDeployment(ecs, inputs.cluster, plan, updated, startedAt);
+  let updated: Service | undefined;
+  try {
+    const response = await ecs.send(
+      new UpdateServiceCommand({
+        cluster: inputs.cluster,
+        service: plan.name,
+        taskDefinition: next.taskDefinitionArn,
+        desiredCount: inputs.desiredCount,
+        forceNewDeployment: inputs.forceNewDeployment || undefined,
+        deploymentConfiguration: plan.deploymentConfiguration,
+      }),
+    );
+    updated = response.service;
+  } catch (error) {
+    updated = mayHaveBeenApplied(error) ? await appliedDespite(ecs, inputs, plan, next) : undefined;
+    if (!updated) throw new UpdateFailure(error, mayHaveBeenApplied(error));
+    core.warning(`${plan.name}: ${describeError(error)}, yet ECS shows the new deployment: following it`);
+  }
   const taskDefinitionArn = next.taskDefinitionArn as string;
-  core.info(
-    `${plan.name}: ${revisionName(plan.currentTaskDefinitionArn)} → ${revisionName(taskDefinitionArn)} started ` +
-      `(${primary?.id ?? 'deployment id unknown'}${serviceDeploymentArn ? `, ${serviceDeploymentArn}` : ''})`,
-  );
-  return {
+  const primary = updated?.deployments?.find((d) => d.status === 'PRIMARY');
+  const started: StartedDeployment = {
     plan,
-    target: { service: plan.name, taskDefinitionArn, deploymentId: primary?.id, serviceDeploymentArn },
+    target: { service: plan.name, taskDefinitionArn, deploymentId: primary?.id },
     previousTaskDefinitionArn: plan.currentTaskDefinitionArn,
     next,
     startedAt,
   };
+  // Recorded before any other call: if the next one fails or the run is cancelled, the way back is known.
+  onStarted(started);
+  started.target.serviceDeploymentArn = await ourServiceDeployment(ecs, inputs.cluster, plan, updated, startedAt);
+  if (started.target.serviceDeploymentArn) onStarted(started);
+  core.info(
+    `${plan.name}: ${revisionName(plan.currentTaskDefinitionArn)} → ${revisionName(taskDefinitionArn)} started ` +
+      `(${primary?.id ?? 'deployment id unknown'}${started.target.serviceDeploymentArn ? `, ${started.target.serviceDeploymentArn}` : ''})`,
+  );
+  return started;
+}
+
+/** UpdateService failed; `uncertain` when AWS gave no clear refusal, so the service may have changed all the same. */
+export class UpdateFailure extends Error {
+  override name = 'UpdateFailure';
+  constructor(
+    override readonly cause: unknown,
+    readonly uncertain: boolean,
+  ) {
+    super(describeError(cause));
+  }
 }
 
 /**
- * Updates every service that needs it, all at once. `onStarted` runs as soon as each one is under way (the caller
- * saves state for the post step there), so a cancellation right after still knows what to roll back.
+ * Updates every service that needs it, all at once. `onStarted` runs as soon as each one is under way, and again
+ * when its service deployment is known (the caller saves state for the post step there), so a failure or a
+ * cancellation right after still knows what to roll back.
  */
 export async function startDeployments(
   ecs: ECSClient,
@@ -120,11 +181,9 @@ export async function startDeployments(
         return;
       }
       try {
-        const started = await startOne(ecs, inputs, plan, next);
-        result.started.push(started);
-        onStarted(started);
+        result.started.push(await startOne(ecs, inputs, plan, next, onStarted));
       } catch (error) {
-        result.failures.push({ plan, error });
+        result.failures.push({ plan, error: error instanceof UpdateFailure ? error : new UpdateFailure(error, false) });
       }
     }),
   );

@@ -23,7 +23,12 @@ export interface StartedService {
 }
 
 /** Starts every service's rollback in parallel; a service whose call fails is marked failed, the others go on. */
-export async function startRollbacks(ecs: ECSClient, cluster: string, plans: ServicePlan[]): Promise<StartedService[]> {
+export async function startRollbacks(
+  ecs: ECSClient,
+  cluster: string,
+  plans: ServicePlan[],
+  signal?: AbortSignal,
+): Promise<StartedService[]> {
   const moving = plans.filter((plan) => plan.entry.method !== 'none');
   for (const plan of plans)
     if (plan.entry.method === 'none') core.info(`${plan.entry.service}: already on the target.`);
@@ -31,12 +36,17 @@ export async function startRollbacks(ecs: ECSClient, cluster: string, plans: Ser
     moving.map(async (plan): Promise<StartedService | undefined> => {
       const { entry } = plan;
       const startedAt = Date.now();
-      const started = await startRollback(ecs, cluster, {
-        service: entry.service,
-        taskDefinitionArn: plan.target.taskDefinition.taskDefinitionArn,
-        method: entry.method ?? 'update',
-        current: plan.current,
-      });
+      const started = await startRollback(
+        ecs,
+        cluster,
+        {
+          service: entry.service,
+          taskDefinitionArn: plan.target.taskDefinition.taskDefinitionArn,
+          method: entry.method ?? 'update',
+          current: plan.current,
+        },
+        { signal },
+      );
       entry.method = started.method;
       entry.result = 'started';
       core.info(`${entry.service}: ${describeMethod(started.method)} → ${shortTaskDefinition(entry.toArn)}`);
@@ -95,9 +105,13 @@ export async function waitForRollbacks(
       },
     });
   } catch (error) {
-    if (!(error instanceof PollTimeoutError || error instanceof PollCancelledError)) throw error;
-    const last = (error.lastState as WatchResult | undefined) ?? new Map();
-    for (const service of started) settle(service, last.get(service.target.service)?.snapshot ?? {}, error.message);
+    // A watch that broke leaves each rollback unconfirmed, not undone: the report says so and names the services.
+    const last =
+      (error instanceof PollTimeoutError || error instanceof PollCancelledError
+        ? (error.lastState as WatchResult | undefined)
+        : undefined) ?? new Map();
+    const why = error instanceof PollTimeoutError ? error.message : `could not be watched: ${describeError(error)}`;
+    for (const service of started) settle(service, last.get(service.target.service)?.snapshot ?? {}, why);
     if (error instanceof PollCancelledError) throw error;
     return;
   }

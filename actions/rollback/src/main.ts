@@ -1,5 +1,7 @@
 import * as core from '@shipyard/shared/core';
 import { createClient } from '@shipyard/shared/aws';
+import { shortTaskDefinition } from '@shipyard/shared/ecs-names';
+import { manualRollbackCommand } from '@shipyard/shared/ecs-rollback-target';
 import { DeploymentFailure, describeError, runAction } from '@shipyard/shared/errors';
 import { createGithubDeployment, setGithubDeploymentStatus } from '@shipyard/shared/github';
 import { group } from '@shipyard/shared/log';
@@ -52,7 +54,7 @@ async function rollBackServices(inputs: Inputs, report: Report, signal: AbortSig
   // Without waiting, the GitHub deployment stays in_progress: nobody saw the outcome.
   let state: 'success' | 'failure' | undefined = 'failure';
   try {
-    const started = await group('Roll back', () => startRollbacks(ecs, inputs.cluster, plans));
+    const started = await group('Roll back', () => startRollbacks(ecs, inputs.cluster, plans, signal));
     if (inputs.wait) {
       await group('Wait until every service is stable on its target', () =>
         waitForRollbacks(ecs, inputs, started, signal),
@@ -67,7 +69,7 @@ async function rollBackServices(inputs: Inputs, report: Report, signal: AbortSig
       const { explainFailures } = await import('./explain');
       await group('Explain the failure', () => explainFailures(ecs, inputs, toExplain));
     }
-    if (!back || report.verification?.passed === false) throw failure(report);
+    if (!back || report.verification?.passed === false) throw failure(report, inputs);
     report.status = inputs.wait ? 'succeeded' : 'started';
     state = inputs.wait ? 'success' : undefined;
   } finally {
@@ -98,14 +100,31 @@ async function recordGithubDeployment(inputs: Inputs, report: Report): Promise<n
   return id;
 }
 
-function failure(report: Report): DeploymentFailure {
+/** Which services did not get back and why, which did, and the command that finishes the job by hand. */
+function failure(report: Report, inputs: Inputs): DeploymentFailure {
   const failed = report.services.filter((s) => s.result === 'failed');
   if (failed.length === 0) {
     return new DeploymentFailure(`verification failed after the rollback: ${report.verification?.reason}`);
   }
-  if (failed.length === 1) {
-    return new DeploymentFailure(`service "${failed[0].service}" did not roll back: ${failed[0].reason}`);
-  }
-  const names = failed.map((s) => s.service).join(', ');
-  return new DeploymentFailure(`${failed.length} of ${report.services.length} services did not roll back (${names})`);
+  const why = failed.map((s) => `${s.service}: ${s.reason}`).join('; ');
+  const lead =
+    report.services.length === 1
+      ? `service "${failed[0].service}" did not roll back: ${failed[0].reason}`
+      : `${failed.length} of ${report.services.length} services did not roll back (${why})`;
+  const back = report.services.filter((s) => s.result === 'succeeded' || s.result === 'unchanged');
+  const parts = [lead];
+  if (back.length)
+    parts.push(
+      `back on the target: ${back.map((s) => `${s.service} (${shortTaskDefinition(s.toArn ?? '')})`).join(', ')}`,
+    );
+  const region = inputs.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+  const commands = failed.flatMap((s) =>
+    s.toArn
+      ? [
+          `\`${manualRollbackCommand({ region, cluster: inputs.cluster, service: s.service, taskDefinitionArn: s.toArn })}\``,
+        ]
+      : [],
+  );
+  if (commands.length) parts.push(`finish with ${commands.join(' and ')}, or run this rollback again`);
+  return new DeploymentFailure(parts.join('. '));
 }

@@ -66,6 +66,7 @@ describe('createClient', () => {
         maxAttempts: 4,
         retryMode: 'adaptive',
         customUserAgent: `shipyard/migrate/${SHIPYARD_VERSION}`,
+        requestHandler: { connectionTimeout: 5_000, requestTimeout: 30_000, throwOnRequestTimeout: true },
       },
     ]);
   });

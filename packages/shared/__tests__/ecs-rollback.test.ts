@@ -119,15 +119,56 @@ describe('startRollback', () => {
     expect(ecs.calls()).toEqual([]);
   });
 
-  test('other errors are thrown', async () => {
+  test('stop refused (AccessDeniedException): falls back to UpdateService to the target', async () => {
     const ecs = fakeClient({
       StopServiceDeploymentCommand: () => {
+        throw awsError('AccessDeniedException', 'not authorized to perform: ecs:StopServiceDeployment');
+      },
+      ...updated,
+    });
+    const started = await startRollback(ecs as unknown as ECSClient, 'prod', step('stop'));
+    expect(started.method).toBe('update');
+    expect(started.target?.taskDefinitionArn).toBe(GOOD);
+    expect(ecs.calls().map((c) => c.name)).toEqual(['StopServiceDeploymentCommand', 'UpdateServiceCommand']);
+  });
+
+  test('update: passing faults are tried again until UpdateService answers', async () => {
+    let failures = 2;
+    const ecs = fakeClient({
+      UpdateServiceCommand: () => {
+        if (failures-- > 0)
+          throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: {} });
+        return updated.UpdateServiceCommand();
+      },
+    });
+    const clock = fakeClock();
+    const started = await startRollback(ecs as unknown as ECSClient, 'prod', step('update'), { clock });
+    expect(started.target?.deploymentId).toBe('ecs-svc/4');
+    expect(ecs.calls('UpdateServiceCommand')).toHaveLength(3);
+    expect(clock.sleeps.length).toBe(2);
+  });
+
+  test('update: a refusal is thrown at once, and so is a passing fault that outlasts the patience', async () => {
+    const denied = fakeClient({
+      UpdateServiceCommand: () => {
         throw awsError('AccessDeniedException');
       },
     });
-    await expect(startRollback(ecs as unknown as ECSClient, 'prod', step('stop'))).rejects.toThrow(
+    await expect(startRollback(denied as unknown as ECSClient, 'prod', step('update'))).rejects.toThrow(
       'AccessDeniedException',
     );
+    expect(denied.calls()).toHaveLength(1);
+    const down = fakeClient({
+      UpdateServiceCommand: () => {
+        throw Object.assign(new Error('down'), { name: 'InternalFailure', $metadata: { httpStatusCode: 500 } });
+      },
+    });
+    const clock = fakeClock();
+    await expect(startRollback(down as unknown as ECSClient, 'prod', step('update'), { clock })).rejects.toThrow(
+      'down',
+    );
+    expect(clock.now()).toBeLessThanOrEqual(60_000);
+    expect(down.calls().length).toBeGreaterThan(3);
   });
 });
 

@@ -197,3 +197,74 @@ describe('progressLine', () => {
     expect(progressLine(snapshot as never)).toBe(line);
   });
 });
+
+describe('without the service-deployment read permissions', () => {
+  test('a denied DescribeServiceDeployments degrades to DescribeServices: one warning, no second ask', async () => {
+    const ecs = fakeClient({
+      DescribeServiceDeploymentsCommand: () => {
+        throw Object.assign(new Error('not authorized to perform: ecs:DescribeServiceDeployments'), {
+          name: 'AccessDeniedException',
+          $metadata: { httpStatusCode: 400 },
+        });
+      },
+      DescribeServicesCommand: (input: { services: string[] }) => ({
+        services: input.services.map((name) => ({
+          serviceName: name,
+          status: 'ACTIVE',
+          deployments: [{ id: `ecs-svc/${name}`, status: 'PRIMARY', taskDefinition: NEW, rolloutState: 'COMPLETED' }],
+        })),
+      }),
+    });
+    const written: string[] = [];
+    const write = jest.spyOn(process.stdout, 'write').mockImplementation((text) => {
+      written.push(String(text));
+      return true;
+    });
+    try {
+      const result = await watchDeployments({
+        ecs: ecs as unknown as ECSClient,
+        cluster: 'prod',
+        targets,
+        timeoutMs: 60_000,
+        clock: fakeClock(),
+      });
+      expect([...result.values()].map((r) => r.verdict.state)).toEqual(['succeeded', 'succeeded']);
+    } finally {
+      write.mockRestore();
+    }
+    expect(ecs.calls('DescribeServiceDeploymentsCommand')).toHaveLength(1);
+    const warnings = written.filter((line) => line.startsWith('::warning'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('ecs:DescribeServiceDeployments is denied');
+    expect(warnings[0]).toContain('ecs:ListServiceDeployments');
+  });
+
+  test('a passing fault while watching is tried again, not a failed deploy', async () => {
+    let calls = 0;
+    const healthy = ecsFollowing({
+      web: [{ status: 'IN_PROGRESS' }, { status: 'SUCCESSFUL' }],
+      api: [{ status: 'SUCCESSFUL' }],
+    });
+    const ecs = {
+      send: async (command: { constructor: { name: string } }) => {
+        if (command.constructor.name === 'DescribeServiceDeploymentsCommand' && calls++ === 1)
+          throw Object.assign(new Error('Internal'), { name: 'InternalFailure', $metadata: { httpStatusCode: 500 } });
+        return healthy.send(command as never);
+      },
+    };
+    const write = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    try {
+      const result = await watchDeployments({
+        ecs: ecs as unknown as ECSClient,
+        cluster: 'prod',
+        targets,
+        timeoutMs: 60_000,
+        clock: fakeClock(),
+      });
+      expect(result.get('web')?.verdict.state).toBe('succeeded');
+    } finally {
+      write.mockRestore();
+    }
+    expect(calls).toBeGreaterThanOrEqual(3);
+  });
+});

@@ -6,7 +6,10 @@ import {
   DeploymentFailure,
   asAwsOperationError,
   describeError,
+  isAccessDenied,
   isAwsSdkError,
+  isTransientError,
+  mayHaveBeenApplied,
   rememberAwsOperation,
   runAction,
 } from '../src/errors';
@@ -186,3 +189,57 @@ describe('runAction', () => {
     expect(mockedCore.setFailed).toHaveBeenCalledWith('invalidate-cdn: plain string');
   });
 });
+
+describe('passing faults and what they say', () => {
+  // What the AWS SDK v3 throws for a 502 HTML page from a proxy: the JSON parser's error with the response's metadata.
+  const proxyPage = () =>
+    Object.assign(
+      new SyntaxError(
+        `Unexpected token '<', "<html><bod"... is not valid JSON\n  Deserialization error: to see the raw response, inspect the hidden field {error}.$response on this object.`,
+      ),
+      { $metadata: { httpStatusCode: 502, attempts: 3 } },
+    );
+  const dropped = () =>
+    Object.assign(new Error('socket hang up'), {
+      name: 'TimeoutError',
+      code: 'ECONNRESET',
+      $metadata: { attempts: 3 },
+    });
+
+  test('a 5xx whose body is not JSON or XML names the operation, the HTTP status and what to do', () => {
+    const message = describeError(tagged(proxyPage(), 'ecs:UpdateService'));
+    expect(message).toBe(
+      'ecs:UpdateService failed: HTTP 502 with a body that is not an AWS answer (a proxy, gateway or load balancer ' +
+        'between the runner and AWS answered instead); re-run the job, and check HTTPS_PROXY and the endpoint if it persists',
+    );
+    expect(message).not.toMatch(/SyntaxError|Unexpected token|Deserialization/);
+  });
+
+  test('a dropped connection names the operation and says nobody answered', () => {
+    expect(describeError(tagged(dropped(), 'ecs:DescribeServices'))).toMatch(
+      /^ecs:DescribeServices failed: no answer from AWS: the connection failed or timed out \(TimeoutError, ECONNRESET, socket hang up\)/,
+    );
+  });
+
+  test.each<[string, () => unknown, boolean, boolean]>([
+    ['throttling', () => awsErrorNamed('ThrottlingException', 400), true, false],
+    ['a 500', () => awsErrorNamed('InternalFailure', 500), true, true],
+    ['an unparsed proxy page', proxyPage, true, true],
+    ['a dropped connection', dropped, true, true],
+    ['a denial', () => awsErrorNamed('AccessDeniedException', 400), false, false],
+    ['an invalid parameter', () => awsErrorNamed('InvalidParameterException', 400), false, false],
+    ['a plain bug', () => new TypeError('x is undefined'), false, false],
+  ])('%s: transient %s, may have been applied %s', (_name, make, transient, applied) => {
+    expect(isTransientError(make())).toBe(transient);
+    expect(mayHaveBeenApplied(make())).toBe(applied);
+  });
+
+  test('isAccessDenied', () => {
+    expect(isAccessDenied(accessDenied())).toBe(true);
+    expect(isAccessDenied(awsErrorNamed('InternalFailure', 500))).toBe(false);
+  });
+});
+
+function awsErrorNamed(name: string, httpStatusCode: number): Error {
+  return Object.assign(new Error(name), { name, $metadata: { httpStatusCode } });
+}

@@ -230,6 +230,57 @@ describe('poll', () => {
     expect(describe).not.toHaveBeenCalled();
   });
 
+  test('a passing describe error does not end the wait: the next check comes after the interval', async () => {
+    const clock = fakeClock();
+    const answers: (number | Error)[] = [1, new Error('socket hang up'), 2];
+    const seen: number[] = [];
+    const state = await poll({
+      describe: async () => {
+        const next = answers.shift()!;
+        if (next instanceof Error) throw next;
+        return next;
+      },
+      isDone: (n) => n === 2,
+      timeoutMs: 60_000,
+      clock,
+      isPassing: (error) => error instanceof Error && error.message === 'socket hang up',
+      onPassingError: (_error, attempt) => seen.push(attempt),
+    });
+    expect(state).toBe(2);
+    expect(seen).toEqual([2]);
+    expect(clock.sleeps).toHaveLength(2);
+  });
+
+  test('passing errors up to the deadline end in PollTimeoutError naming the last error, with the last state', async () => {
+    const clock = fakeClock();
+    let calls = 0;
+    const wait = poll({
+      describe: async () => {
+        if (calls++ === 0) return 'seen once';
+        throw new Error('HTTP 502');
+      },
+      isDone: () => false,
+      timeoutMs: 10_000,
+      clock,
+      isPassing: () => true,
+    });
+    await expect(wait).rejects.toThrow(/timed out after 10s .*the last check failed: HTTP 502/);
+    await expect(wait).rejects.toMatchObject({ lastState: 'seen once' });
+  });
+
+  test('an error that is not passing ends the wait at once', async () => {
+    const wait = poll({
+      describe: async () => {
+        throw new Error('AccessDenied');
+      },
+      isDone: () => false,
+      timeoutMs: 10_000,
+      clock: fakeClock(),
+      isPassing: () => false,
+    });
+    await expect(wait).rejects.toThrow('AccessDenied');
+  });
+
   test('the default maximum interval is 30 s', async () => {
     const clock = fakeClock();
     await rejection(poll({ describe: states('x'), isDone: () => false, timeoutMs: 200_000, clock }));

@@ -16,7 +16,13 @@ export interface ShipyardClientConfig {
   maxAttempts?: number;
   retryMode: 'adaptive';
   customUserAgent: string;
+  requestHandler: { connectionTimeout: number; requestTimeout: number; throwOnRequestTimeout: true };
 }
+
+// The SDK waits forever for an answer by default: a connection that a proxy holds open without answering would hang
+// the step until the job's own timeout. AWS answers these APIs within a second or two; a timed-out attempt is retried.
+export const AWS_CONNECTION_TIMEOUT_MS = 5_000;
+export const AWS_REQUEST_TIMEOUT_MS = 30_000;
 
 /**
  * Builds an AWS SDK v3 client the same way in every action. Credentials are left to the SDK's default chain (so
@@ -30,6 +36,11 @@ export function createClient<T>(ClientCtor: new (config: ShipyardClientConfig) =
     maxAttempts: options.maxAttempts,
     retryMode: 'adaptive',
     customUserAgent: shipyardUserAgent(options.action),
+    requestHandler: {
+      connectionTimeout: AWS_CONNECTION_TIMEOUT_MS,
+      requestTimeout: AWS_REQUEST_TIMEOUT_MS,
+      throwOnRequestTimeout: true,
+    },
   });
   if (hasMiddlewareStack(client)) nameOperationInErrors(client);
   return client;

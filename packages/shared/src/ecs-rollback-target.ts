@@ -123,3 +123,14 @@ export function chooseRollbackMethod(
   if (status === 'STOP_REQUESTED') return 'update';
   return primary === target ? 'none' : 'update';
 }
+
+/** The AWS CLI command that puts a service on a revision by hand, for when a rollback could not finish the job. */
+export function manualRollbackCommand(options: {
+  region?: string;
+  cluster: string;
+  service: string;
+  taskDefinitionArn: string;
+}): string {
+  const region = options.region ? ` --region ${options.region}` : '';
+  return `aws ecs update-service${region} --cluster ${options.cluster} --service ${options.service} --task-definition ${options.taskDefinitionArn}`;
+}

@@ -2,7 +2,9 @@ import { StopServiceDeploymentCommand, UpdateServiceCommand, type ECSClient, typ
 import { judgeDeployment, type DeploymentSnapshot, type DeploymentTarget, type Verdict } from './ecs-deployments';
 import type { CurrentDeployment, RollbackMethod } from './ecs-rollback-target';
 import { watchDeployments, type WatchOptions, type WatchedDeployment } from './ecs-watch';
-import { isError } from './errors';
+import * as core from './core';
+import { describeError } from './errors';
+import { retryPassing, type Clock, type RetryOptions } from './poll';
 
 // Putting a service back on a chosen revision and judging the outcome: stop the deployment in flight with ROLLBACK
 // when that lands on the target (instant while both revisions run), otherwise UpdateService. Success means the
@@ -28,9 +30,20 @@ function primaryDeploymentId(service: Service | undefined): string | undefined {
   return service?.deployments?.find((d) => d.status === 'PRIMARY')?.id;
 }
 
-async function update(ecs: ECSClient, cluster: string, step: RollbackStep): Promise<StartedRollback> {
-  const response = await ecs.send(
-    new UpdateServiceCommand({ cluster, service: step.service, taskDefinition: step.taskDefinitionArn }),
+/** How long a way back keeps trying a call that fails with a passing fault (throttling, 5xx, a dropped connection)
+ * before it gives up and says what the user must do. */
+export const ROLLBACK_CALL_PATIENCE_MS = 60_000;
+
+async function update(
+  ecs: ECSClient,
+  cluster: string,
+  step: RollbackStep,
+  retry: RetryOptions,
+): Promise<StartedRollback> {
+  const response = await retryPassing(
+    () =>
+      ecs.send(new UpdateServiceCommand({ cluster, service: step.service, taskDefinition: step.taskDefinitionArn })),
+    retry,
   );
   return {
     method: 'update',
@@ -43,8 +56,21 @@ async function update(ecs: ECSClient, cluster: string, step: RollbackStep): Prom
   };
 }
 
-/** Makes the one mutating call a step needs (none for `none` and `await`). */
-export async function startRollback(ecs: ECSClient, cluster: string, step: RollbackStep): Promise<StartedRollback> {
+/**
+ * Makes the one mutating call a step needs (none for `none` and `await`). A refused stop falls back to
+ * UpdateService to the target; UpdateService is tried again after passing faults for ROLLBACK_CALL_PATIENCE_MS.
+ */
+export async function startRollback(
+  ecs: ECSClient,
+  cluster: string,
+  step: RollbackStep,
+  options: { signal?: AbortSignal; clock?: Clock } = {},
+): Promise<StartedRollback> {
+  const retry: RetryOptions = {
+    ...options,
+    timeoutMs: ROLLBACK_CALL_PATIENCE_MS,
+    onPassingError: (error) => core.info(`${step.service}: ${describeError(error)}; trying again`),
+  };
   const watchCurrent = (): DeploymentTarget => ({
     service: step.service,
     taskDefinitionArn: step.taskDefinitionArn,
@@ -56,7 +82,7 @@ export async function startRollback(ecs: ECSClient, cluster: string, step: Rollb
     case 'await':
       return { method: 'await', target: watchCurrent() };
     case 'update':
-      return update(ecs, cluster, step);
+      return update(ecs, cluster, step, retry);
     case 'stop':
       try {
         await ecs.send(
@@ -67,9 +93,10 @@ export async function startRollback(ecs: ECSClient, cluster: string, step: Rollb
         );
         return { method: 'stop', target: watchCurrent() };
       } catch (error) {
-        // The deployment finished between the look and the stop: it can no longer be stopped, so deploy the target.
-        if (isError(error) && error.name === 'ConflictException') return update(ecs, cluster, step);
-        throw error;
+        // Whatever refused the stop — the deployment finished meanwhile (ConflictException), the role may not stop
+        // deployments, a fault outlasted the retries — deploying the target reaches the same revision.
+        core.info(`${step.service}: ${describeError(error)}; deploying the target with UpdateService instead`);
+        return update(ecs, cluster, step, retry);
       }
   }
 }

@@ -13,6 +13,9 @@ import {
   type DeploymentTarget,
   type Verdict,
 } from './ecs-deployments';
+import * as core from './core';
+import { degradeOnDenial, serviceDeploymentReadsDenied } from './ecs-permissions';
+import { describeError, isTransientError } from './errors';
 import { poll, type Clock } from './poll';
 
 // Watches one or many deployments in one poll loop: per round one DescribeServiceDeployments for every service
@@ -83,14 +86,22 @@ export async function describeDeployments(
   refreshServices: (sds: Map<string, ServiceDeployment>) => boolean,
   signal?: AbortSignal,
 ): Promise<Map<string, DeploymentSnapshot>> {
-  const arns = targets.flatMap((t) => (t.serviceDeploymentArn ? [t.serviceDeploymentArn] : []));
+  const arns = serviceDeploymentReadsDenied(ecs)
+    ? []
+    : targets.flatMap((t) => (t.serviceDeploymentArn ? [t.serviceDeploymentArn] : []));
   const sdByArn = new Map<string, ServiceDeployment>();
   for (const batch of chunks(arns, DEPLOYMENTS_PER_CALL)) {
-    const response = await ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: batch }), {
-      abortSignal: signal,
-    });
-    for (const sd of response.serviceDeployments ?? [])
-      if (sd.serviceDeploymentArn) sdByArn.set(sd.serviceDeploymentArn, sd);
+    try {
+      const response = await ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: batch }), {
+        abortSignal: signal,
+      });
+      for (const sd of response.serviceDeployments ?? [])
+        if (sd.serviceDeploymentArn) sdByArn.set(sd.serviceDeploymentArn, sd);
+    } catch (error) {
+      if (!degradeOnDenial(ecs, 'ecs:DescribeServiceDeployments', error)) throw error;
+      sdByArn.clear();
+      break;
+    }
   }
   const sdByService = new Map<string, ServiceDeployment>();
   for (const target of targets) {
@@ -182,6 +193,8 @@ export async function watchDeployments(options: WatchOptions): Promise<WatchResu
     maxIntervalMs: options.maxIntervalMs ?? WATCH_MAX_INTERVAL_MS,
     fingerprint: () => phases,
     waitingFor: options.waitingFor ?? 'the deployment',
+    isPassing: isTransientError,
+    onPassingError: (error, attempt) => core.info(`Check ${attempt} failed; trying again: ${describeError(error)}`),
   });
   return results;
 }

@@ -99,7 +99,8 @@ export async function runAction(action: string, main: () => Promise<void>): Prom
  * details, the AWS request id (what AWS support asks for). */
 function errorDetails(error: unknown): string[] {
   const lines: string[] = [];
-  if (isError(error)) {
+  // An unparsed answer's second line is the SDK's advice to inspect a hidden field: nothing a workflow user can do.
+  if (isError(error) && !isUnparsedServerAnswer(error)) {
     const rest = error.message.split('\n').slice(1).join('\n').trim();
     if (rest) lines.push(rest);
   }
@@ -120,9 +121,75 @@ function stacks(error: unknown): string[] {
   return result;
 }
 
+// Error codes AWS answers when a call is throttled; the SDK retries them, so one reaching us outlasted the retries.
+const THROTTLING_CODES = new Set([
+  'Throttling',
+  'ThrottlingException',
+  'ThrottledException',
+  'RequestThrottled',
+  'RequestThrottledException',
+  'TooManyRequestsException',
+  'RequestLimitExceeded',
+  'SlowDown',
+]);
+// Node's codes for a connection that failed or dropped before an answer came.
+const NETWORK_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+  'ECONNABORTED',
+]);
+const ACCESS_DENIED_CODES = new Set(['AccessDeniedException', 'AccessDenied', 'UnauthorizedOperation']);
+
+/** The request may never have reached AWS, or AWS's answer never reached us: the connection failed or timed out. */
+export function isNetworkError(error: unknown): boolean {
+  if (!isError(error)) return false;
+  const code = (error as { code?: unknown }).code;
+  return error.name === 'TimeoutError' || (typeof code === 'string' && NETWORK_CODES.has(code));
+}
+
+/** A 5xx whose body is not an AWS answer (an HTML page from a proxy, gateway or load balancer): the SDK could not
+ * parse it and throws the parser's error with the response's metadata attached. */
+export function isUnparsedServerAnswer(error: unknown): boolean {
+  return isAwsSdkError(error) && (error.name === 'SyntaxError' || /Deserialization error/.test(error.message));
+}
+
+/** The role may not make this call: retrying cannot help, asking for the permission can. */
+export function isAccessDenied(error: unknown): boolean {
+  return isError(error) && ACCESS_DENIED_CODES.has(error.name);
+}
+
+/**
+ * Whether the same call may well succeed a little later: throttling, a 5xx, an unparseable answer, a dropped or
+ * timed-out connection. Also the errors after which a mutating call's effect is unknown (it may have been applied).
+ */
+export function isTransientError(error: unknown): boolean {
+  if (!isError(error)) return false;
+  if (isNetworkError(error) || THROTTLING_CODES.has(error.name)) return true;
+  if (!isAwsSdkError(error)) return false;
+  const status = error.$metadata.httpStatusCode ?? 0;
+  return status >= 500 || status === 429 || isUnparsedServerAnswer(error);
+}
+
+/** Whether AWS may have applied a mutating call that threw: it answered no clear refusal (4xx) we could read. */
+export function mayHaveBeenApplied(error: unknown): boolean {
+  return isTransientError(error) && !(isError(error) && THROTTLING_CODES.has(error.name));
+}
+
 function awsCause(cause: unknown): string {
   if (!isError(cause)) return firstLine(String(cause)) || 'unknown error';
   const message = firstLine(cause.message);
+  if (isNetworkError(cause)) {
+    const code = (cause as { code?: unknown }).code;
+    return `no answer from AWS: the connection failed or timed out (${[cause.name, code, message].filter(Boolean).join(', ')}); a proxy, firewall or network problem between the runner and AWS, or a passing fault: re-run the job`;
+  }
+  if (isUnparsedServerAnswer(cause)) {
+    const status = (cause as AwsSdkError).$metadata.httpStatusCode;
+    return `HTTP ${status ?? 'error'} with a body that is not an AWS answer (a proxy, gateway or load balancer between the runner and AWS answered instead); re-run the job, and check HTTPS_PROXY and the endpoint if it persists`;
+  }
   if (!isAwsSdkError(cause)) return message || cause.name;
   // Unmodelled errors arrive as e.g. name "UnknownError" with no message: the HTTP status is the only clue left.
   if (!message || message === cause.name) {

@@ -1,6 +1,6 @@
 import { setTimeout as sleepFor } from 'node:timers/promises';
 import { formatDuration } from './duration';
-import { isError } from './errors';
+import { describeError, isError, isTransientError } from './errors';
 
 /** Time as poll sees it; tests swap in fakeClock() so they never sleep for real. */
 export interface Clock {
@@ -93,11 +93,17 @@ export interface PollOptions<T> {
   fingerprint?: (state: T) => unknown;
   /** Words for errors: "timed out after 10m waiting for <waitingFor>". */
   waitingFor?: string;
+  /** A describe error for which the wait goes on (a passing fault: throttling, a 5xx, a dropped connection): the
+   * next check comes after the usual interval, and a deadline reached meanwhile names the last such error. */
+  isPassing?: (error: unknown) => boolean;
+  /** Told about each passing error the wait goes on after. */
+  onPassingError?: (error: unknown, attempt: number) => void;
 }
 
 const DEFAULT_MIN_INTERVAL_MS = 2_000;
 const DEFAULT_MAX_INTERVAL_MS = 30_000;
 const BACKOFF_FACTOR = 1.5;
+const RETRY_MAX_INTERVAL_MS = 10_000;
 
 export class PollTimeoutError<T = unknown> extends Error {
   override name = 'PollTimeoutError';
@@ -127,7 +133,7 @@ export class PollCancelledError<T = unknown> extends Error {
  * and back to the minimum whenever fingerprint(state) changes. The last check happens at the deadline itself.
  */
 export async function poll<T>(options: PollOptions<T>): Promise<T> {
-  const { describe, isDone, timeoutMs, signal, onProgress, fingerprint } = options;
+  const { describe, isDone, timeoutMs, signal, onProgress, fingerprint, isPassing, onPassingError } = options;
   const clock = options.clock ?? systemClock;
   const minInterval = options.minIntervalMs ?? DEFAULT_MIN_INTERVAL_MS;
   const maxInterval = Math.max(minInterval, options.maxIntervalMs ?? DEFAULT_MAX_INTERVAL_MS);
@@ -137,6 +143,7 @@ export async function poll<T>(options: PollOptions<T>): Promise<T> {
   let interval = minInterval;
   let lastState: T | undefined;
   let lastFingerprint: unknown;
+  let lastPassingError: unknown;
 
   const cancelled = () => {
     const reason = isError(signal?.reason) ? ` (${signal.reason.message})` : '';
@@ -146,27 +153,38 @@ export async function poll<T>(options: PollOptions<T>): Promise<T> {
 
   for (let attempt = 1; ; attempt++) {
     if (signal?.aborted) throw cancelled();
-    const state = await untilAborted(describe(signal), signal).catch((error: unknown) => {
-      throw signal?.aborted ? cancelled() : error;
-    });
-    lastState = state;
-    if (isDone(state)) return state;
-
-    if (fingerprint) {
-      const current = fingerprint(state);
-      if (attempt > 1 && !Object.is(current, lastFingerprint)) interval = minInterval;
-      lastFingerprint = current;
+    const described = await untilAborted(describe(signal), signal).then(
+      (state) => ({ state }),
+      (error: unknown) => {
+        if (signal?.aborted) throw cancelled();
+        if (!isPassing?.(error)) throw error;
+        onPassingError?.(error, attempt);
+        lastPassingError = error;
+        return undefined;
+      },
+    );
+    if (described) {
+      lastState = described.state;
+      lastPassingError = undefined;
+      if (isDone(described.state)) return described.state;
+      if (fingerprint) {
+        const current = fingerprint(described.state);
+        if (attempt > 1 && !Object.is(current, lastFingerprint)) interval = minInterval;
+        lastFingerprint = current;
+      }
     }
     const remaining = deadline - clock.now();
     if (remaining <= 0) {
+      const lastError = lastPassingError ? `; the last check failed: ${describeError(lastPassingError)}` : '';
       throw new PollTimeoutError(
-        `timed out after ${formatDuration(timeoutMs)} waiting for ${what} (${attempt} ${attempt === 1 ? 'check' : 'checks'})`,
-        state,
+        `timed out after ${formatDuration(timeoutMs)} waiting for ${what} (${attempt} ${attempt === 1 ? 'check' : 'checks'}${lastError})`,
+        lastState as T,
         attempt,
       );
     }
     const delay = Math.min(interval, remaining);
-    onProgress?.({ state, attempt, elapsedMs: clock.now() - started, nextPollInMs: delay });
+    if (described)
+      onProgress?.({ state: described.state, attempt, elapsedMs: clock.now() - started, nextPollInMs: delay });
     try {
       await clock.sleep(delay, signal);
     } catch (error) {
@@ -214,4 +232,36 @@ export function cancellationSignal(source: SignalSource = process): AbortSignal 
   source.once('SIGTERM', onTerminate);
   signalsBySource.set(source, controller.signal);
   return controller.signal;
+}
+
+export interface RetryOptions {
+  /** How long to keep trying after the first failure. */
+  timeoutMs: number;
+  signal?: AbortSignal;
+  clock?: Clock;
+  /** Errors worth another try; default: passing faults (throttling, 5xx, dropped or timed-out connections). */
+  isPassing?: (error: unknown) => boolean;
+  onPassingError?: (error: unknown, attempt: number) => void;
+}
+
+/**
+ * Calls `call` until it answers, trying again after passing errors (on top of the SDK's own quick retries) until
+ * `timeoutMs` has passed; then, or for any other error, throws the call's own error. For calls a way back depends
+ * on, where giving up after a few seconds would leave a service on the wrong revision.
+ */
+export async function retryPassing<T>(call: () => Promise<T>, options: RetryOptions): Promise<T> {
+  const clock = options.clock ?? systemClock;
+  const isPassing = options.isPassing ?? isTransientError;
+  const deadline = clock.now() + options.timeoutMs;
+  let interval = DEFAULT_MIN_INTERVAL_MS;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call();
+    } catch (error) {
+      if (options.signal?.aborted || !isPassing(error) || clock.now() + interval > deadline) throw error;
+      options.onPassingError?.(error, attempt);
+      await clock.sleep(interval, options.signal);
+      interval = Math.min(interval * BACKOFF_FACTOR, RETRY_MAX_INTERVAL_MS);
+    }
+  }
 }
