@@ -1,0 +1,54 @@
+import { arn, deployAction, errorsOf, mutations, runningRevision, startWorld, type World } from './fixtures/sim-world';
+
+// Faults the deploy must survive with every service on its new or its known-good revision (the whole sweep is
+// packages/sweep; these are the defects it found, one test each).
+
+let world: World;
+afterEach(() => world?.close());
+
+const denied = (operation: string, times = 1000) => ({
+  operation,
+  error: { code: 'AccessDeniedException', message: `not authorized to perform: ecs:${operation}`, status: 400, times },
+});
+
+test('a timeout whose StopServiceDeployment is refused falls back to UpdateService and ends on web:1', async () => {
+  world = await startWorld([{ name: 'web' }]);
+  world.sim.control.addFault(denied('StopServiceDeployment'));
+  const run = await deployAction(world, { service: 'web', images: 'app=example/web:slow', timeout: '3s' });
+  expect(run.exitCode).toBe(1);
+  expect(errorsOf(run)).toHaveLength(1);
+  expect(errorsOf(run)[0]).toMatch(/^ecs-deploy: web: timed out after 3s .*; redeployed, now on web:1$/);
+  expect(mutations(world)).toEqual([
+    'RegisterTaskDefinition web',
+    'UpdateService web',
+    'StopServiceDeployment web',
+    'UpdateService web',
+  ]);
+  expect(run.outputs.status).toBe('rolled-back');
+  expect(await runningRevision(world, 'web')).toBe('web:1');
+  expect(run.post?.log).toContain('Nothing to roll back');
+});
+
+test('without the service-deployment read permissions the deploy still succeeds, with one warning that names them', async () => {
+  world = await startWorld([{ name: 'web' }]);
+  for (const operation of ['ListServiceDeployments', 'DescribeServiceDeployments', 'DescribeServiceRevisions'])
+    world.sim.control.addFault(denied(operation));
+  const run = await deployAction(world, { service: 'web', images: 'app=example/web:v2' });
+  expect(errorsOf(run)).toEqual([]);
+  expect(run.exitCode).toBe(0);
+  expect(run.outputs['task-definition-arn']).toBe(arn('web', 2));
+  const warnings = run.annotations.filter((a) => a.level === 'warning').map((a) => a.message);
+  expect(warnings.filter((w) => w.includes('is denied to this role'))).toHaveLength(1);
+  expect(await runningRevision(world, 'web')).toBe('web:2');
+});
+
+test('without them a crashing image is still judged failed and rolled back to web:1', async () => {
+  world = await startWorld([{ name: 'web' }]);
+  for (const operation of ['ListServiceDeployments', 'DescribeServiceDeployments', 'DescribeServiceRevisions'])
+    world.sim.control.addFault(denied(operation));
+  const run = await deployAction(world, { service: 'web', images: 'app=example/web:crash' });
+  expect(run.exitCode).toBe(1);
+  expect(errorsOf(run)[0]).toMatch(/^ecs-deploy: web: (rollout FAILED|the deployment is gone).*already back on web:1$/);
+  expect(run.outputs.status).toBe('rolled-back');
+  expect(await runningRevision(world, 'web')).toBe('web:1');
+});
