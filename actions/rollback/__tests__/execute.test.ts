@@ -104,6 +104,73 @@ describe('waitForRollbacks', () => {
   });
 });
 
+describe('waitForRollbacks under faults', () => {
+  const started = (service: string): StartedService => ({
+    plan: plan(service, 'update'),
+    target: { service, taskDefinitionArn: td(service, 2), serviceDeploymentArn: `sd/${service}` },
+    startedAt: 0,
+  });
+  const serverError = () =>
+    Object.assign(new Error('InternalFailure'), { name: 'InternalFailure', $metadata: { httpStatusCode: 500 } });
+  const backOnTarget = {
+    DescribeServicesCommand: (input: { services: string[] }) => ({
+      services: input.services.map((name) => ({
+        serviceName: name,
+        status: 'ACTIVE',
+        deployments: [{ status: 'PRIMARY', taskDefinition: td(name, 2), rolloutState: 'COMPLETED' }],
+      })),
+    }),
+  };
+
+  test('a 5xx while watching is a passing fault: both services are judged back, not failed', async () => {
+    let calls = 0;
+    const ecs = fakeClient({
+      ...backOnTarget,
+      DescribeServiceDeploymentsCommand: (input: { serviceDeploymentArns: string[] }) => {
+        if (calls++ === 0) throw serverError();
+        return {
+          serviceDeployments: input.serviceDeploymentArns.map((arn) => ({
+            serviceDeploymentArn: arn,
+            status: 'SUCCESSFUL',
+          })),
+        };
+      },
+    });
+    const services = [started('web'), started('api')];
+    const signal = new AbortController().signal;
+    await waitForRollbacks(
+      ecs as unknown as ECSClient,
+      { cluster: 'prod', timeoutMs: 60_000 },
+      services,
+      signal,
+      fakeClock(),
+    );
+    expect(services.map((s) => s.plan.entry.result)).toEqual(['succeeded', 'succeeded']);
+  });
+
+  test('a watch that breaks leaves each rollback unconfirmed with the reason, instead of throwing', async () => {
+    const ecs = fakeClient({
+      DescribeServiceDeploymentsCommand: () => {
+        throw awsError('AccessDeniedException', 'no DescribeServices either');
+      },
+      DescribeServicesCommand: () => {
+        throw awsError('AccessDeniedException', 'not authorized to perform: ecs:DescribeServices');
+      },
+    });
+    const services = [started('web')];
+    const signal = new AbortController().signal;
+    await waitForRollbacks(
+      ecs as unknown as ECSClient,
+      { cluster: 'prod', timeoutMs: 60_000 },
+      services,
+      signal,
+      fakeClock(),
+    );
+    expect(services[0].plan.entry.result).toBe('failed');
+    expect(services[0].plan.entry.reason).toMatch(/^could not be watched: .*ecs:DescribeServices/);
+  });
+});
+
 describe('failuresToExplain', () => {
   const service = (name: string, result: ServiceReport['result'], reason?: string): StartedService => {
     const s = { plan: plan(name, 'update'), target: { service: name, taskDefinitionArn: td(name, 2) }, startedAt: 0 };

@@ -63,16 +63,23 @@ export async function startRollbacks(
   });
 }
 
-function settle(service: StartedService, snapshot: DeploymentSnapshot, timedOut?: string): void {
+/** Judges one service from its last snapshot; `interrupted` says why the watch ended early (timeout, a broken watch),
+ * and is the reason when the service was never seen. */
+function settle(service: StartedService, snapshot: DeploymentSnapshot | undefined, interrupted?: string): void {
   const { entry } = service.plan;
-  const verdict = judgeRollback(service.target, snapshot);
+  const verdict = snapshot ? judgeRollback(service.target, snapshot) : undefined;
   service.snapshot = snapshot;
   entry.durationMs = Date.now() - service.startedAt;
-  if (verdict.state === 'succeeded') {
+  if (verdict?.state === 'succeeded') {
     entry.result = 'succeeded';
   } else {
     entry.result = 'failed';
-    entry.reason = verdict.state === 'failed' ? verdict.reason : `${timedOut} (${progressLine(snapshot)})`;
+    entry.reason =
+      verdict?.state === 'failed'
+        ? verdict.reason
+        : snapshot
+          ? `${interrupted} (${progressLine(snapshot)})`
+          : `${interrupted ?? 'not seen'}`;
   }
 }
 
@@ -111,7 +118,7 @@ export async function waitForRollbacks(
         ? (error.lastState as WatchResult | undefined)
         : undefined) ?? new Map();
     const why = error instanceof PollTimeoutError ? error.message : `could not be watched: ${describeError(error)}`;
-    for (const service of started) settle(service, last.get(service.target.service)?.snapshot ?? {}, why);
+    for (const service of started) settle(service, last.get(service.target.service)?.snapshot, why);
     if (error instanceof PollCancelledError) throw error;
     return;
   }
