@@ -17,7 +17,7 @@ function revision(arn: string): string {
 async function post(): Promise<void> {
   const { settled, saved } = readSavedState();
   if (settled || !saved?.deployments.length) {
-    core.info('Nothing to roll back: the deploy step ended on its own.');
+    core.info('Nothing to roll back: no service was changed.');
     return;
   }
   const started = saved.deployments.map((d) => `${d.service} → ${revision(d.taskDefinitionArn)}`).join(', ');

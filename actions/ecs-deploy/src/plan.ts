@@ -60,14 +60,17 @@ async function describeCluster(ecs: ECSClient, cluster: string, region: string):
 
 async function describeServices(ecs: ECSClient, cluster: string, names: string[]): Promise<Map<string, Service>> {
   const found = new Map<string, Service>();
-  for (let i = 0; i < names.length; i += SERVICES_PER_CALL) {
-    const batch = names.slice(i, i + SERVICES_PER_CALL);
-    const response = await ecs.send(new DescribeServicesCommand({ cluster, services: batch }));
-    for (const service of response.services ?? []) {
-      const name = batch.find((n) => n === service.serviceName || n === service.serviceArn);
-      if (name) found.set(name, service);
-    }
-  }
+  const batches: string[][] = [];
+  for (let i = 0; i < names.length; i += SERVICES_PER_CALL) batches.push(names.slice(i, i + SERVICES_PER_CALL));
+  await Promise.all(
+    batches.map(async (batch) => {
+      const response = await ecs.send(new DescribeServicesCommand({ cluster, services: batch }));
+      for (const service of response.services ?? []) {
+        const name = batch.find((n) => n === service.serviceName || n === service.serviceArn);
+        if (name) found.set(name, service);
+      }
+    }),
+  );
   const missing = names.filter((name) => !found.has(name) || found.get(name)?.status === 'INACTIVE');
   if (missing.length) {
     const list = missing.map((name) => `"${name}"`).join(', ');
@@ -205,8 +208,14 @@ export async function planServices(
   region: string,
   signal?: AbortSignal,
 ): Promise<ServicePlan[]> {
-  await describeCluster(ecs, inputs.cluster, region);
-  const services = await settledServices(ecs, inputs, signal);
+  // Both at once; a missing cluster is reported as such even though DescribeServices fails on it too.
+  const [cluster, described] = await Promise.allSettled([
+    describeCluster(ecs, inputs.cluster, region),
+    settledServices(ecs, inputs, signal),
+  ]);
+  if (cluster.status === 'rejected') throw cluster.reason;
+  if (described.status === 'rejected') throw described.reason;
+  const services = described.value;
   return Promise.all(
     inputs.services.map(async (name): Promise<ServicePlan> => {
       const service = services.get(name) as Service;

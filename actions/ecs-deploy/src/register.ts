@@ -8,6 +8,7 @@ import {
   type TaskDefinition,
 } from '@aws-sdk/client-ecs';
 import { ConfigError, describeError, isAwsSdkError } from '@shipyard/shared/errors';
+import { taskDefinitionFamily } from '@shipyard/shared/ecs-names';
 import { quote } from '@shipyard/shared/inputs';
 import { Input } from './constants';
 import type { Inputs } from './inputs';
@@ -67,6 +68,21 @@ async function describeLatest(ecs: ECSClient, family: string): Promise<Described
   }
 }
 
+/** The family of a revision ARN; an ARN this cannot read describes itself, which is as good for reuse. */
+const familyOf = (arn: string) => taskDefinitionFamily(arn) ?? arn;
+
+/** The latest ACTIVE revision of each family not already in `known`, read in parallel (undefined: none yet). */
+async function latestRevisions(
+  ecs: ECSClient,
+  families: string[],
+  known: Map<string, Described | undefined> = new Map(),
+): Promise<Map<string, Described | undefined>> {
+  const missing = [...new Set(families)].filter((family) => !known.has(family));
+  return new Map(
+    await Promise.all(missing.map(async (family) => [family, await describeLatest(ecs, family)] as const)),
+  );
+}
+
 /**
  * Whether `request` would register exactly `revision`: same content AND same tags. Tags count here (unlike against
  * what a service runs) because git-sha, run-url and deployed-by are the revision's provenance, which rollback reads:
@@ -91,9 +107,17 @@ export async function resolveRevisions(
   plans: ServicePlan[],
   region: string,
 ): Promise<Revisions> {
+  // One read per family, its latest revision, all at once: a service running that revision (the usual case) needs no
+  // second read, and a registration compares with it. Only a service on an older revision is read again.
   const currentArns = [...new Set(plans.map((p) => p.currentTaskDefinitionArn))];
+  const latestByFamily = await latestRevisions(ecs, currentArns.map(familyOf));
   const described = new Map(
-    await Promise.all(currentArns.map(async (arn) => [arn, await describe(ecs, arn)] as const)),
+    await Promise.all(
+      currentArns.map(async (arn) => {
+        const latest = latestByFamily.get(familyOf(arn));
+        return [arn, latest?.taskDefinition.taskDefinitionArn === arn ? latest : await describe(ecs, arn)] as const;
+      }),
+    ),
   );
   const current = new Map(plans.map((p) => [p.name, described.get(p.currentTaskDefinitionArn)!.taskDefinition]));
   const source = inputs.taskDefinition;
@@ -143,27 +167,28 @@ export async function resolveRevisions(
   // In plan mode nothing is registered: the rendered request stands in for the revision (it has no ARN yet).
   const registered = new Map<string, TaskDefinition>();
   const newArns: string[] = [];
-  const latestByFamily = new Map<string, Described | undefined>();
-  for (const [key, request] of wanted) {
-    if (inputs.mode === 'plan') {
-      registered.set(key, request);
-      continue;
-    }
-    // One read per family, only when something would be registered (e.g. mode register, then deploy, in one run).
-    const family = request.family!;
-    if (!latestByFamily.has(family)) latestByFamily.set(family, await describeLatest(ecs, family));
-    const latest = latestByFamily.get(family);
-    if (latest && isSameRevision(latest, request)) {
-      const name = revisionName(latest.taskDefinition.taskDefinitionArn);
-      core.info(`Reusing ${name}: identical to what this run would register`);
-      registered.set(key, latest.taskDefinition);
-      continue;
-    }
-    const response = await ecs.send(new RegisterTaskDefinitionCommand(request));
-    const taskDefinition = response.taskDefinition as TaskDefinition;
-    core.info(`Registered ${taskDefinition.taskDefinitionArn}`);
-    registered.set(key, taskDefinition);
-    newArns.push(taskDefinition.taskDefinitionArn!);
+  if (inputs.mode === 'plan') {
+    for (const [key, request] of wanted) registered.set(key, request);
+  } else {
+    const families = [...wanted.values()].map((request) => request.family!);
+    for (const [family, latest] of await latestRevisions(ecs, families, latestByFamily))
+      latestByFamily.set(family, latest);
+    await Promise.all(
+      [...wanted].map(async ([key, request]) => {
+        const latest = latestByFamily.get(request.family!);
+        if (latest && isSameRevision(latest, request)) {
+          const name = revisionName(latest.taskDefinition.taskDefinitionArn);
+          core.info(`Reusing ${name}: identical to what this run would register`);
+          registered.set(key, latest.taskDefinition);
+          return;
+        }
+        const response = await ecs.send(new RegisterTaskDefinitionCommand(request));
+        const taskDefinition = response.taskDefinition as TaskDefinition;
+        core.info(`Registered ${taskDefinition.taskDefinitionArn}`);
+        registered.set(key, taskDefinition);
+        newArns.push(taskDefinition.taskDefinitionArn!);
+      }),
+    );
   }
   const next = new Map(
     plans.map((plan) => [plan.name, registered.get(keyOfService.get(plan.name)!) ?? current.get(plan.name)!]),
