@@ -1,6 +1,6 @@
 import * as core from '@shipyard/shared/core';
 import { formatDuration } from '@shipyard/shared/duration';
-import { isSensitiveName } from '@shipyard/shared/ecs-diff';
+import { isSensitiveName } from '@shipyard/shared/redact';
 import { ConfigError } from '@shipyard/shared/errors';
 import {
   readBoolean,
