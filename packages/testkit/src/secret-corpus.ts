@@ -63,3 +63,27 @@ export const SECRET_CORPUS: SecretSample[] = [
     'Az9Kq2Lm7Vn4Bc8Zr1Tw6Hs3Jd5==',
   ),
 ];
+
+/** What a step made public: its log (annotations included) and summary unmasked, and its outputs. */
+interface PrintedStep {
+  rawLog: string;
+  rawSummary: string;
+  outputs: Record<string, string>;
+  post?: PrintedStep;
+}
+
+/**
+ * The names of the samples whose secret a run printed anywhere (main and post): log lines, annotations, job
+ * summary, outputs. Registering a mask (`::add-mask::`) is not printing.
+ */
+export function leakedSecrets(run: PrintedStep, samples: SecretSample[] = SECRET_CORPUS): string[] {
+  const steps = run.post ? [run, run.post] : [run];
+  const printed = steps
+    .flatMap((step) => [
+      ...step.rawLog.split('\n').filter((line) => !line.startsWith('::add-mask::')),
+      step.rawSummary,
+      ...Object.values(step.outputs),
+    ])
+    .join('\n');
+  return samples.filter((sample) => printed.includes(sample.secret)).map((sample) => sample.name);
+}
