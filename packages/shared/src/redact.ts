@@ -9,9 +9,14 @@ import { createHmac, randomBytes } from 'node:crypto';
 
 export const REDACTED = '[redacted]';
 
-/** Names (of environment variables, `key=value` pairs, JSON keys) whose values are credentials. */
-const SENSITIVE_NAME =
-  /SECRET|PASSW(?:OR)?D|PASSPHRASE|TOKEN|API[_-]?KEY|ACCESS[_-]?KEY|ACCOUNT[_-]?KEY|PRIVATE|CREDENTIAL|SIGNATURE|AUTH(?!OR)|^-*(?:PWD|PASS|SIG|DSN)$/i;
+// Names (of environment variables, `key=value` pairs, JSON keys) whose values are credentials: containing one of
+// these words, or one of the short names on its own.
+const SENSITIVE_WORDS =
+  'SECRET|PASSW(?:OR)?D|PASSPHRASE|TOKEN|API[_-]?KEY|ACCESS[_-]?KEY|ACCOUNT[_-]?KEY|PRIVATE|CREDENTIAL|SIGNATURE|AUTH(?!OR)';
+const SENSITIVE_SHORT_NAMES = '-*(?:PWD|PASS|SIG|DSN)';
+const SENSITIVE_NAME = new RegExp(`${SENSITIVE_WORDS}|^${SENSITIVE_SHORT_NAMES}$`, 'i');
+/** A whole sensitive key inside a text (it only matches such keys, so it never swallows another pair's value). */
+const SENSITIVE_KEY = `((?<![A-Za-z0-9_.-])(?:[A-Za-z0-9_.-]*(?:${SENSITIVE_WORDS})[A-Za-z0-9_.-]*|${SENSITIVE_SHORT_NAMES}))`;
 
 /** Whether a name (an environment variable, a `key=` of a pair) says its value is a credential. */
 export function isSensitiveName(name: string): boolean {
@@ -64,21 +69,20 @@ const CREDENTIAL_SHAPES: [RegExp, Replacer][] = [
   [/\bBearer\s+(?=\S*\d)[A-Za-z0-9._~+/-]{8,}=*/g, () => `Bearer ${REDACTED}`],
   [/\bBasic\s+([A-Za-z0-9+/]{6,}={0,2})/g, (match, token) => (isBasicCredential(token) ? `Basic ${REDACTED}` : match)],
   // `password=hunter2`, `--token=…`, `?X-Amz-Signature=…`, and JSON `"client_secret": "…"`.
-  [/([A-Za-z0-9_.-]+)=("[^"\r\n]*"|'[^'\r\n]*'|[^\s&,;"'<>]+)/g, (match, name) => sensitivePair(match, name, '=')],
   [
-    /"([A-Za-z0-9_.-]+)"(\s*:\s*)"(?:[^"\\\r\n]|\\.)*"/g,
-    (match, name, colon) => sensitivePair(match, `"${name}"`, `${colon}"`, '"'),
+    new RegExp(`${SENSITIVE_KEY}=(?:"[^"\\r\\n]*"|'[^'\\r\\n]*'|[^\\s&,;"'<>]+)`, 'gi'),
+    (_, name) => `${name}=${REDACTED}`,
+  ],
+  [
+    new RegExp(`"${SENSITIVE_KEY}"(\\s*:\\s*)"(?:[^"\\\\\\r\\n]|\\\\.)*"`, 'gi'),
+    (_, name, colon) => `"${name}"${colon}"${REDACTED}"`,
   ],
   // AWS secret access keys: 40 characters of base64, mixed case and digits (a git SHA is lower-case hex).
   [
-    /(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/g,
+    /(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+])/g,
     (match) => (looksLikeAwsSecretKey(match) ? REDACTED : match),
   ],
 ];
-
-function sensitivePair(match: string, name: string, separator: string, closing = ''): string {
-  return isSensitiveName(name.replace(/"/g, '')) ? `${name}${separator}${REDACTED}${closing}` : match;
-}
 
 /** `Basic` followed by base64 of `user:password` (not the English word followed by another). */
 function isBasicCredential(token: string): boolean {
