@@ -14,7 +14,8 @@ afterAll(() => e2e.close());
 beforeEach(() => e2e.reset());
 
 const corpusLines = SECRET_CORPUS.map(({ name, value }) => `${name}=${value}`).join('\n');
-const inputs = { repository: 'rideshare-api', context: 'app', 'create-repository': 'true' };
+// force: each test builds, though the first one pushed the image for this commit already.
+const inputs = { repository: 'rideshare-api', context: 'app', 'create-repository': 'true', force: 'true' };
 
 describe('the secret corpus is never printed', () => {
   test('build args reach docker as they are; the printed command line shows fingerprints', async () => {

@@ -45,7 +45,7 @@ describe('runner mode', () => {
     const result = await run(3);
     expect(result.exitCode).toBe(1);
     expect(result.outputs['exit-code']).toBe('3');
-    expect(result.rawSummary).toContain('arg [redacted]');
+    expect(result.rawSummary).toContain('AWS_SECRET [redacted]');
     expect(leakedSecrets(result)).toEqual([]);
   });
 });
