@@ -47,14 +47,15 @@ export function secretEnv(secretIds: string[], values: Record<string, string>): 
 /**
  * The `docker buildx build` argv. Provenance is off unless asked: buildx's default attestation turns a single-arch
  * push into an index with an `unknown/unknown` entry, which ECR lists as a second image and Lambda refuses.
+ * `buildArgValue` turns a build arg's value into what the argv holds: a fingerprint for the printed command line.
  */
-export function buildArgs(plan: BuildPlan): string[] {
+export function buildArgs(plan: BuildPlan, buildArgValue = (value: string) => value): string[] {
   const args = ['buildx', 'build'];
   if (plan.builder) args.push('--builder', plan.builder);
   if (plan.file) args.push('--file', plan.file);
   if (plan.target) args.push('--target', plan.target);
   if (plan.platforms.length) args.push('--platform', plan.platforms.join(','));
-  for (const [key, value] of Object.entries(plan.buildArgs)) args.push('--build-arg', `${key}=${value}`);
+  for (const [key, value] of Object.entries(plan.buildArgs)) args.push('--build-arg', `${key}=${buildArgValue(value)}`);
   for (const [key, value] of Object.entries(plan.labels)) args.push('--label', `${key}=${value}`);
   for (const tag of plan.tags) args.push('--tag', tag);
   plan.secretIds.forEach((id, index) => args.push('--secret', `id=${id},env=${secretEnvName(index)}`));

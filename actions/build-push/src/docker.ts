@@ -1,12 +1,15 @@
 import * as exec from '@actions/exec';
+import * as core from '@shipyard/shared/core';
 
 export interface DockerOptions {
   /** Written to stdin (how passwords reach `docker login`). */
   input?: string;
   /** Added to the inherited environment (how build secrets reach buildx). */
   env?: Record<string, string>;
-  /** Keep the output out of the log (it is still captured). */
+  /** Keep the command line and the output out of the log (the output is still captured). */
   silent?: boolean;
+  /** The arguments as printed, when some must not be (build-arg values as fingerprints). */
+  shownArgs?: string[];
 }
 
 export interface DockerResult {
@@ -34,21 +37,29 @@ export class LineTail {
   }
 }
 
-/** Runs the `docker` on PATH; never throws on a non-zero exit (callers explain failures their own way). */
+/**
+ * Runs the `docker` on PATH; never throws on a non-zero exit (callers explain failures their own way). The command
+ * line and the output are printed through core, which redacts credentials; exec's own echo would print them raw.
+ */
 export async function runDocker(args: string[], options: DockerOptions = {}): Promise<DockerResult> {
   const tail = new LineTail();
   let stdout = '';
   let stderr = '';
+  const print = (line: string) => {
+    tail.push(line);
+    if (!options.silent) core.info(line);
+  };
+  if (!options.silent) core.info(`[command]docker ${(options.shownArgs ?? args).join(' ')}`);
   const exitCode = await exec.exec('docker', args, {
     ignoreReturnCode: true,
-    silent: options.silent,
+    silent: true,
     input: options.input === undefined ? undefined : Buffer.from(options.input),
     env: options.env ? { ...stringEnv(process.env), ...options.env } : undefined,
     listeners: {
       stdout: (data) => (stdout += data.toString()),
       stderr: (data) => (stderr += data.toString()),
-      stdline: (line) => tail.push(line),
-      errline: (line) => tail.push(line),
+      stdline: print,
+      errline: print,
     },
   });
   return { exitCode, stdout, stderr, tail: tail.get() };

@@ -5,6 +5,7 @@ import * as core from '@shipyard/shared/core';
 import { DeploymentFailure, describeError, runAction } from '@shipyard/shared/errors';
 import { annotateError, group } from '@shipyard/shared/log';
 import { cancellationSignal } from '@shipyard/shared/poll';
+import { hiddenValue } from '@shipyard/shared/redact';
 import { writeSummary } from '@shipyard/shared/summary';
 import { buildArgs, readBuildDigest, secretEnv, type BuildPlan, type Cache } from './buildx';
 import { ACTION, Input, Output } from './constants';
@@ -152,7 +153,10 @@ async function runBuild(s: Session, build: BuildInputs): Promise<void> {
     metadataFile: join(dir, 'metadata.json'),
     iidFile: join(dir, 'iid.txt'),
   };
-  const result = await runDocker(buildArgs(plan), { env: secretEnv(secretIds, build.secrets) });
+  const result = await runDocker(buildArgs(plan), {
+    env: secretEnv(secretIds, build.secrets),
+    shownArgs: buildArgs(plan, (value) => hiddenValue(value, 'build-arg')),
+  });
   if (result.exitCode !== 0) {
     record.buildTail = result.tail;
     annotateError(`docker buildx build failed (exit code ${result.exitCode}). Last lines:\n${result.tail.join('\n')}`);

@@ -348,7 +348,7 @@ describe('keep-revisions', () => {
 describe('secrets', () => {
   afterEach(() => world.close());
 
-  test('a secret reference and a credential-like env value never reach the log or the summary', async () => {
+  test('a credential-like env value never reaches the log or the summary; the secret reference is shown', async () => {
     world = await startWorld([{ name: 'web' }]);
     const secretRef = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-password-Ab12Cd';
     const token = 'tok-9f8e7d6c5b4a';
@@ -363,13 +363,11 @@ describe('secrets', () => {
       .split('\n')
       .filter((line) => !line.startsWith('::add-mask::'))
       .join('\n');
-    for (const value of [secretRef, token]) {
-      expect(printed).not.toContain(value);
-      expect(run.summary).not.toContain(value);
-      expect(run.post?.rawLog).not.toContain(value);
-    }
-    expect(run.log).toContain('container "app": secret DB_PASSWORD: added');
-    expect(run.log).toContain('container "app": env API_TOKEN: added = (hidden)');
-    expect(run.log).toContain('container "app": env FEATURE: added = "on"');
+    expect(printed).not.toContain(token);
+    expect(run.rawSummary).not.toContain(token);
+    expect(run.post?.rawLog).not.toContain(token);
+    expect(run.log).toContain(`container "app": secret DB_PASSWORD: added from ${secretRef}`);
+    expect(run.log).toMatch(/container "app": env API_TOKEN: added = \(hidden #[0-9a-f]{8}\)/);
+    expect(run.log).toMatch(/container "app": env FEATURE: added = \(hidden #[0-9a-f]{8}\)/);
   });
 });

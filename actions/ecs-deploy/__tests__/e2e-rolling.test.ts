@@ -28,7 +28,7 @@ describe('rolling deploy', () => {
     expect(run.outputs['deployment-ids']).toMatch(/^ecs-svc\/\d+$/);
     expect(mutations(world)).toEqual(['RegisterTaskDefinition web', 'UpdateService web']);
     expect(run.log).toContain('container "app": image: example/web:v1 → example/web:v2');
-    expect(run.log).toContain('container "app": env LOG_LEVEL: "info" → "debug"');
+    expect(run.log).toMatch(/container "app": env LOG_LEVEL: \(hidden #[0-9a-f]{8}\) → \(hidden #[0-9a-f]{8}\)/);
     expect(run.summary).toContain('| web | web:1 → web:2 | ROLLING |');
     expect(run.summary).toContain('✅ succeeded');
     expect(run.post?.exitCode).toBe(0);

@@ -63,6 +63,7 @@ describe('readInputs', () => {
       desiredCount: undefined,
       forceNewDeployment: false,
       keepRevisions: 0,
+      showEnvValues: false,
       github: { token: undefined, environment: undefined, environmentUrl: undefined },
       region: undefined,
     });
@@ -98,6 +99,7 @@ describe('readInputs', () => {
       'desired-count': '4',
       'force-new-deployment': 'true',
       'keep-revisions': '10',
+      'show-env-values': 'true',
       'github-token': 'ghs_secret',
       environment: 'production',
       'environment-url': 'https://app.example.com',
@@ -122,10 +124,12 @@ describe('readInputs', () => {
       verify: { successes: 5, intervalMs: 2000, timeoutMs: 180_000 },
       desiredCount: 4,
       keepRevisions: 10,
+      showEnvValues: true,
       github: { token: 'ghs_secret', environment: 'production', environmentUrl: 'https://app.example.com' },
     });
     expect(core.setSecret).toHaveBeenCalledWith('ghs_secret');
-    expect(core.setSecret).toHaveBeenCalledWith('arn:aws:secretsmanager:us-east-1:123456789012:secret:db');
+    // A reference names where a secret lives: it stays readable in the log.
+    expect(core.setSecret).not.toHaveBeenCalledWith('arn:aws:secretsmanager:us-east-1:123456789012:secret:db');
   });
 
   test.each([

@@ -30,6 +30,7 @@ export const Input = {
   DesiredCount: 'desired-count',
   ForceNewDeployment: 'force-new-deployment',
   KeepRevisions: 'keep-revisions',
+  ShowEnvValues: 'show-env-values',
   GithubToken: 'github-token',
   Environment: 'environment',
   EnvironmentUrl: 'environment-url',

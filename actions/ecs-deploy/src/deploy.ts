@@ -30,14 +30,17 @@ interface Context {
   signal: AbortSignal;
 }
 
-function logChanges(plans: ServicePlan[], revisions: Revisions): RunReport['changes'] {
+function logChanges(plans: ServicePlan[], revisions: Revisions, inputs: Inputs): RunReport['changes'] {
   const seen = new Map<string, RunReport['changes'][number]>();
   for (const plan of plans) {
     const from = revisions.current.get(plan.name)!;
     const to = revisions.next.get(plan.name)!;
     const key = `${from.taskDefinitionArn} → ${to.taskDefinitionArn}`;
     if (!seen.has(key)) {
-      const changes = from.taskDefinitionArn === to.taskDefinitionArn ? [] : diffTaskDefinitions(from, to);
+      const changes =
+        from.taskDefinitionArn === to.taskDefinitionArn
+          ? []
+          : diffTaskDefinitions(from, to, { showEnvValues: inputs.showEnvValues });
       seen.set(key, { from: from.taskDefinitionArn ?? '', to: to.taskDefinitionArn ?? '', changes });
       core.info(`${revisionName(from.taskDefinitionArn)} → ${revisionName(to.taskDefinitionArn)}:`);
       for (const line of formatChangeLines(changes)) core.info(`  ${line}`);
@@ -265,7 +268,7 @@ export async function deploy(inputs: Inputs, region: string, startedAtMs: number
   const ctx: Context = { inputs, region, ecs, startedAtMs, signal: cancellationSignal() };
   const plans = await group('Cluster and services', () => planServices(ecs, inputs, region, ctx.signal));
   const revisions = await group('Task definition', () => resolveRevisions(ecs, inputs, plans, region));
-  const changes = await group('Changes', async () => logChanges(plans, revisions));
+  const changes = await group('Changes', async () => logChanges(plans, revisions, inputs));
 
   if (inputs.mode !== 'deploy') {
     await reportWithoutDeploying(ctx, plans, revisions, changes);

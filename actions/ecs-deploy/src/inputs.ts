@@ -1,6 +1,6 @@
 import * as core from '@shipyard/shared/core';
 import { formatDuration } from '@shipyard/shared/duration';
-import { isSensitiveName } from '@shipyard/shared/ecs-diff';
+import { isSensitiveName } from '@shipyard/shared/redact';
 import { ConfigError } from '@shipyard/shared/errors';
 import {
   readBoolean,
@@ -70,6 +70,8 @@ export interface Inputs {
   desiredCount?: number;
   forceNewDeployment: boolean;
   keepRevisions: number;
+  /** Print environment values in the diff instead of fingerprints (credential shapes are still redacted). */
+  showEnvValues: boolean;
   github: { token?: string; environment?: string; environmentUrl?: string };
   region?: string;
 }
@@ -120,6 +122,7 @@ export function readInputs(env: NodeJS.ProcessEnv = process.env): Inputs {
     desiredCount: core.getInput(Input.DesiredCount).trim() ? readInteger(Input.DesiredCount, { min: 0 }) : undefined,
     forceNewDeployment: readBoolean(Input.ForceNewDeployment, false),
     keepRevisions: readInteger(Input.KeepRevisions, { min: 0, max: 1000, default: 0 }),
+    showEnvValues: readBoolean(Input.ShowEnvValues, false),
     github: {
       token: readString(Input.GithubToken) || undefined,
       environment: readString(Input.Environment) || undefined,
@@ -130,7 +133,6 @@ export function readInputs(env: NodeJS.ProcessEnv = process.env): Inputs {
   checkTags(Input.Tags, inputs.tags);
   checkCombinations(inputs, core.getInput(Input.VerifyStatus).trim() !== '');
   if (inputs.github.token) core.setSecret(inputs.github.token);
-  for (const secret of inputs.secrets) core.setSecret(secret.value);
   for (const variable of inputs.env)
     if (isSensitiveName(variable.name) && variable.value) core.setSecret(variable.value);
   return inputs;

@@ -219,7 +219,6 @@ describe('readInputs', () => {
     const script = 'for f in migrations/*.sql; do\n  psql -v ON_ERROR_STOP=1 -f "$f"\ndone\n';
     expect(withInputs({ ...runner, shell: 'bash', command: script }, () => readInputs(context))).toMatchObject({
       argv: ['bash', '--noprofile', '--norc', '-e', '-o', 'pipefail', '-c', script.trim()],
-      commandText: script.trim(),
     });
   });
 

@@ -72,8 +72,6 @@ export interface RunnerInputs extends CommonInputs {
   mode: 'runner';
   /** What is spawned: the user's argv, or the shell's argv around the user's script. */
   argv: string[];
-  /** The command as the user wrote it, for the log and the summary. */
-  commandText: string;
   workingDirectory?: string;
 }
 
@@ -311,7 +309,6 @@ function readRunnerInputs(common: CommonInputs): RunnerInputs {
     ...common,
     mode: 'runner',
     argv,
-    commandText,
     workingDirectory: readString(Names.WorkingDirectory) || undefined,
   };
 }

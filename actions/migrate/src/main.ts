@@ -1,5 +1,6 @@
 import { describeError, runAction } from '@shipyard/shared/errors';
 import { cancellationSignal } from '@shipyard/shared/poll';
+import { describeCommand } from '@shipyard/shared/redact';
 import { writeSummary } from '@shipyard/shared/summary';
 import { ACTION } from './constants';
 import { readInputs, runContext, type ActionInputs } from './inputs';
@@ -34,7 +35,8 @@ export async function migrate(): Promise<void> {
   }
 }
 
+/** Arguments can carry credentials (a database URL, a token): the log and the summary show a fingerprint. */
 function commandText(inputs: ActionInputs): string {
-  if (inputs.mode === 'runner') return inputs.commandText;
-  return inputs.command ? JSON.stringify(inputs.command) : 'the command of the task definition';
+  if (inputs.mode === 'runner') return describeCommand(inputs.argv);
+  return inputs.command ? describeCommand(inputs.command) : 'the command of the task definition';
 }

@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { ConfigError } from '@shipyard/shared/errors';
 import { quote } from '@shipyard/shared/inputs';
+import { describeCommand } from '@shipyard/shared/redact';
 import { Inputs as Names } from './constants';
 import type { EcsInputs } from './inputs';
 import { resolvePlacement, type Placement } from './run-task';
@@ -50,7 +51,7 @@ export async function prepare(ecs: ECSClient, inputs: EcsInputs): Promise<Prepar
   return {
     taskDefinition,
     placement,
-    command: command ? JSON.stringify(command) : `the entry point of image ${container.image ?? 'unknown'}`,
+    command: command ? describeCommand(command) : `the entry point of image ${container.image ?? 'unknown'}`,
   };
 }
 

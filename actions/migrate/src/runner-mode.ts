@@ -128,7 +128,7 @@ export async function migrateOnRunner(inputs: RunnerInputs, context: ModeContext
   }
   const lastLines = new LastLines(inputs.logLines);
   // Not in a group: the command's output is what the reader of this log came for.
-  core.info(`Running ${inputs.commandText} in ${cwd} (timeout ${formatDuration(inputs.timeoutMs)}).`);
+  core.info(`Running ${report.command} in ${cwd} (timeout ${formatDuration(inputs.timeoutMs)}).`);
   const run = await runCommand({
     argv: inputs.argv,
     cwd,
@@ -136,7 +136,7 @@ export async function migrateOnRunner(inputs: RunnerInputs, context: ModeContext
     timeoutMs: inputs.timeoutMs,
     signal,
     onLine: (line) => {
-      process.stdout.write(`${line}\n`);
+      core.info(line);
       lastLines.push([line]);
     },
   });

@@ -18,6 +18,7 @@ describe('readInputs', () => {
       services: ['web'],
       target: { kind: 'last-known-good' },
       dryRun: false,
+      showEnvValues: false,
       wait: true,
       timeoutMs: 1_800_000,
       verify: {
@@ -58,6 +59,7 @@ describe('readInputs', () => {
       services: ['api-gateway', 'user-service', 'storage-service'],
       target: { kind: 'image-tag', tag: 'production-6dcb09b' },
       dryRun: true,
+      showEnvValues: false,
       wait: true,
       timeoutMs: 600_000,
       verify: {

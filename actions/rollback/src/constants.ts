@@ -4,6 +4,7 @@ export const Input = {
   Service: 'service',
   Target: 'target',
   DryRun: 'dry-run',
+  ShowEnvValues: 'show-env-values',
   Wait: 'wait',
   Timeout: 'timeout',
   VerifyUrl: 'verify-url',

@@ -19,6 +19,8 @@ export interface Inputs {
   services: string[];
   target: RollbackTarget;
   dryRun: boolean;
+  /** Print environment values in the diff instead of fingerprints (credential shapes are still redacted). */
+  showEnvValues: boolean;
   wait: boolean;
   timeoutMs: number;
   verify: VerifyInputs;
@@ -36,6 +38,7 @@ export function readInputs(): Inputs {
     services: parseServiceList(Input.Service, readList(Input.Service)),
     target: parseRollbackTarget(Input.Target, core.getInput(Input.Target)),
     dryRun: readBoolean(Input.DryRun, false),
+    showEnvValues: readBoolean(Input.ShowEnvValues, false),
     wait: readBoolean(Input.Wait, true),
     timeoutMs: readDuration(Input.Timeout, 30 * MINUTE_MS),
     verify: {

@@ -15,12 +15,9 @@ import {
   resolveRollbackTarget,
   type ResolvedRollbackTarget,
 } from '@shipyard/shared/ecs-rollback-resolve';
-import {
-  chooseRollbackMethod,
-  type CurrentDeployment,
-  type RollbackTarget,
-} from '@shipyard/shared/ecs-rollback-target';
+import { chooseRollbackMethod, type CurrentDeployment } from '@shipyard/shared/ecs-rollback-target';
 import { ConfigError, isError } from '@shipyard/shared/errors';
+import type { Inputs } from './inputs';
 import { GIT_SHA_TAG, planLines, type Report, type ServiceReport } from './report';
 
 // Phase 1: read every service and resolve every target before anything changes. One unresolvable service stops
@@ -63,11 +60,11 @@ async function describeServices(ecs: ECSClient, cluster: string, names: string[]
 
 async function planService(
   ecs: ECSClient,
-  cluster: string,
+  inputs: PlanInputs,
   entry: ServiceReport,
   service: Service | undefined,
-  target: RollbackTarget,
 ): Promise<ServicePlan> {
+  const { cluster, target } = inputs;
   if (!service || service.status !== 'ACTIVE') {
     const state = service ? `is ${service.status}` : 'was not found';
     throw new ConfigError(`Service "${entry.service}" ${state} in cluster "${cluster}".`);
@@ -85,7 +82,7 @@ async function planService(
     method,
     fromGitSha: gitSha(from.tags),
     toGitSha: gitSha(resolved.tags),
-    changes: diffTaskDefinitions(from.taskDefinition, resolved.taskDefinition),
+    changes: diffTaskDefinitions(from.taskDefinition, resolved.taskDefinition, { showEnvValues: inputs.showEnvValues }),
     result: method === 'none' ? 'unchanged' : 'planned',
   } satisfies Partial<ServiceReport>);
   return { entry, target: resolved, current, events: service.events ?? [] };
@@ -93,18 +90,16 @@ async function planService(
 
 /** Resolves every service's target (in parallel) and prints the plan; throws one ConfigError naming every service
  * that cannot be resolved. */
-export async function planRollback(
-  ecs: ECSClient,
-  inputs: { cluster: string; target: RollbackTarget },
-  report: Report,
-): Promise<ServicePlan[]> {
+type PlanInputs = Pick<Inputs, 'cluster' | 'target' | 'showEnvValues'>;
+
+export async function planRollback(ecs: ECSClient, inputs: PlanInputs, report: Report): Promise<ServicePlan[]> {
   const services = await describeServices(
     ecs,
     inputs.cluster,
     report.services.map((s) => s.service),
   );
   const settled = await Promise.allSettled(
-    report.services.map((entry) => planService(ecs, inputs.cluster, entry, services.get(entry.service), inputs.target)),
+    report.services.map((entry) => planService(ecs, inputs, entry, services.get(entry.service))),
   );
   const unexpected = settled.find((s) => s.status === 'rejected' && !(s.reason instanceof ConfigError));
   if (unexpected?.status === 'rejected') throw unexpected.reason;

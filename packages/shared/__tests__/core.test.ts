@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as actionsCore from '@actions/core';
+import { SECRET_CORPUS } from '@shipyard/testkit/secret-corpus';
 import * as core from '../src/core';
 
 type Core = typeof core;
@@ -121,5 +122,34 @@ describe('printUntrusted', () => {
     core.printUntrusted(['a'], (text) => written.push(text));
     core.printUntrusted(['b'], (text) => written.push(text));
     expect(written[0].split('\n')[0]).not.toBe(written[1].split('\n')[0]);
+  });
+});
+
+describe('every printer redacts credential shapes', () => {
+  const printers: [string, (c: Core, text: string) => void][] = [
+    ['info', (c, text) => c.info(text)],
+    ['debug', (c, text) => c.debug(text)],
+    ['warning', (c, text) => c.warning(new Error(text))],
+    ['error and its title', (c, text) => c.error(text, { title: text })],
+    ['notice', (c, text) => c.notice(text)],
+    ['setFailed', (c, text) => c.setFailed(`ecs-deploy: ${text}`)],
+    ['group name', (c, text) => (c.startGroup(text), c.endGroup())],
+    ['setOutput', (c, text) => c.setOutput('status', text)],
+    ['printUntrusted', (c, text) => c.printUntrusted([text])],
+  ];
+
+  test.each(printers)('%s', (_name, print) => {
+    for (const sample of SECRET_CORPUS) {
+      const seen = observe(core, (c) => print(c, `value ${sample.value} end`));
+      expect(seen.stdout + seen.output).not.toContain(sample.secret);
+      expect(seen.stdout + seen.output).toContain('[redacted]');
+    }
+  });
+
+  test('setSecret, saveState and exportVariable keep the value: the runner needs it to mask, the post step to act', () => {
+    const [sample] = SECRET_CORPUS;
+    expect(observe(core, (c) => c.setSecret(sample.value)).stdout).toBe(`::add-mask::${sample.value}\n`);
+    expect(observe(core, (c) => c.saveState('token', sample.value)).state).toContain(sample.value);
+    expect(observe(core, (c) => c.exportVariable('TOKEN', sample.value)).env).toContain(sample.value);
   });
 });

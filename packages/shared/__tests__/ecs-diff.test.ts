@@ -1,4 +1,10 @@
 import { changesTable, diffTaskDefinitions, formatChangeLines, type DiffableTaskDefinition } from '../src/ecs-diff';
+import { hiddenValue } from '../src/redact';
+
+const DB_ABC = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbC';
+const DB_XYZ = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:db-XyZ';
+const env = (value: string) => hiddenValue(value, 'env');
+const command = (argv: string[]) => hiddenValue(JSON.stringify(argv), 'command');
 
 const before: DiffableTaskDefinition = {
   cpu: '256',
@@ -13,7 +19,7 @@ const before: DiffableTaskDefinition = {
         { name: 'API_TOKEN', value: 'token-one' },
       ],
       secrets: [
-        { name: 'DB_PASSWORD', valueFrom: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbC' },
+        { name: 'DB_PASSWORD', valueFrom: DB_ABC },
         { name: 'GONE', valueFrom: 'arn:aws:ssm:us-east-1:123456789012:parameter/gone' },
       ],
       portMappings: [{ containerPort: 8080 }],
@@ -35,9 +41,10 @@ const after: DiffableTaskDefinition = {
         { name: 'LOG_LEVEL', value: 'debug' },
         { name: 'NEW_FLAG', value: 'on' },
         { name: 'API_TOKEN', value: 'token-two' },
+        { name: 'DB_URL', value: 'arn:aws:ssm:us-east-1:123456789012:parameter/db-url' },
       ],
       secrets: [
-        { name: 'DB_PASSWORD', valueFrom: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:db-XyZ' },
+        { name: 'DB_PASSWORD', valueFrom: DB_XYZ },
         { name: 'STRIPE_KEY', valueFrom: 'arn:aws:ssm:us-east-1:123456789012:parameter/stripe' },
       ],
       portMappings: [{ containerPort: 8080 }, { containerPort: 9090, protocol: 'udp' }],
@@ -57,26 +64,49 @@ describe('diffTaskDefinitions', () => {
       'task: memory: 512 → 1024',
       'container "web": image: repo/web:v1 → repo/web:v2',
       'container "web": ports: 8080/tcp → 8080/tcp, 9090/udp',
-      'container "web": command: ["npm","start"] → ["node","server.js"]',
-      'container "web": env API_TOKEN: (hidden) → (hidden)',
-      'container "web": env LOG_LEVEL: "info" → "debug"',
-      'container "web": env NEW_FLAG: added = "on"',
-      'container "web": env OLD_FLAG: "1" → removed',
-      'container "web": secret DB_PASSWORD: source changed',
-      'container "web": secret GONE: present → removed',
-      'container "web": secret STRIPE_KEY: added',
+      `container "web": command: ${command(['npm', 'start'])} → ${command(['node', 'server.js'])}`,
+      `container "web": env API_TOKEN: ${env('token-one')} → ${env('token-two')}`,
+      'container "web": env DB_URL: added = "arn:aws:ssm:us-east-1:123456789012:parameter/db-url"',
+      `container "web": env LOG_LEVEL: ${env('info')} → ${env('debug')}`,
+      `container "web": env NEW_FLAG: added = ${env('on')}`,
+      `container "web": env OLD_FLAG: ${env('1')} → removed`,
+      `container "web": secret DB_PASSWORD: ${DB_ABC} → ${DB_XYZ}`,
+      'container "web": secret GONE: arn:aws:ssm:us-east-1:123456789012:parameter/gone → removed',
+      'container "web": secret STRIPE_KEY: added from arn:aws:ssm:us-east-1:123456789012:parameter/stripe',
       'container "web": other settings: healthCheck changed',
       'container "proxy": container: added (repo/proxy:2)',
       'container "sidecar": container: present → removed',
     ]);
   });
 
-  test('never shows where a secret comes from, nor values of credential-like variables', () => {
+  test('shows no environment value or command argument by default, only fingerprints that tell values apart', () => {
     const text = JSON.stringify(changes);
-    expect(text).not.toContain('arn:aws:secretsmanager');
-    expect(text).not.toContain('arn:aws:ssm');
-    expect(text).not.toContain('token-one');
-    expect(text).not.toContain('token-two');
+    for (const value of ['token-one', 'token-two', 'info', 'debug', '"on"', 'npm', 'server.js']) {
+      expect(text).not.toContain(value);
+    }
+    expect(env('info')).not.toEqual(env('debug'));
+    expect(env('info')).toMatch(/^\(hidden #[0-9a-f]{8}\)$/);
+  });
+
+  test('with showEnvValues: plain values, credential shapes redacted, credential-named variables still hidden', () => {
+    const url = { name: 'DATABASE_URL', value: 'postgres://app:Hunter2-prod@db.internal:5432/app' };
+    const shown = diffTaskDefinitions(
+      before,
+      {
+        ...after,
+        containerDefinitions: [
+          { ...after.containerDefinitions![0], environment: [url, { name: 'API_TOKEN', value: 'x' }] },
+        ],
+      },
+      { showEnvValues: true },
+    );
+    const lines = formatChangeLines(shown).filter((line) => line.includes(' env '));
+    expect(lines).toEqual([
+      `container "web": env API_TOKEN: ${env('token-one')} → ${env('x')}`,
+      'container "web": env DATABASE_URL: added = "postgres://[redacted]@db.internal:5432/app"',
+      'container "web": env LOG_LEVEL: "info" → removed',
+      'container "web": env OLD_FLAG: "1" → removed',
+    ]);
   });
 
   test('identical task definitions have no changes; empty lists equal absent ones', () => {

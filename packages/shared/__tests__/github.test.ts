@@ -191,6 +191,15 @@ describe('setGithubDeploymentStatus', () => {
     expect((requests[0].body as { description: string }).description).toHaveLength(140);
   });
 
+  test('a description is published on the Environments page: credential shapes are redacted', async () => {
+    respond = json(201, {});
+    const description = 'web: verify failed for https://admin:Pg7-k2Rz9xQwLm4@shop.example.com/health';
+    await setGithubDeploymentStatus({ token: 't', deploymentId: 1, state: 'failure', description });
+    expect((requests[0].body as { description: string }).description).toBe(
+      'web: verify failed for https://[redacted]@shop.example.com/health',
+    );
+  });
+
   test.each<[string | undefined, number | undefined, string]>([
     [undefined, 42, 'No GitHub deployment status "in_progress" recorded: no token given.'],
     ['t', undefined, 'No GitHub deployment status "in_progress" recorded: there is no GitHub deployment.'],

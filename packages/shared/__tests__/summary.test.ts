@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SECRET_CORPUS } from '@shipyard/testkit/secret-corpus';
 import * as core from '../src/core';
 import { STEP_SUMMARY_LIMIT_BYTES, SummaryBuilder, writeSummary } from '../src/summary';
 
@@ -64,6 +65,17 @@ describe('writeSummary', () => {
     dir = mkdtempSync(join(tmpdir(), 'shipyard-summary-'));
   });
   afterEach(() => delete process.env.GITHUB_STEP_SUMMARY);
+
+  test('redacts credential shapes in every block: headings, tables, details, code', async () => {
+    const file = join(dir, 'redacted.md');
+    writeFileSync(file, '');
+    process.env.GITHUB_STEP_SUMMARY = file;
+    for (const { value, secret } of SECRET_CORPUS) {
+      const body = new SummaryBuilder().table(['v'], [[value]]).code(value);
+      await writeSummary(new SummaryBuilder().heading(value).details(value, body).list([value]));
+      expect(readFileSync(file, 'utf8')).not.toContain(secret);
+    }
+  });
 
   test('appends to the GITHUB_STEP_SUMMARY file, after what earlier steps wrote', async () => {
     const file = join(dir, 'summary.md');

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { appendFileSync, existsSync } from 'node:fs';
 import { EOL } from 'node:os';
+import { redactCredentials } from './redact';
 
 export interface InputOptions {
   required?: boolean;
@@ -35,13 +36,17 @@ function escapeProperty(value: unknown): string {
   return escapeData(value).replace(/:/g, '%3A').replace(/,/g, '%2C');
 }
 
-/** Writes `::command key=value,…::message` as the runner expects it. */
+/**
+ * Writes `::command key=value,…::message` as the runner expects it, credential shapes redacted (an annotation's
+ * title and message, a group's name, a debug line). Only `add-mask` must carry the value itself.
+ */
 export function issueCommand(command: string, properties: Record<string, unknown>, message: unknown): void {
+  const shown = (value: unknown) => (command === 'add-mask' ? value : redactCredentials(toCommandValue(value)));
   const props = Object.entries(properties)
     .filter(([, v]) => v !== undefined && v !== '')
-    .map(([k, v]) => `${k}=${escapeProperty(v)}`)
+    .map(([k, v]) => `${k}=${escapeProperty(shown(v))}`)
     .join(',');
-  process.stdout.write(`::${command}${props ? ` ${props}` : ''}::${escapeData(message)}${EOL}`);
+  process.stdout.write(`::${command}${props ? ` ${props}` : ''}::${escapeData(shown(message))}${EOL}`);
 }
 
 /** Appends `name<<delimiter` / value / delimiter to a file command, or falls back to the legacy stdout command. */
@@ -67,8 +72,9 @@ export function getInput(name: string, options: InputOptions = {}): string {
   return options.trimWhitespace === false ? value : value.trim();
 }
 
+/** Outputs end up in other steps' logs: credential shapes are redacted here too. */
 export function setOutput(name: string, value: unknown): void {
-  keyValueFileCommand('OUTPUT', 'set-output', name, value);
+  keyValueFileCommand('OUTPUT', 'set-output', name, redactCredentials(toCommandValue(value)));
 }
 
 export function saveState(name: string, value: unknown): void {
@@ -99,7 +105,7 @@ export function debug(message: string): void {
 }
 
 export function info(message: string): void {
-  process.stdout.write(message + EOL);
+  process.stdout.write(redactCredentials(message) + EOL);
 }
 
 /**
@@ -110,7 +116,8 @@ export function info(message: string): void {
 export function printUntrusted(lines: string[], write: (text: string) => void = (t) => void process.stdout.write(t)) {
   if (lines.length === 0) return;
   const token = randomUUID();
-  write(`::stop-commands::${token}${EOL}${lines.map((line) => `${line}${EOL}`).join('')}::${token}::${EOL}`);
+  const shown = lines.map((line) => `${redactCredentials(line)}${EOL}`).join('');
+  write(`::stop-commands::${token}${EOL}${shown}::${token}::${EOL}`);
 }
 
 function annotation(level: 'error' | 'warning' | 'notice', message: string | Error, p: AnnotationProperties): void {

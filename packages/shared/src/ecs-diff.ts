@@ -1,7 +1,9 @@
 import type { ContainerDefinition, PortMapping } from '@aws-sdk/client-ecs';
+import { hiddenValue, shownEnvValue } from './redact';
 
-// What changes between two task definitions, in the terms people review a deploy in: images, environment (names and
-// values), secrets (names only: never where they come from), cpu/memory, ports, command. Type-only SDK import, so
+// What changes between two task definitions, in the terms people review a deploy in: images, environment (names,
+// and values as fingerprints unless a team opts in), secrets (names and where they come from: a reference is not
+// the secret), cpu/memory, ports, command (a fingerprint: arguments can hold secrets). Type-only SDK import, so
 // this module costs nothing at start-up.
 
 /** The part of a task definition (described or about to be registered) the diff reads. */
@@ -20,14 +22,11 @@ export interface TaskDefinitionChange {
   after?: string;
 }
 
-/** Environment values whose names look like credentials are shown as hidden. */
-const SENSITIVE_NAME = /SECRET|PASSWORD|PASSWD|TOKEN|API_?KEY|PRIVATE|CREDENTIAL/i;
-
-/** Whether an environment variable's name looks like it holds a credential (its value is never shown). */
-export function isSensitiveName(name: string): boolean {
-  return SENSITIVE_NAME.test(name);
+export interface DiffOptions {
+  /** Print environment values (credential shapes still redacted) instead of fingerprints: a team's opt-in. */
+  showEnvValues?: boolean;
 }
-const HIDDEN = '(hidden)';
+
 const COMPARED_FIELDS = new Set([
   'name',
   'image',
@@ -43,6 +42,7 @@ const COMPARED_FIELDS = new Set([
 export function diffTaskDefinitions(
   before: DiffableTaskDefinition | undefined,
   after: DiffableTaskDefinition,
+  options: DiffOptions = {},
 ): TaskDefinitionChange[] {
   const changes: TaskDefinitionChange[] = [];
   const change = (scope: string, what: string, from?: string, to?: string) => {
@@ -66,7 +66,10 @@ export function diffTaskDefinitions(
     change(scope, 'memoryReservation', numberText(old.memoryReservation), numberText(container.memoryReservation));
     change(scope, 'ports', portsText(old.portMappings), portsText(container.portMappings));
     change(scope, 'command', commandText(old.command), commandText(container.command));
-    changes.push(...environmentChanges(scope, old, container), ...secretChanges(scope, old, container));
+    changes.push(
+      ...environmentChanges(scope, old, container, options.showEnvValues ?? false),
+      ...secretChanges(scope, old, container),
+    );
     const others = otherChangedFields(old, container);
     if (others.length) changes.push({ scope, what: 'other settings', after: `${others.join(', ')} changed` });
   }
@@ -77,7 +80,12 @@ export function diffTaskDefinitions(
   return changes;
 }
 
-function environmentChanges(scope: string, old: ContainerDefinition, now: ContainerDefinition): TaskDefinitionChange[] {
+function environmentChanges(
+  scope: string,
+  old: ContainerDefinition,
+  now: ContainerDefinition,
+  showValues: boolean,
+): TaskDefinitionChange[] {
   const before = new Map((old.environment ?? []).map((v) => [v.name ?? '', v.value ?? '']));
   const after = new Map((now.environment ?? []).map((v) => [v.name ?? '', v.value ?? '']));
   const changes: TaskDefinitionChange[] = [];
@@ -85,7 +93,7 @@ function environmentChanges(scope: string, old: ContainerDefinition, now: Contai
     const [from, to] = [before.get(name), after.get(name)];
     if (from === to) continue;
     const shown = (value: string | undefined) =>
-      value === undefined ? undefined : SENSITIVE_NAME.test(name) ? HIDDEN : JSON.stringify(value);
+      value === undefined ? undefined : shownEnvValue(name, value, showValues);
     const what = `env ${name}`;
     if (from === undefined) changes.push({ scope, what, after: `added = ${shown(to)}` });
     else if (to === undefined) changes.push({ scope, what, before: shown(from), after: 'removed' });
@@ -94,7 +102,7 @@ function environmentChanges(scope: string, old: ContainerDefinition, now: Contai
   return changes;
 }
 
-/** Secret names only: where a secret comes from (its ARN) is never shown, only whether it changed. */
+/** Where a secret comes from (a Secrets Manager or SSM reference) is shown: it is not the secret. */
 function secretChanges(scope: string, old: ContainerDefinition, now: ContainerDefinition): TaskDefinitionChange[] {
   const before = new Map((old.secrets ?? []).map((s) => [s.name ?? '', s.valueFrom ?? '']));
   const after = new Map((now.secrets ?? []).map((s) => [s.name ?? '', s.valueFrom ?? '']));
@@ -103,9 +111,9 @@ function secretChanges(scope: string, old: ContainerDefinition, now: ContainerDe
     const [from, to] = [before.get(name), after.get(name)];
     if (from === to) continue;
     const what = `secret ${name}`;
-    if (from === undefined) changes.push({ scope, what, after: 'added' });
-    else if (to === undefined) changes.push({ scope, what, before: 'present', after: 'removed' });
-    else changes.push({ scope, what, after: 'source changed' });
+    if (from === undefined) changes.push({ scope, what, after: `added from ${to}` });
+    else if (to === undefined) changes.push({ scope, what, before: from, after: 'removed' });
+    else changes.push({ scope, what, before: from, after: to });
   }
   return changes;
 }
@@ -145,7 +153,7 @@ function portsText(mappings: PortMapping[] | undefined): string | undefined {
 }
 
 function commandText(command: string[] | undefined): string | undefined {
-  return command?.length ? JSON.stringify(command) : undefined;
+  return command?.length ? hiddenValue(JSON.stringify(command), 'command') : undefined;
 }
 
 /** One log line per change: `container "web": image repo:v1 → repo:v2`. */

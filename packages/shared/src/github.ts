@@ -1,6 +1,7 @@
 import * as core from './core';
 import { SHIPYARD_VERSION } from './constants';
 import { describeError, isError } from './errors';
+import { redactCredentials } from './redact';
 
 // GitHub Deployments record what went where, shown on the repository's Environments page. They are a courtesy:
 // every failure here is a warning, never a failed deploy.
@@ -50,7 +51,7 @@ export async function createGithubDeployment(options: GithubDeploymentOptions): 
       required_contexts: [],
       transient_environment: options.transientEnvironment ?? false,
       production_environment: options.productionEnvironment ?? environment.toLowerCase() === 'production',
-      description: options.description,
+      description: options.description && redactCredentials(options.description),
     });
     const id = (created as { id?: unknown } | null)?.id;
     if (typeof id !== 'number') throw new Error(`GitHub answered without a deployment id: ${JSON.stringify(created)}`);
@@ -76,7 +77,8 @@ export async function setGithubDeploymentStatus(options: GithubDeploymentStatusO
       state,
       environment_url: options.environmentUrl,
       log_url: `${serverUrl}/${repository}/actions/runs/${runId}`,
-      description: options.description && truncate(options.description, STATUS_DESCRIPTION_LIMIT),
+      // Shown on the repository's Environments page: as public as the log.
+      description: options.description && truncate(redactCredentials(options.description), STATUS_DESCRIPTION_LIMIT),
     });
   } catch (error) {
     core.warning(`GitHub deployment status "${state}" not recorded: ${describeError(error)}`);

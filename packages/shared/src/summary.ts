@@ -1,6 +1,7 @@
 import { appendFile, stat } from 'node:fs/promises';
 import * as core from './core';
 import { describeError } from './errors';
+import { redactCredentials } from './redact';
 
 /** GitHub refuses a step summary over 1 MiB and shows an error instead of it. */
 export const STEP_SUMMARY_LIMIT_BYTES = 1024 * 1024;
@@ -65,7 +66,7 @@ export class SummaryBuilder {
 }
 
 /**
- * Appends the summary to the file named by GITHUB_STEP_SUMMARY. Never throws: a summary that cannot be written is a
+ * Appends the summary (credential shapes redacted) to the file named by GITHUB_STEP_SUMMARY. Never throws: a summary that cannot be written is a
  * warning, never the reason a deploy fails. Without GITHUB_STEP_SUMMARY (a local run) it only logs a debug line.
  */
 export async function writeSummary(builder: SummaryBuilder): Promise<void> {
@@ -75,7 +76,7 @@ export async function writeSummary(builder: SummaryBuilder): Promise<void> {
     return;
   }
   if (builder.isEmpty()) return;
-  const markdown = builder.toMarkdown();
+  const markdown = redactCredentials(builder.toMarkdown());
   try {
     const existing = (await stat(path).catch(() => undefined))?.size ?? 0;
     const total = existing + Buffer.byteLength(markdown);

@@ -69,6 +69,8 @@ export interface StepRun {
   path: string[];
   /** GITHUB_STEP_SUMMARY markdown, masked as the runner masks it. */
   summary: string;
+  /** The unmasked summary, only for proving that a value was written at all. */
+  rawSummary: string;
   annotations: Annotation[];
   /** Values this step registered with ::add-mask::. */
   masks: string[];
@@ -212,5 +214,6 @@ function readFileCommands(files: FileCommandFiles, masker: SecretMasker) {
       .split(/\r?\n/)
       .filter((line) => line.trim() !== ''),
     summary: masker.mask(read('GITHUB_STEP_SUMMARY')),
+    rawSummary: read('GITHUB_STEP_SUMMARY'),
   };
 }
