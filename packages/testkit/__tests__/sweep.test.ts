@@ -52,7 +52,7 @@ test('invariants: a failed step must leave reversible targets as before and name
     run: run(1, ['ecs-deploy: web failed']),
     calls: [call(1, 'UpdateService', true), call(2, 'UpdateService', true, { service: 'api' })],
     observation,
-    failedAt: 1,
+    failure: call(1, 'UpdateService', true),
     isRestore: (c) => (c.params as { service?: string }).service === 'api',
   });
   expect(failed).toEqual([
@@ -68,7 +68,7 @@ test('invariants: a target left half-way needs a remedy in the error; a change a
     run: run(1, ['ecs-deploy: web is stuck']),
     calls: [call(1, 'UpdateService', true), call(2, 'RegisterTaskDefinition', true)],
     observation: { targets: [{ name: 'web', state: 'still deploying', reversible: true }], violations: [] },
-    failedAt: 1,
+    failure: call(1, 'UpdateService', true),
     isRestore: () => false,
   });
   expect(violations).toEqual([

@@ -27,15 +27,15 @@ export interface InvariantInput {
   /** The run's requests, main and post. */
   calls: RequestRecord[];
   observation: Observation;
-  /** Seq of the call after which the action knew something failed; undefined when nothing failed. */
-  failedAt?: number;
-  isRestore(call: RequestRecord): boolean;
+  /** The call after which the action knew something failed; undefined when nothing failed. */
+  failure?: RequestRecord;
+  isRestore(call: RequestRecord, failure: RequestRecord): boolean;
 }
 
 /** A console link or an AWS CLI command: how a user finishes what Shipyard could not. */
 const REMEDY = /\baws [a-z0-9-]+ [a-z0-9-]+|console\.aws\.amazon\.com/;
 
-export function checkInvariants({ run, calls, observation, failedAt, isRestore }: InvariantInput): string[] {
+export function checkInvariants({ run, calls, observation, failure, isRestore }: InvariantInput): string[] {
   const violations = [...observation.violations];
   const succeeded = run.exitCode === 0 && !run.timedOut;
   const headlines = headlineErrors(run);
@@ -57,10 +57,10 @@ export function checkInvariants({ run, calls, observation, failedAt, isRestore }
       violations.push(`the first error annotation does not name ${target.name} (${target.state})`);
     }
   }
-  if (failedAt !== undefined) {
+  if (failure) {
     for (const call of calls) {
       // GitHub deployment statuses report; they change nothing in AWS.
-      if (call.seq <= failedAt || !call.mutating || call.service === 'github' || isRestore(call)) continue;
+      if (call.seq <= failure.seq || !call.mutating || call.service === 'github' || isRestore(call, failure)) continue;
       violations.push(`${call.service}:${call.operation} after the failure, not a restore`);
     }
   }

@@ -56,8 +56,8 @@ export interface ScenarioWorld {
   run(options: { signalAfter?: CancelOptions; timeoutMs: number }): Promise<ActionRun>;
   /** Where every target is after the run, and anything only this scenario checks. */
   observe(run: ActionRun, calls: RequestRecord[]): Promise<Observation>;
-  /** Whether a mutating call made after the failure is part of the way back (UpdateService to known-good, …). */
-  isRestore(call: RequestRecord): boolean;
+  /** Whether a mutating call made after the failure (`failure`) is part of the way back (UpdateService to known-good, …). */
+  isRestore(call: RequestRecord, failure: RequestRecord): boolean;
   close(): Promise<void>;
 }
 
@@ -181,8 +181,8 @@ async function runCase(
     const run = await world.run({ signalAfter, timeoutMs });
     const calls = world.sim.control.requests().filter((call) => call.seq > firstSeq);
     const observation = await world.observe(run, calls);
-    const failedAt = fault && fired ? failurePoint(calls, fault.point) : undefined;
-    const violations = checkInvariants({ run, calls, observation, failedAt, isRestore: world.isRestore });
+    const failure = fault && fired ? failurePoint(calls, fault.point) : undefined;
+    const violations = checkInvariants({ run, calls, observation, failure, isRestore: world.isRestore });
     if (fault?.kind !== 'timeout' && (run.timedOut || run.post?.timedOut)) {
       violations.push(`the ${run.timedOut ? 'main' : 'post'} step hung until the runner's timeout`);
     }
@@ -206,10 +206,10 @@ async function runCase(
 }
 
 /**
- * The seq of the call after which the action knew something failed: the last faulted request, unless the SDK's
+ * The call after which the action knew something failed: the last faulted request, unless the SDK's
  * retry of it succeeded (then nothing failed and there is no such point). For a cancel, the call in flight.
  */
-function failurePoint(calls: RequestRecord[], point: CallRef): number | undefined {
+function failurePoint(calls: RequestRecord[], point: CallRef): RequestRecord | undefined {
   const same = calls.filter((call) => call.service === point.service && call.operation === point.operation);
   const faulted = same[point.occurrence - 1];
   if (!faulted) return undefined;
@@ -221,5 +221,5 @@ function failurePoint(calls: RequestRecord[], point: CallRef): number | undefine
     retry.status > 0 &&
     retry.status < 300 &&
     JSON.stringify(retry.params) === JSON.stringify(lastInjected.params);
-  return absorbed ? undefined : lastInjected.seq;
+  return absorbed ? undefined : lastInjected;
 }
