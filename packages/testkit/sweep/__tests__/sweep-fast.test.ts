@@ -1,7 +1,7 @@
 /**
  * The fast subset of the fault-point sweep (`npm run sweep` runs all of it): the main scenarios, every second fault
  * point, one fault kind per point, the kinds taking turns. Every run must hold every invariant; a failure lists the
- * kind and what broke.
+ * fault point, the kind and what broke.
  */
 import { sweep, type FaultKind } from '../../src/sweep';
 import { formatResult } from '../../src/sweep-report';
