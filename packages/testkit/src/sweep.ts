@@ -216,12 +216,9 @@ function failurePoint(calls: RequestRecord[], point: CallRef): RequestRecord | u
   const faulted = same[point.occurrence - 1];
   if (!faulted) return undefined;
   const lastInjected = same.filter((call) => call.injected).at(-1) ?? faulted;
-  const retry = same.find((call) => call.seq > lastInjected.seq);
-  const absorbed =
-    lastInjected.injected &&
-    retry !== undefined &&
-    retry.status > 0 &&
-    retry.status < 300 &&
-    JSON.stringify(retry.params) === JSON.stringify(lastInjected.params);
+  // The same request again (calls for other subjects may run side by side in between).
+  const params = JSON.stringify(lastInjected.params);
+  const retry = same.find((call) => call.seq > lastInjected.seq && JSON.stringify(call.params) === params);
+  const absorbed = lastInjected.injected && retry !== undefined && retry.status > 0 && retry.status < 300;
   return absorbed ? undefined : lastInjected;
 }
