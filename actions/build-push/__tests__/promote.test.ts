@@ -137,10 +137,14 @@ describe('putTags', () => {
     expect(error.details).toContain('replication');
   });
 
-  test('other errors pass through untouched', async () => {
+  test('any other error names the tag not written and the tags already written', async () => {
     const denied = awsError('AccessDeniedException');
-    const ecr = fakeEcr({ putImage: async () => Promise.reject(denied) });
-    await expect(putTags(ecr, { repository: 'web' }, manifest(), ['v1'])).rejects.toBe(denied);
+    const ecr = fakeEcr({
+      putImage: async (input) => (input.imageTag === 'v2' ? Promise.reject(denied) : {}),
+    });
+    await expect(putTags(ecr, { repository: 'web' }, manifest(), ['v1', 'v2'])).rejects.toThrow(
+      /^Tag "v2" was not written to repository "web" \(.*AccessDeniedException.*\); already tagged: v1\.$/,
+    );
   });
 });
 

@@ -1,4 +1,4 @@
-import { ConfigError, DeploymentFailure } from '@shipyard/shared/errors';
+import { ConfigError, DeploymentFailure, describeError } from '@shipyard/shared/errors';
 import { isAwsError, type EcrApi } from './ecr';
 import type { ImageSource } from './registry';
 
@@ -119,7 +119,7 @@ export async function putTags(
       outcomes[tag] = 'added';
     } catch (error) {
       if (isAwsError(error, 'ImageAlreadyExistsException')) outcomes[tag] = 'already there';
-      else throw await explainPutImageError(api, target, manifest, tag, error);
+      else throw await explainPutImageError(api, target, manifest, tag, error, Object.keys(outcomes));
     }
   }
   return outcomes;
@@ -131,6 +131,7 @@ async function explainPutImageError(
   manifest: Manifest,
   tag: string,
   error: unknown,
+  tagsDone: string[],
 ): Promise<unknown> {
   if (isAwsError(error, 'ImageTagAlreadyExistsException')) {
     const current = await currentDigest(api, target, tag);
@@ -153,7 +154,12 @@ async function explainPutImageError(
         'image first: ECR replication rules, or `docker buildx imagetools create --tag <target> <source>`.',
     );
   }
-  return error;
+  // Whatever the cause, say which tag is missing and that re-running is safe: PutImage of the same digest is idempotent.
+  return new DeploymentFailure(
+    `Tag "${tag}" was not written to repository "${target.repository}" (${describeError(error)})` +
+      (tagsDone.length ? `; already tagged: ${tagsDone.join(', ')}.` : '; no tag was changed.'),
+    'Re-run the job to retry: promoting the same digest again only adds what is missing.',
+  );
 }
 
 async function currentDigest(api: EcrApi, target: EcrTarget, tag: string): Promise<string | undefined> {

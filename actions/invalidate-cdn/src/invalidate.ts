@@ -1,6 +1,7 @@
 import * as core from '@shipyard/shared/core';
 import { CloudFrontClient } from '@aws-sdk/client-cloudfront';
 import { createClient } from '@shipyard/shared/aws';
+import { DeploymentFailure, describeError } from '@shipyard/shared/errors';
 import { group } from '@shipyard/shared/log';
 import { systemClock } from '@shipyard/shared/poll';
 import { runIdentity } from './caller-reference';
@@ -43,12 +44,24 @@ export async function invalidate(inputs: ActionInputs, report: Report, signal: A
     const results = await Promise.allSettled(
       distributions.map((d) => submitBatches(ctx, d.id, batches, (record) => report.invalidations.push(record))),
     );
-    const failure = results.find((result) => result.status === 'rejected');
-    if (failure) throw failure.reason;
+    const failed = distributions.flatMap((d, i) => {
+      const result = results[i];
+      return result.status === 'rejected' ? [`${d.id}: ${describeError(result.reason)}`] : [];
+    });
+    if (failed.length) throw notCreated(failed, report.invalidations);
   });
   if (!inputs.wait) {
     core.info('wait is false: not waiting for the invalidations to complete.');
     return;
   }
   await group('Wait for Completed', () => waitForCompletion(ctx, report.invalidations));
+}
+
+/** Names every distribution left without its invalidation, what was created anyway, and that a re-run is safe. */
+function notCreated(failed: string[], created: Report['invalidations']): DeploymentFailure {
+  const done = created.map((record) => `${record.distributionId} (${record.id})`);
+  return new DeploymentFailure(
+    `not invalidated: ${failed.join('; ')}` + (done.length ? `; created: ${done.join(', ')}` : ''),
+    'Re-run the job to retry: a re-run gets the invalidations this run created back instead of creating them again.',
+  );
 }

@@ -6,7 +6,7 @@ import { AwsError } from './errors';
 import type { ImageScenario } from './scenarios';
 import type { ServiceModule, SimRequest, SimResponse } from './service';
 import { allServices } from './services/index';
-import { isMutating, World, type FaultRule, type RequestFilter } from './world';
+import { isMutating, World, type FaultRule, type FiredFault, type RequestFilter } from './world';
 
 export { liveUrls } from './services/live';
 
@@ -35,6 +35,8 @@ export interface SimControl {
   clearRequests(): void;
   addFault(rule: FaultRule): void;
   clearFaults(): void;
+  /** Calls `listener` whenever a fault rule fires (same process only); returns the unsubscribe function. */
+  onFault(listener: (fired: FiredFault) => void): () => void;
   milestones(kind?: string): World['milestones'];
   /** Manual clock only: moves time forward and runs what became due. */
   advance(ms: number): void;
@@ -99,6 +101,7 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
     clearRequests: () => void world.requests.splice(0),
     addFault: (rule) => void world.faults.push(structuredClone(rule)),
     clearFaults: () => void world.faults.splice(0),
+    onFault: (listener) => world.onFault(listener),
     milestones: (kind) => world.milestones.filter((m) => kind === undefined || m.kind === kind),
     advance(ms) {
       // Duck-typed: the CLI loads these sources through tsx, where a test's ManualClock may be another module instance.
@@ -128,11 +131,41 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
       const arrived = { realTime: Date.now(), simTime: world.now() };
       const fault = observed ? world.pickFault(service.name, call.operation) : { latencyMs: 0 };
       if (fault.latencyMs) await new Promise((r) => setTimeout(r, fault.latencyMs));
+      const record = (status: number, errorCode?: string) => {
+        if (!observed) return;
+        world.record({
+          ...arrived,
+          service: service.name,
+          operation: call.operation,
+          region: request.region,
+          params: call.params,
+          status,
+          errorCode,
+          mutating: isMutating(call.operation),
+          injected: fault.effect !== undefined || undefined,
+        });
+      };
+      switch (fault.effect?.kind) {
+        case 'hang':
+          // Never answered: the client's timeout (or sim.close()) ends the connection.
+          record(0);
+          return;
+        case 'drop-connection':
+          record(0);
+          req.socket.destroy();
+          return;
+        case 'proxy-error': {
+          const { status, contentType, body } = fault.effect;
+          record(status);
+          send(res, { status, headers: { 'content-type': contentType }, body });
+          return;
+        }
+      }
       let response: SimResponse;
       let errorCode: string | undefined;
-      if (fault.error) {
-        errorCode = fault.error.code === 'Throttling' ? service.throttlingCode : fault.error.code;
-        response = service.errorResponse(new AwsError(errorCode, fault.error.message, fault.error.status), request);
+      if (fault.effect?.kind === 'error') {
+        errorCode = fault.effect.code === 'Throttling' ? service.throttlingCode : fault.effect.code;
+        response = service.errorResponse(new AwsError(errorCode, fault.effect.message, fault.effect.status), request);
       } else {
         try {
           response = await call.run({ world, region: request.region, accountId: world.accountId, request });
@@ -142,19 +175,7 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
           response = service.errorResponse(error, request);
         }
       }
-      if (observed) {
-        world.record({
-          ...arrived,
-          service: service.name,
-          operation: call.operation,
-          region: request.region,
-          params: call.params,
-          status: response.status,
-          errorCode,
-          mutating: isMutating(call.operation),
-          injected: fault.error !== undefined || undefined,
-        });
-      }
+      record(response.status, errorCode);
       send(res, response);
       return;
     }

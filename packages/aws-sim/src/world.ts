@@ -13,6 +13,7 @@ export interface RequestRecord {
   region: string;
   /** The decoded request parameters. */
   params: unknown;
+  /** The HTTP status answered; 0 when no answer was sent (an injected dropped connection or hang). */
   status: number;
   /** The AWS error code answered, if any (injected faults included). */
   errorCode?: string;
@@ -32,15 +33,47 @@ export interface Milestone {
 export interface FaultRule {
   service?: string;
   operation?: string;
+  /** Match only calls that change something (true) or only reads (false). */
+  mutating?: boolean;
+  /**
+   * Fire only at the nth matching request (1-based, counted from when the rule was added; with no service, operation
+   * or mutating filter that is the nth request overall) and at the `following` matching requests after it.
+   */
+  nth?: number;
+  /** With `nth`: also fire at this many matching requests after the nth (default 0), e.g. every SDK retry. */
+  following?: number;
   /** Probability (0..1) of answering a throttling error. */
   throttleRate?: number;
   /** Probability (0..1) of answering a 5xx error. */
   serverErrorRate?: number;
   /** Added real latency in ms before answering. */
   latencyMs?: number;
-  /** Answer this error to the next matching call(s), `times` times (default 1). */
+  /** Answer this error to the next matching call(s), `times` times (default 1; with `nth` the window decides). */
   error?: { code: string; message?: string; status?: number; times?: number };
+  /** Answer as a proxy in front of AWS would: a status with a body that is neither JSON nor XML (502 HTML page). */
+  proxyError?: { status?: number; contentType?: string; body?: string };
+  /** Close the connection without answering. */
+  dropConnection?: boolean;
+  /** Accept the request and never answer: the connection stays open until the client gives up or the sim closes. */
+  hang?: boolean;
 }
+
+/** What an injected fault does instead of (or besides) the normal answer. */
+export type FaultEffect =
+  | { kind: 'error'; code: string; message: string; status: number }
+  | { kind: 'proxy-error'; status: number; contentType: string; body: string }
+  | { kind: 'drop-connection' }
+  | { kind: 'hang' };
+
+/** A rule that fired for a request, as told to `onFault` listeners. */
+export interface FiredFault {
+  service: string;
+  operation: string;
+  rule: FaultRule;
+}
+
+const BAD_GATEWAY_PAGE =
+  '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n</body>\r\n</html>\r\n';
 
 export interface RequestFilter {
   service?: string;
@@ -86,6 +119,8 @@ export class World {
   readonly faults: FaultRule[] = [];
   readonly random: () => number;
   private readonly stores = new Map<string, unknown>();
+  private readonly matchCounts = new WeakMap<FaultRule, number>();
+  private readonly faultListeners = new Set<(fired: FiredFault) => void>();
   private readonly queue: ScheduledEvent[] = [];
   private eventSeq = 0;
   private requestSeq = 0;
@@ -168,34 +203,56 @@ export class World {
     );
   }
 
-  /** The fault to apply to this call, if a rule matches (consumes one-shot errors). */
-  pickFault(
-    service: string,
-    operation: string,
-  ): { latencyMs: number; error?: { code: string; message: string; status: number } } {
+  /** Calls `listener` whenever a fault rule fires; returns the unsubscribe function. */
+  onFault(listener: (fired: FiredFault) => void): () => void {
+    this.faultListeners.add(listener);
+    return () => void this.faultListeners.delete(listener);
+  }
+
+  /** The fault to apply to this call, if a rule matches (consumes one-shot errors, counts `nth` rules). */
+  pickFault(service: string, operation: string): { latencyMs: number; effect?: FaultEffect } {
     let latencyMs = 0;
+    const mutating = isMutating(operation);
     for (const rule of this.faults) {
-      if ((rule.service && rule.service !== service) || (rule.operation && rule.operation !== operation)) continue;
+      if (!this.fires(rule, service, operation, mutating)) continue;
+      for (const listener of this.faultListeners) listener({ service, operation, rule });
       latencyMs += rule.latencyMs ?? 0;
-      if (rule.error && (rule.error.times ?? 1) > 0) {
-        rule.error.times = (rule.error.times ?? 1) - 1;
-        const { code, message = `Injected ${code}`, status = 400 } = rule.error;
-        return { latencyMs, error: { code, message, status } };
-      }
-      if (rule.throttleRate && this.random() < rule.throttleRate) {
-        return { latencyMs, error: { code: 'Throttling', message: 'Rate exceeded', status: 400 } };
-      }
-      if (rule.serverErrorRate && this.random() < rule.serverErrorRate) {
-        return {
-          latencyMs,
-          error: {
-            code: 'InternalFailure',
-            message: 'We encountered an internal error. Please try again.',
-            status: 500,
-          },
-        };
-      }
+      const effect = this.effectOf(rule);
+      if (effect) return { latencyMs, effect };
     }
     return { latencyMs };
+  }
+
+  private fires(rule: FaultRule, service: string, operation: string, mutating: boolean): boolean {
+    if (rule.service !== undefined && rule.service !== service) return false;
+    if (rule.operation !== undefined && rule.operation !== operation) return false;
+    if (rule.mutating !== undefined && rule.mutating !== mutating) return false;
+    if (rule.nth === undefined) return true;
+    const seen = (this.matchCounts.get(rule) ?? 0) + 1;
+    this.matchCounts.set(rule, seen);
+    return seen >= rule.nth && seen <= rule.nth + (rule.following ?? 0);
+  }
+
+  private effectOf(rule: FaultRule): FaultEffect | undefined {
+    if (rule.hang) return { kind: 'hang' };
+    if (rule.dropConnection) return { kind: 'drop-connection' };
+    if (rule.proxyError) {
+      const { status = 502, contentType = 'text/html', body = BAD_GATEWAY_PAGE } = rule.proxyError;
+      return { kind: 'proxy-error', status, contentType, body };
+    }
+    const windowed = rule.nth !== undefined;
+    if (rule.error && (windowed || (rule.error.times ?? 1) > 0)) {
+      if (!windowed) rule.error.times = (rule.error.times ?? 1) - 1;
+      const { code, message = `Injected ${code}`, status = 400 } = rule.error;
+      return { kind: 'error', code, message, status };
+    }
+    if (rule.throttleRate && this.random() < rule.throttleRate) {
+      return { kind: 'error', code: 'Throttling', message: 'Rate exceeded', status: 400 };
+    }
+    if (rule.serverErrorRate && this.random() < rule.serverErrorRate) {
+      const message = 'We encountered an internal error. Please try again.';
+      return { kind: 'error', code: 'InternalFailure', message, status: 500 };
+    }
+    return undefined;
   }
 }

@@ -29,6 +29,8 @@ export interface CancelOptions {
   ms?: number;
   /** Cancel as soon as a line main prints matches (tested against the unmasked line). */
   whenLogMatches?: RegExp;
+  /** Cancel when this settles, e.g. when aws-sim sees a given request (`control.onFault`). */
+  when?: Promise<unknown>;
   /** The first signal; the runner sends SIGINT. */
   signal?: 'SIGINT' | 'SIGTERM';
   /** Waits before the harder signals. Defaults are the runner's; shorten them only to test the escalation. */
@@ -167,6 +169,11 @@ async function runStep(spec: StepSpec): Promise<StepRun> {
     if (pattern && line.search(pattern) >= 0) stop('cancel', cancelSignal);
   };
   if (spec.cancel?.ms !== undefined) timers.push(setTimeout(() => stop('cancel', cancelSignal), spec.cancel.ms));
+  let exited = false;
+  const cancelNow = () => {
+    if (!exited) stop('cancel', cancelSignal);
+  };
+  spec.cancel?.when?.then(cancelNow, cancelNow);
   timers.push(setTimeout(() => stop('timeout', 'SIGINT'), spec.timeoutMs));
 
   const [exitCode, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolveExit, reject) => {
@@ -174,7 +181,10 @@ async function runStep(spec: StepSpec): Promise<StepRun> {
     splitLines(child.stderr, onLine);
     child.on('error', reject);
     child.on('close', (code, sig) => resolveExit([code, sig]));
-  }).finally(() => timers.forEach(clearTimeout));
+  }).finally(() => {
+    exited = true;
+    timers.forEach(clearTimeout);
+  });
 
   return {
     exitCode,
