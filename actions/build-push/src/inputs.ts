@@ -11,6 +11,7 @@ import {
   readMap,
   readString,
   readStructured,
+  WAIT_BOUNDS,
 } from '@shipyard/shared/inputs';
 import type { CacheMode } from './buildx';
 import { Input } from './constants';
@@ -382,7 +383,7 @@ function readScanInputs(): ScanInputs | undefined {
     );
   }
   const wait = readBoolean(Input.ScanWait, false);
-  const timeoutMs = readDuration(Input.ScanTimeout, 10 * 60_000);
+  const timeoutMs = readDuration(Input.ScanTimeout, 10 * 60_000, WAIT_BOUNDS);
   if (!threshold && !wait) {
     const orphan = [Input.ScanTimeout, Input.ScanIgnore].find(given);
     if (orphan) {

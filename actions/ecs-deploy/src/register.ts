@@ -7,8 +7,9 @@ import {
   type Tag,
   type TaskDefinition,
 } from '@aws-sdk/client-ecs';
-import { ConfigError, describeError, isAwsSdkError } from '@shipyard/shared/errors';
+import { ConfigError, isAwsSdkError } from '@shipyard/shared/errors';
 import { quote } from '@shipyard/shared/inputs';
+import { taskDefinitionInputError } from '@shipyard/shared/ecs-names';
 import { Input } from './constants';
 import type { Inputs } from './inputs';
 import type { ServicePlan } from './plan';
@@ -48,12 +49,7 @@ async function describeExisting(ecs: ECSClient, reference: string, region: strin
   try {
     return (await describe(ecs, reference)).taskDefinition;
   } catch (error) {
-    if (isAwsSdkError(error) && error.$metadata.httpStatusCode === 400) {
-      throw new ConfigError(
-        `Input "${Input.TaskDefinition}" names ${quote(reference)}, which ECS cannot describe in ${region} (${describeError(error).replace(/\.$/, '')}).`,
-      );
-    }
-    throw error;
+    throw taskDefinitionInputError(error, Input.TaskDefinition, reference, region);
   }
 }
 

@@ -115,7 +115,7 @@ describe('readInputs', () => {
     [{ paths: '/a*b' }, 'Path "/a*b" has a "*" before its end'],
     [
       { 'changed-files-file': 'missing.txt' },
-      /^Input "changed-files-file" names file "missing.txt", which could not be read/,
+      'Input "changed-files-file" names "missing.txt", which is not a file in the workspace.',
     ],
     [{ paths: '/a', 'path-budget': '0' }, 'Input "path-budget" must be a whole number of at least 1, got "0".'],
     [{ paths: '/a', 'directory-index': 'docs/index.html' }, 'Input "directory-index" must be a file name'],

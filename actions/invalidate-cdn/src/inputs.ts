@@ -1,8 +1,15 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import * as core from '@shipyard/shared/core';
 import { ConfigError } from '@shipyard/shared/errors';
-import { quote, readBoolean, readDuration, readInteger, readList, readString } from '@shipyard/shared/inputs';
+import {
+  quote,
+  readBoolean,
+  readDuration,
+  readInteger,
+  readList,
+  readString,
+  WAIT_BOUNDS,
+} from '@shipyard/shared/inputs';
+import { readWorkspaceFile } from '@shipyard/shared/workspace-path';
 import type { IdempotencyScope } from './caller-reference';
 import { mapChangedFiles, type ChangedFiles } from './changes';
 import { FREE_PATHS_PER_MONTH } from './collapse';
@@ -66,14 +73,7 @@ export function parseLines(raw: string): string[] {
 
 function readChangedFilesFile(name: string): string | undefined {
   const value = readString(name);
-  if (!value) return undefined;
-  const path = resolve(process.env.GITHUB_WORKSPACE || process.cwd(), value);
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new ConfigError(`Input "${name}" names file ${quote(value)}, which could not be read (${reason}).`);
-  }
+  return value ? readWorkspaceFile(name, value) : undefined;
 }
 
 /** Reads and checks every input, and computes the paths, so any mistake surfaces before the first AWS call. */
@@ -105,7 +105,7 @@ export function readInputs(): ActionInputs {
     costMode: readBoolean(Names.CostMode, true),
     pathBudget: readInteger(Names.PathBudget, { min: 1, default: FREE_PATHS_PER_MONTH }),
     wait: readBoolean(Names.Wait, true),
-    timeoutMs: readDuration(Names.Timeout, DEFAULT_TIMEOUT_MS),
+    timeoutMs: readDuration(Names.Timeout, DEFAULT_TIMEOUT_MS, WAIT_BOUNDS),
     scope: parseScope(Names.IdempotencyScope, core.getInput(Names.IdempotencyScope)),
   };
 }
