@@ -9,6 +9,7 @@ import {
   readInteger,
   readList,
   readMap,
+  parseRegion,
   readString,
   readStructured,
   WAIT_BOUNDS,
@@ -195,7 +196,7 @@ function checkRegistryKind(registry: Registry): void {
 
 /** The region input, else the one in the ECR host; the two must agree (ECR answers only in its own region). */
 function readRegion(registry: Registry): string {
-  const region = readString(Input.Region);
+  const region = parseRegion(Input.Region, core.getInput(Input.Region));
   const hostRegion = registry.kind === 'ecr' ? registry.region : undefined;
   if (region && hostRegion && region !== hostRegion) {
     throw new ConfigError(

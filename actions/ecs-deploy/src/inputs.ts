@@ -3,6 +3,7 @@ import { formatDuration } from '@shipyard/shared/duration';
 import { isSensitiveName } from '@shipyard/shared/ecs-diff';
 import { parseCluster, parseEcsName, parseServiceList } from '@shipyard/shared/ecs-names';
 import { ConfigError } from '@shipyard/shared/errors';
+import { ENVIRONMENT_NAME_MAX_LENGTH } from '@shipyard/shared/github';
 import {
   CHECK_INTERVAL_BOUNDS,
   readBoolean,
@@ -10,7 +11,9 @@ import {
   readInteger,
   readList,
   readMap,
+  readRegion,
   readString,
+  readText,
   readStructured,
   quote,
   WAIT_BOUNDS,
@@ -121,10 +124,10 @@ export function readInputs(env: NodeJS.ProcessEnv = process.env): Inputs {
     keepRevisions: readInteger(Input.KeepRevisions, { min: 0, max: 1000, default: 0 }),
     github: {
       token: readString(Input.GithubToken) || undefined,
-      environment: readString(Input.Environment) || undefined,
-      environmentUrl: readString(Input.EnvironmentUrl) || undefined,
+      environment: readText(Input.Environment, ENVIRONMENT_NAME_MAX_LENGTH) || undefined,
+      environmentUrl: parseUrls(Input.EnvironmentUrl, readList(Input.EnvironmentUrl))[0],
     },
-    region: readString(Input.Region) || undefined,
+    region: readRegion(Input.Region) || undefined,
   };
   checkTags(Input.Tags, inputs.tags);
   checkCombinations(inputs, core.getInput(Input.VerifyStatus).trim() !== '');

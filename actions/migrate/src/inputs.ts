@@ -8,6 +8,7 @@ import {
   readInteger,
   readList,
   readMap,
+  readRegion,
   readString,
   WAIT_BOUNDS,
 } from '@shipyard/shared/inputs';
@@ -242,7 +243,7 @@ export function readInputs(context: RunContext = runContext()): ActionInputs {
     }
   }
   const common: CommonInputs = {
-    region: readString(Names.Region),
+    region: readRegion(Names.Region),
     environment: readMap(Names.EnvironmentVariables),
     timeoutMs: readDuration(Names.Timeout, DEFAULT_TIMEOUT_MS, WAIT_BOUNDS),
     logLines: readInteger(Names.LogLines, { min: 1, max: 500, default: 30 }),

@@ -86,7 +86,7 @@ describe('readInputs', () => {
     [{ service: 'web', timeout: '0' }, 'Input "timeout" must be a duration from 1s to 120h, got "0".'],
     [
       { service: 'web', 'verify-url': 'example.com/health' },
-      'Input "verify-url" must list absolute http(s) URLs, got "example.com/health".',
+      'Input "verify-url" must list absolute http(s) URLs of at most 2048 printable characters, got "example.com/health".',
     ],
     [{ service: 'web', 'verify-body': 'ok' }, 'Input "verify-body" is set but "verify-url" is not.'],
     [{ service: 'web', 'verify-status': '204' }, 'Input "verify-status" is set but "verify-url" is not.'],

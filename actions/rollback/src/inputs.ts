@@ -2,13 +2,16 @@ import * as core from '@shipyard/shared/core';
 import { parseCluster, parseServiceList } from '@shipyard/shared/ecs-names';
 import { parseRollbackTarget, type RollbackTarget } from '@shipyard/shared/ecs-rollback-target';
 import { ConfigError } from '@shipyard/shared/errors';
+import { ENVIRONMENT_NAME_MAX_LENGTH } from '@shipyard/shared/github';
 import {
   CHECK_INTERVAL_BOUNDS,
   readBoolean,
   readDuration,
   readInteger,
   readList,
+  readRegion,
   readString,
+  readText,
   WAIT_BOUNDS,
 } from '@shipyard/shared/inputs';
 import { parseBodyExpectation, parseStatusExpectation, parseUrls, type HttpExpectation } from '@shipyard/shared/verify';
@@ -58,10 +61,10 @@ export function readInputs(): Inputs {
     },
     github: {
       token: readString(Input.GithubToken) || undefined,
-      environment: readString(Input.Environment) || undefined,
-      environmentUrl: readString(Input.EnvironmentUrl) || undefined,
+      environment: readText(Input.Environment, ENVIRONMENT_NAME_MAX_LENGTH) || undefined,
+      environmentUrl: parseUrls(Input.EnvironmentUrl, readList(Input.EnvironmentUrl))[0],
     },
-    region: readString(Input.Region) || undefined,
+    region: readRegion(Input.Region) || undefined,
     maxAttempts: core.getInput(Input.MaxAttempts).trim()
       ? readInteger(Input.MaxAttempts, { min: 1, max: 20 })
       : undefined,

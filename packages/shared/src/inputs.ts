@@ -19,6 +19,10 @@ const BOOLEANS: Record<string, boolean> = {
   FALSE: false,
 };
 const MAP_KEY = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
+// us-east-1, eu-central-2, us-gov-west-1, cn-north-1, us-isob-east-1.
+const AWS_REGION = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
+/** Control characters and invisible format characters (e.g. a right-to-left override): never part of a name. */
+export const UNPRINTABLE = /[\p{Cc}\p{Cf}]/u;
 
 export interface StringOptions {
   required?: boolean;
@@ -236,6 +240,26 @@ function withoutSource(reason: string): string {
   return reason.slice(0, reason.length - position.length).replace(/: .*$/, '') + position;
 }
 
+/** An AWS region such as eu-north-1, or empty (the job's region then applies). */
+export function parseRegion(name: string, raw: string): string {
+  const value = raw.trim();
+  if (value !== '' && !AWS_REGION.test(value)) {
+    throw new ConfigError(`Input "${name}" must be an AWS region such as us-east-1 or eu-north-1, got ${quote(raw)}.`);
+  }
+  return value;
+}
+
+/** Free text on one line (a display name), at most `max` characters, nothing unprintable. Empty → ''. */
+export function parseText(name: string, raw: string, max: number): string {
+  const value = raw.trim();
+  if (value.length > max || UNPRINTABLE.test(value)) {
+    throw new ConfigError(
+      `Input "${name}" must be one line of at most ${max} printable characters, got ${quote(raw)}.`,
+    );
+  }
+  return value;
+}
+
 export function readString(name: string, options: StringOptions = {}): string {
   return parseString(name, core.getInput(name), options);
 }
@@ -251,6 +275,14 @@ export function readInteger(name: string, options: IntegerOptions = {}): number 
 /** Milliseconds; `defaultMs` applies when the input is empty. */
 export function readDuration(name: string, defaultMs: number, bounds: DurationBounds = {}): number {
   return parseDuration(name, core.getInput(name), defaultMs, bounds);
+}
+
+export function readRegion(name: string): string {
+  return parseRegion(name, core.getInput(name));
+}
+
+export function readText(name: string, max: number): string {
+  return parseText(name, core.getInput(name), max);
 }
 
 export function readList(name: string): string[] {

@@ -1,7 +1,7 @@
 import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { ConfigError, describeError } from './errors';
-import { quote } from './inputs';
+import { quote, UNPRINTABLE } from './inputs';
 
 // Every path input is relative to the checkout and must stay inside it, symbolic links followed: a workflow can
 // take inputs from a pull request, and `../../etc/passwd` (or a committed link to it) must never be read, sent to
@@ -34,6 +34,9 @@ export function locateInWorkspace(
   value: string,
   env: NodeJS.ProcessEnv = process.env,
 ): string | undefined {
+  if (UNPRINTABLE.test(value)) {
+    throw new ConfigError(`Input "${name}" names ${quote(value)}, which holds a control or invisible character.`);
+  }
   const root = workspaceRoot(env);
   const path = resolve(root, value);
   if (!isInside(root, path)) throw escapes(name, value, 'is');
