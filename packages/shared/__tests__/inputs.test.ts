@@ -11,7 +11,9 @@ import {
   parseInteger,
   parseList,
   parseMap,
+  parseRegion,
   parseString,
+  parseText,
   parseStructured,
   quote,
   readBoolean,
@@ -40,6 +42,12 @@ function configError(fn: () => unknown): string {
 
 describe('quote', () => {
   test.each([
+    ['AKIAIOSFODNN7EXAMPLE', '<redacted>'],
+    [`ghp_${'a'.repeat(36)}`, '<redacted>'],
+    ['postgres://app:hunter2@db.internal/app', '<redacted>'],
+    ['password=hunter2', '<redacted>'],
+    [`sk_live_${'a'.repeat(24)}`, '<redacted>'],
+    ['eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.sig', '<redacted>'],
     ['plain', '"plain"'],
     ['two\nlines', '"two\\nlines"'],
     ['x'.repeat(80), `"${'x'.repeat(80)}"`],
@@ -185,6 +193,24 @@ describe('parseDuration', () => {
         expect(ms).toBeLessThanOrEqual(2 ** 31 - 1);
       }),
     );
+  });
+});
+
+describe('parseRegion and parseText', () => {
+  test.each(['us-east-1', 'eu-north-1', 'us-gov-west-1', 'cn-north-1', ''])('region %j', (raw) => {
+    expect(parseRegion('region', raw)).toBe(raw);
+  });
+
+  test.each(['US-EAST-1', 'us-east', 'x'.repeat(100), 'us-east-1\u202e'])('region %j is refused', (raw) => {
+    expect(configError(() => parseRegion('region', raw))).toMatch(/^Input "region" must be an AWS region such as/);
+  });
+
+  test('text is one printable line', () => {
+    expect(parseText('environment', ' Production EU ', 255)).toBe('Production EU');
+    expect(configError(() => parseText('environment', 'prod\u0007', 255))).toBe(
+      'Input "environment" must be one line of at most 255 printable characters, got "prod\\u0007".',
+    );
+    expect(configError(() => parseText('environment', 'x'.repeat(256), 255))).toMatch(/at most 255/);
   });
 });
 

@@ -285,6 +285,15 @@ export function readText(name: string, max: number): string {
   return parseText(name, core.getInput(name), max);
 }
 
+/** A value that must match `pattern`; `accepted` says what that is in the error. Empty → ''. */
+export function readMatching(name: string, pattern: RegExp, accepted: string): string {
+  const value = readString(name);
+  if (value !== '' && !pattern.test(value)) {
+    throw new ConfigError(`Input "${name}" must be ${accepted}, got ${quote(value)}.`);
+  }
+  return value;
+}
+
 export function readList(name: string): string[] {
   return parseList(core.getInput(name));
 }

@@ -51,7 +51,8 @@ const TRAVERSAL = ['../../../../../../etc/passwd', '/etc/passwd', '..\\..\\windo
 const CONTROL = ['\u0001', '\u0007', '\u001b[31m', '\u007f'];
 const controlled = fc
   .tuple(fc.string({ minLength: 1, maxLength: 8 }), fc.constantFrom(...CONTROL))
-  .map(([text, control]) => `${text}${control}x`);
+  // Starts with a letter: a leading "#" would make the line a comment in list and map inputs, i.e. no value.
+  .map(([text, control]) => `x${text}${control}x`);
 const huge = fc.nat({ max: 3 }).map((extra) => 'A'.repeat(5_000 * (extra + 1)));
 
 /** Malformations every kind refuses: control characters, line breaks, shell syntax, traversal, unicode, sheer size. */
