@@ -1,6 +1,6 @@
 /** The generated bad-input corpus (packages/testkit/src/bad-inputs.ts) against the bundled action and aws-sim. */
-import { badInputCases, corpusSize, runBadInputCorpus, type InputTable } from '@shipyard/testkit/bad-inputs';
-import { ACTION_DIR, CLUSTER, deployAction, mutations, startWorld, type World } from './fixtures/sim-world';
+import { badInputCases, corpusSize, runBadInputCorpus, simSlot, type InputTable } from '@shipyard/testkit/bad-inputs';
+import { ACTION_DIR, CLUSTER, deployAction, startWorld, type World } from './fixtures/sim-world';
 
 const VERIFY = { 'verify-url': 'http://127.0.0.1:9/health' };
 const INPUTS: InputTable = {
@@ -56,11 +56,7 @@ afterAll(() => Promise.all(worlds.map((world) => world.close())));
 test(`${cases.length} malformed inputs are refused, naming the input, before any AWS change`, async () => {
   const report = await runBadInputCorpus(
     cases,
-    worlds.map((world) => ({
-      run: (inputs) => deployAction(world, inputs),
-      mutating: () => mutations(world),
-      clear: () => world.sim.control.clearRequests(),
-    })),
+    worlds.map((world) => simSlot(world.sim, (inputs) => deployAction(world, inputs))),
   );
   expect(report.failures).toEqual([]);
   expect(report).toMatchObject({ mutatingRequests: 0, stackTraces: 0 });

@@ -1,6 +1,6 @@
 /** The generated bad-input corpus (packages/testkit/src/bad-inputs.ts) against the bundled action and aws-sim. */
 import type { Sim } from '@shipyard/aws-sim/server';
-import { badInputCases, corpusSize, runBadInputCorpus, type InputTable } from '@shipyard/testkit/bad-inputs';
+import { badInputCases, corpusSize, runBadInputCorpus, simSlot, type InputTable } from '@shipyard/testkit/bad-inputs';
 import { ACTION_DIR, invalidateCdn, SITE, startCdnSim } from './support/cdn-sim';
 
 const INPUTS: InputTable = {
@@ -30,11 +30,7 @@ afterAll(() => Promise.all(sims.map((sim) => sim.close())));
 test(`${cases.length} malformed inputs are refused, naming the input, before any AWS change`, async () => {
   const report = await runBadInputCorpus(
     cases,
-    sims.map((sim) => ({
-      run: (inputs) => invalidateCdn(sim, inputs),
-      mutating: () => sim.control.mutatingRequests().map((request) => request.operation),
-      clear: () => sim.control.clearRequests(),
-    })),
+    sims.map((sim) => simSlot(sim, (inputs) => invalidateCdn(sim, inputs))),
   );
   expect(report.failures).toEqual([]);
   expect(report).toMatchObject({ mutatingRequests: 0, stackTraces: 0 });

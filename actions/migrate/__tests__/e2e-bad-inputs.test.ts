@@ -1,7 +1,7 @@
 /** The generated bad-input corpus (packages/testkit/src/bad-inputs.ts) against the bundled action and aws-sim. */
 import { join } from 'node:path';
 import type { Sim } from '@shipyard/aws-sim/server';
-import { badInputCases, corpusSize, runBadInputCorpus, type InputTable } from '@shipyard/testkit/bad-inputs';
+import { badInputCases, corpusSize, runBadInputCorpus, simSlot, type InputTable } from '@shipyard/testkit/bad-inputs';
 import { image, migrate, startFspSim } from './support/fsp-sim';
 
 const RUNNER = {
@@ -51,11 +51,7 @@ afterAll(() => Promise.all(sims.map((sim) => sim.close())));
 test(`${cases.length} malformed inputs are refused, naming the input, before any AWS change`, async () => {
   const report = await runBadInputCorpus(
     cases,
-    sims.map((sim) => ({
-      run: (inputs) => migrate(sim, inputs),
-      mutating: () => sim.control.mutatingRequests().map((request) => request.operation),
-      clear: () => sim.control.clearRequests(),
-    })),
+    sims.map((sim) => simSlot(sim, (inputs) => migrate(sim, inputs))),
   );
   expect(report.failures).toEqual([]);
   expect(report).toMatchObject({ mutatingRequests: 0, stackTraces: 0 });

@@ -1,6 +1,6 @@
 /** The generated bad-input corpus (packages/testkit/src/bad-inputs.ts) against the bundled action and aws-sim. */
 import { join } from 'node:path';
-import { badInputCases, corpusSize, runBadInputCorpus, type InputTable } from '@shipyard/testkit/bad-inputs';
+import { badInputCases, corpusSize, runBadInputCorpus, simSlot, type InputTable } from '@shipyard/testkit/bad-inputs';
 import { startRig, type Rig } from './fixtures/rig';
 
 const INPUTS: InputTable = {
@@ -35,11 +35,7 @@ afterAll(() => Promise.all(rigs.map((rig) => rig.close())));
 test(`${cases.length} malformed inputs are refused, naming the input, before any AWS change`, async () => {
   const report = await runBadInputCorpus(
     cases,
-    rigs.map((rig) => ({
-      run: (inputs) => rig.run(inputs),
-      mutating: () => rig.sim.control.mutatingRequests().map((request) => request.operation),
-      clear: () => rig.sim.control.clearRequests(),
-    })),
+    rigs.map((rig) => simSlot(rig.sim, (inputs) => rig.run(inputs))),
   );
   expect(report.failures).toEqual([]);
   expect(report).toMatchObject({ mutatingRequests: 0, stackTraces: 0 });

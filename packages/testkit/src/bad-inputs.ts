@@ -194,6 +194,20 @@ export interface CorpusSlot {
   clear(): void;
 }
 
+/** The part of aws-sim's control a slot needs (structural, so testkit needs no dependency on aws-sim). */
+interface SimRequestLog {
+  control: { mutatingRequests(): { operation: string }[]; clearRequests(): void };
+}
+
+/** A slot around one sim: `run` runs the bundled action against it. */
+export function simSlot(sim: SimRequestLog, run: CorpusSlot['run']): CorpusSlot {
+  return {
+    run,
+    mutating: () => sim.control.mutatingRequests().map((request) => request.operation),
+    clear: () => sim.control.clearRequests(),
+  };
+}
+
 export interface CorpusReport {
   cases: number;
   /** One line per case that did not end as a refused input should: the input, the value, what went wrong. */
