@@ -9,8 +9,11 @@ import {
   readInteger,
   readList,
   readMap,
+  readMatching,
+  parseRegion,
   readString,
   readStructured,
+  WAIT_BOUNDS,
 } from '@shipyard/shared/inputs';
 import type { CacheMode } from './buildx';
 import { Input } from './constants';
@@ -117,6 +120,10 @@ const PLATFORM = /^[a-z0-9]+\/[a-z0-9_]+(?:\/[a-z0-9]+)?$/;
 const ATTESTATION = /^(?:true|false|[a-z-]+=[^,\s]+(?:,[a-z-]+=[^,\s]+)*)$/;
 const EXCLUSION = /^[0-9a-zA-Z._*-]{1,128}$/;
 const FINDING_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]*$/;
+const KMS_KEY =
+  /^(?:arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(?:key|alias)\/[\w/-]{1,250}|alias\/[\w/-]{1,250}|[0-9a-f-]{36})$/;
+const STAGE = /^[A-Za-z][\w.-]{0,127}$/;
+const BUILDER = /^[A-Za-z0-9][\w.-]{0,127}$/;
 const MAX_EXCLUSIONS = 5;
 
 function given(name: Input): boolean {
@@ -194,7 +201,7 @@ function checkRegistryKind(registry: Registry): void {
 
 /** The region input, else the one in the ECR host; the two must agree (ECR answers only in its own region). */
 function readRegion(registry: Registry): string {
-  const region = readString(Input.Region);
+  const region = parseRegion(Input.Region, core.getInput(Input.Region));
   const hostRegion = registry.kind === 'ecr' ? registry.region : undefined;
   if (region && hostRegion && region !== hostRegion) {
     throw new ConfigError(
@@ -263,7 +270,7 @@ function readRepositorySettings(): RepositorySettings | undefined {
     );
   }
   const encryption = oneOf<Encryption>(Input.Encryption, ['AES256', 'KMS', 'KMS_DSSE'], 'AES256');
-  const kmsKey = readString(Input.KmsKey);
+  const kmsKey = readMatching(Input.KmsKey, KMS_KEY, 'a KMS key ARN, id or alias (alias/name)');
   if (kmsKey && encryption === 'AES256') {
     throw new ConfigError(`Input "${Input.KmsKey}" needs "${Input.Encryption}" KMS or KMS_DSSE, got AES256.`);
   }
@@ -326,7 +333,7 @@ function readBuildInputs(repository: string): BuildInputs {
   return {
     context: readString(Input.Context, { default: '.' }),
     file: readString(Input.File),
-    target: readString(Input.Target),
+    target: readMatching(Input.Target, STAGE, 'a build stage name (a letter, then letters, digits, _ . -)'),
     platforms,
     buildArgs: readMap(Input.BuildArgs),
     secrets,
@@ -334,7 +341,7 @@ function readBuildInputs(repository: string): BuildInputs {
     cache: readCache(repository),
     provenance: readAttestation(Input.Provenance, 'false'),
     sbom: readAttestation(Input.Sbom, ''),
-    builder: readString(Input.Builder),
+    builder: readMatching(Input.Builder, BUILDER, 'a buildx builder name (letters, digits, _ . -)'),
     push: readBoolean(Input.Push, true),
   };
 }
@@ -382,7 +389,7 @@ function readScanInputs(): ScanInputs | undefined {
     );
   }
   const wait = readBoolean(Input.ScanWait, false);
-  const timeoutMs = readDuration(Input.ScanTimeout, 10 * 60_000);
+  const timeoutMs = readDuration(Input.ScanTimeout, 10 * 60_000, WAIT_BOUNDS);
   if (!threshold && !wait) {
     const orphan = [Input.ScanTimeout, Input.ScanIgnore].find(given);
     if (orphan) {

@@ -1,3 +1,4 @@
+import { REGISTRY_HOST, REPOSITORY_PATH, TAG } from '@shipyard/shared/image-reference';
 import { quote } from '@shipyard/shared/inputs';
 import { ConfigError } from '@shipyard/shared/errors';
 
@@ -7,17 +8,11 @@ export type Registry =
 
 // <account>.dkr.ecr[-fips].<region>.amazonaws.com[.cn]
 const ECR_HOST = /^(\d{12})\.dkr\.ecr(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$/;
-const HOST =
-  /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::\d{1,5})?$/;
 // ECR's own rule (API reference, CreateRepository): 2-256 characters, lower-case components joined by . _ - and /.
 const ECR_REPOSITORY = /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
-// The distribution spec's path components: separators are ".", "_", "__" or runs of "-".
-const OCI_REPOSITORY = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
 // Hosts people paste into "repository" by mistake; anything else with a dot may be a legitimate ECR name.
 const REGISTRY_PREFIX =
   /^(?:[^/]+\.amazonaws\.com(?:\.cn)?|ghcr\.io|docker\.io|index\.docker\.io|quay\.io|gcr\.io|[^/]+\.pkg\.dev|[^/]+\.azurecr\.io|localhost(?::\d+)?|[^/]+:\d+)\//;
-/** Docker's tag grammar. */
-export const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 export const DIGEST = /^sha256:[a-f0-9]{64}$/;
 
 /** Reads the registry input: empty means the caller's own ECR registry (its host comes from the login). */
@@ -27,7 +22,7 @@ export function parseRegistry(name: string, raw: string): Registry {
     .replace(/^https?:\/\//, '')
     .replace(/\/+$/, '');
   if (value === '') return { kind: 'ecr' };
-  if (!HOST.test(value)) {
+  if (!REGISTRY_HOST.test(value)) {
     throw new ConfigError(
       `Input "${name}" must be a registry host such as 123456789012.dkr.ecr.eu-north-1.amazonaws.com or ghcr.io ` +
         `(no repository path, no scheme), got ${quote(raw)}.`,
@@ -69,7 +64,7 @@ export function parseRepository(name: string, raw: string, registry: Registry): 
           `got ${quote(value)}.`,
       );
     }
-  } else if (value.length > 255 - registry.host.length - 1 || !OCI_REPOSITORY.test(value)) {
+  } else if (value.length > 255 - registry.host.length - 1 || !REPOSITORY_PATH.test(value)) {
     throw new ConfigError(
       `Input "${name}" is not a valid repository name: lower-case letters and digits in parts joined by ".", ` +
         `"_", "__", "-" or "/", at most ${255 - registry.host.length - 1} characters with the registry, ` +

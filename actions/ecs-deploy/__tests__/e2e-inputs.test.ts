@@ -29,6 +29,8 @@ describe('bad inputs: the exact error and not one mutating call', () => {
       'broken.yaml',
       'family: web\ncontainerDefinitions:\n  - name: app\n   image: example/web:v2\n',
     );
+    writeWorkspaceFile(world, 'scalar.yaml', 'postgres://app:hunter2@db.internal/app');
+    writeWorkspaceFile(world, 'upper.json', JSON.stringify(taskDefinition('web', 'Example/WEB:v2')));
     writeWorkspaceFile(
       world,
       'bad-size.yaml',
@@ -51,6 +53,24 @@ describe('bad inputs: the exact error and not one mutating call', () => {
     [
       { 'task-definition': 'missing.json' },
       /^Input "task-definition" must be a JSON or YAML object or list, inline or in a file named by its path, got "missing\.json" \(no file at .*\/missing\.json\)\.$/,
+    ],
+    // Issue 12 defect 2: a file outside the checkout was deployed, and a file's content was quoted in the error.
+    [
+      { 'task-definition': '/etc/passwd' },
+      'Input "task-definition" names "/etc/passwd", which is outside the workspace; give a path inside the checkout.',
+    ],
+    [
+      { 'task-definition': 'scalar.yaml' },
+      'Input "task-definition" names file "scalar.yaml", which holds a string instead of a JSON or YAML object or list.',
+    ],
+    // Issue 12 defect 5: an upper-case repository was registered and deployed.
+    [
+      { images: 'app=Example/WEB:v2' },
+      'Input "images" gives container "app" the image "Example/WEB:v2": the repository must be lower-case; accepted: [host[:port]/]repository[:tag][@sha256:digest], the repository in lower-case, at most 255 characters.',
+    ],
+    [
+      { 'task-definition': 'upper.json' },
+      'The task definition (file "upper.json") breaks ECS rules: container "app" has the image "Example/WEB:v2": the repository must be lower-case.',
     ],
     [
       { 'task-definition': 'td.json', images: 'wbe=example/web:v2' },

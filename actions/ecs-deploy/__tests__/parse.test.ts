@@ -57,7 +57,8 @@ describe('parseImages', () => {
   test('accepts tags and digests', () => {
     const images = {
       web: '123456789012.dkr.ecr.us-east-1.amazonaws.com/web:v1.2.3',
-      sidecar: 'public.ecr.aws/envoy@sha256:0123abcd',
+      sidecar: `public.ecr.aws/envoy@sha256:${'0123abcd'.repeat(8)}`,
+      worker: 'localhost:5000/team/worker__v2:latest',
     };
     expect(parseImages('images', images)).toEqual(images);
   });
@@ -70,8 +71,17 @@ describe('parseImages', () => {
     [{ web: '' }, 'Input "images" gives container "web" an empty image.'],
     [
       { web: 'repo/web: v1' },
-      'Input "images" gives container "web" the image "repo/web: v1", which is not an image reference (registry/repository:tag or @sha256:digest, at most 255 characters, no spaces).',
+      'Input "images" gives container "web" the image "repo/web: v1": the tag is not 1 to 128 letters, digits, "_", "." or "-"; accepted: [host[:port]/]repository[:tag][@sha256:digest], the repository in lower-case, at most 255 characters.',
     ],
+    // Issue 12 defect 5: registries refuse upper-case repositories, but only at pull time, after the deployment began.
+    [
+      { web: 'Example/WEB:v2' },
+      'Input "images" gives container "web" the image "Example/WEB:v2": the repository must be lower-case; accepted: [host[:port]/]repository[:tag][@sha256:digest], the repository in lower-case, at most 255 characters.',
+    ],
+    [{ web: 'repo@sha256:abc' }, 'the image "repo@sha256:abc": the digest is not algorithm:hex'],
+    [{ web: 'bad_host.io:x/web' }, 'the image "bad_host.io:x/web": the registry is not a host name'],
+    [{ web: `web:${'v'.repeat(129)}` }, 'the tag is not 1 to 128 letters'],
+    [{ web: `r/${'a'.repeat(260)}` }, 'it is longer than 255 characters'],
   ])('rejects %j', (map, message) => {
     expect(() => parseImages('images', map)).toThrow(message);
   });

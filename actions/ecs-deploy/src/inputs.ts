@@ -1,22 +1,27 @@
 import * as core from '@shipyard/shared/core';
 import { formatDuration } from '@shipyard/shared/duration';
+import { parseCluster, parseEcsName, parseServiceList } from '@shipyard/shared/ecs-names';
 import { isSensitiveName } from '@shipyard/shared/redact';
 import { ConfigError } from '@shipyard/shared/errors';
+import { ENVIRONMENT_NAME_MAX_LENGTH } from '@shipyard/shared/github';
 import {
+  CHECK_INTERVAL_BOUNDS,
   readBoolean,
   readDuration,
   readInteger,
   readList,
   readMap,
+  readRegion,
   readString,
+  readText,
   readStructured,
   quote,
+  WAIT_BOUNDS,
 } from '@shipyard/shared/inputs';
 import { parseBodyExpectation, parseStatusExpectation, parseUrls, type HttpExpectation } from '@shipyard/shared/verify';
 import { Input } from './constants';
 import {
   checkTags,
-  ECS_NAME,
   mergeTags,
   parseCommand,
   parseContainerOverrides,
@@ -78,21 +83,18 @@ export interface Inputs {
 
 const MINUTE_MS = 60_000;
 const MAX_BAKE_MINUTES = 1440;
-const MAX_SERVICES = 50;
 
 /** Reads and checks every input once, before any AWS call. Throws ConfigError on the first problem. */
 export function readInputs(env: NodeJS.ProcessEnv = process.env): Inputs {
-  const services = readList(Input.Service);
-  if (services.length === 0) throw new ConfigError(`Input "${Input.Service}" is required but was empty or not set.`);
-  checkServices(services);
+  const services = parseServiceList(Input.Service, readList(Input.Service));
   const strategy = parseStrategy(Input.Strategy, core.getInput(Input.Strategy));
   const bakeTime = core.getInput(Input.BakeTime).trim();
   const inputs: Inputs = {
     mode: parseMode(Input.Mode, core.getInput(Input.Mode)),
-    cluster: readString(Input.Cluster, { default: 'default' }),
+    cluster: parseCluster(Input.Cluster, readString(Input.Cluster, { default: 'default' })),
     services,
     taskDefinition: readTaskDefinitionSource(),
-    container: readString(Input.Container) || undefined,
+    container: readOptionalContainer(),
     images: parseImages(Input.Images, readMap(Input.Images)),
     env: parseContainerOverrides(Input.Env, readMap(Input.Env)),
     secrets: parseContainerOverrides(Input.Secrets, readMap(Input.Secrets)),
@@ -102,7 +104,7 @@ export function readInputs(env: NodeJS.ProcessEnv = process.env): Inputs {
     tags: mergeTags(readMap(Input.Tags), env),
     strategy,
     bakeTimeMs: bakeTime === '' ? undefined : readDuration(Input.BakeTime, 0),
-    timeoutMs: readDuration(Input.Timeout, 30 * MINUTE_MS),
+    timeoutMs: readDuration(Input.Timeout, 30 * MINUTE_MS, WAIT_BOUNDS),
     verify: {
       urls: parseUrls(Input.VerifyUrl, readList(Input.VerifyUrl)),
       testUrls: parseUrls(Input.VerifyTestUrl, readList(Input.VerifyTestUrl)),
@@ -111,8 +113,8 @@ export function readInputs(env: NodeJS.ProcessEnv = process.env): Inputs {
         body: parseBodyExpectation(Input.VerifyBody, core.getInput(Input.VerifyBody)),
       },
       successes: readInteger(Input.VerifySuccesses, { min: 1, max: 100, default: 3 }),
-      intervalMs: readDuration(Input.VerifyInterval, 5_000),
-      timeoutMs: readDuration(Input.VerifyTimeout, 2 * MINUTE_MS),
+      intervalMs: readDuration(Input.VerifyInterval, 5_000, CHECK_INTERVAL_BOUNDS),
+      timeoutMs: readDuration(Input.VerifyTimeout, 2 * MINUTE_MS, WAIT_BOUNDS),
     },
     addTestPauseHook: readBoolean(Input.AddTestPauseHook, false),
     autoRollback: readBoolean(Input.AutoRollback, true),
@@ -125,10 +127,10 @@ export function readInputs(env: NodeJS.ProcessEnv = process.env): Inputs {
     showEnvValues: readBoolean(Input.ShowEnvValues, false),
     github: {
       token: readString(Input.GithubToken) || undefined,
-      environment: readString(Input.Environment) || undefined,
-      environmentUrl: readString(Input.EnvironmentUrl) || undefined,
+      environment: readText(Input.Environment, ENVIRONMENT_NAME_MAX_LENGTH) || undefined,
+      environmentUrl: parseUrls(Input.EnvironmentUrl, readList(Input.EnvironmentUrl))[0],
     },
-    region: readString(Input.Region) || undefined,
+    region: readRegion(Input.Region) || undefined,
   };
   checkTags(Input.Tags, inputs.tags);
   checkCombinations(inputs, core.getInput(Input.VerifyStatus).trim() !== '');
@@ -136,6 +138,11 @@ export function readInputs(env: NodeJS.ProcessEnv = process.env): Inputs {
   for (const variable of inputs.env)
     if (isSensitiveName(variable.name) && variable.value) core.setSecret(variable.value);
   return inputs;
+}
+
+function readOptionalContainer(): string | undefined {
+  const container = readString(Input.Container);
+  return container ? parseEcsName(Input.Container, container, 'container') : undefined;
 }
 
 function readTaskDefinitionSource(): TaskDefinitionSource {
@@ -150,23 +157,6 @@ function readTaskDefinitionSource(): TaskDefinitionSource {
     document: taskDefinitionDocument(Input.TaskDefinition, readStructured(Input.TaskDefinition), origin),
     origin,
   };
-}
-
-function checkServices(services: string[]): void {
-  if (services.length > MAX_SERVICES) {
-    throw new ConfigError(`Input "${Input.Service}" lists ${services.length} services; at most ${MAX_SERVICES}.`);
-  }
-  const invalid = services.find((s) => !ECS_NAME.test(s) && !/^arn:aws[a-z-]*:ecs:.+:service\/.+/.test(s));
-  if (invalid !== undefined) {
-    throw new ConfigError(
-      `Input "${Input.Service}" lists ${quote(invalid)}, which is not a service name (up to 255 letters, ` +
-        'digits, _ and -) or service ARN.',
-    );
-  }
-  const duplicate = services.find((s, i) => services.indexOf(s) !== i);
-  if (duplicate !== undefined) {
-    throw new ConfigError(`Input "${Input.Service}" lists ${quote(duplicate)} twice.`);
-  }
 }
 
 /** Rules that involve several inputs; each message names all of them. */

@@ -1,4 +1,6 @@
+import { ECS_NAME, isFamilyRevision, isTaskDefinitionArn } from '@shipyard/shared/ecs-names';
 import { ConfigError } from '@shipyard/shared/errors';
+import { IMAGE_REFERENCE_FORM, parseImageReference } from '@shipyard/shared/image-reference';
 import { quote } from '@shipyard/shared/inputs';
 import { ProvenanceTag } from './constants';
 
@@ -28,13 +30,8 @@ export interface ContainerOverride {
   value: string;
 }
 
-/** ECS: up to 255 letters, numbers, underscores and hyphens (families and container names alike). */
-export const ECS_NAME = /^[A-Za-z0-9_-]{1,255}$/;
-const TASK_DEFINITION_ARN = /^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:task-definition\/[A-Za-z0-9_-]{1,255}:\d+$/;
-const FAMILY_REVISION = /^[A-Za-z0-9_-]{1,255}:[1-9]\d*$/;
 const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-// Letters, digits and the separators of registry/repository:tag@digest references.
-const IMAGE_REFERENCE = /^[A-Za-z0-9][A-Za-z0-9._/:@-]*$/;
+/** ECS: up to 255 characters for an image. */
 const IMAGE_LIMIT = 255;
 const VCPU = /^(\d*\.?\d+)\s*vcpu$/i;
 const GIGABYTES = /^(\d*\.?\d+)\s*gb$/i;
@@ -48,7 +45,7 @@ export function parseTaskDefinitionReference(
 ): { kind: 'current' } | { kind: 'existing'; reference: string } | undefined {
   const value = raw.trim();
   if (value === '' || value === 'current') return { kind: 'current' };
-  if (TASK_DEFINITION_ARN.test(value) || FAMILY_REVISION.test(value)) return { kind: 'existing', reference: value };
+  if (isTaskDefinitionArn(value) || isFamilyRevision(value)) return { kind: 'existing', reference: value };
   if (value.startsWith('arn:')) {
     throw new ConfigError(
       `Input "task-definition" looks like an ARN but not a task definition revision ARN ` +
@@ -79,14 +76,22 @@ export function parseImages(name: string, map: Record<string, string>): Record<s
   for (const [container, image] of Object.entries(map)) {
     checkContainerName(name, container);
     if (image === '') throw new ConfigError(`Input "${name}" gives container ${quote(container)} an empty image.`);
-    if (image.length > IMAGE_LIMIT || !IMAGE_REFERENCE.test(image)) {
+    const problem = imageProblem(image);
+    if (problem) {
       throw new ConfigError(
-        `Input "${name}" gives container ${quote(container)} the image ${quote(image)}, which is not an image ` +
-          `reference (registry/repository:tag or @sha256:digest, at most ${IMAGE_LIMIT} characters, no spaces).`,
+        `Input "${name}" gives container ${quote(container)} the image ${quote(image)}: ${problem}; ` +
+          `accepted: ${IMAGE_REFERENCE_FORM}, at most ${IMAGE_LIMIT} characters.`,
       );
     }
   }
   return map;
+}
+
+/** What is wrong with an image an ECS container would pull, or undefined. */
+export function imageProblem(image: string): string | undefined {
+  if (image.length > IMAGE_LIMIT) return `it is longer than ${IMAGE_LIMIT} characters`;
+  const reference = parseImageReference(image);
+  return typeof reference === 'string' ? reference : undefined;
 }
 
 /** `KEY=value` or `container.KEY=value` lines (already split by readMap) for env or secrets. */

@@ -7,8 +7,8 @@ import {
   type Tag,
   type TaskDefinition,
 } from '@aws-sdk/client-ecs';
-import { ConfigError, describeError, isAwsSdkError } from '@shipyard/shared/errors';
-import { taskDefinitionFamily } from '@shipyard/shared/ecs-names';
+import { ConfigError, isAwsSdkError } from '@shipyard/shared/errors';
+import { taskDefinitionFamily, taskDefinitionInputError } from '@shipyard/shared/ecs-names';
 import { quote } from '@shipyard/shared/inputs';
 import { Input } from './constants';
 import type { Inputs } from './inputs';
@@ -49,12 +49,7 @@ async function describeExisting(ecs: ECSClient, reference: string, region: strin
   try {
     return (await describe(ecs, reference)).taskDefinition;
   } catch (error) {
-    if (isAwsSdkError(error) && error.$metadata.httpStatusCode === 400) {
-      throw new ConfigError(
-        `Input "${Input.TaskDefinition}" names ${quote(reference)}, which ECS cannot describe in ${region} (${describeError(error).replace(/\.$/, '')}).`,
-      );
-    }
-    throw error;
+    throw taskDefinitionInputError(error, Input.TaskDefinition, reference, region);
   }
 }
 

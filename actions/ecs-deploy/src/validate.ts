@@ -2,7 +2,8 @@ import type { ContainerDefinition, RegisterTaskDefinitionRequest } from '@aws-sd
 import { ConfigError } from '@shipyard/shared/errors';
 import { quote } from '@shipyard/shared/inputs';
 import { Input } from './constants';
-import { cpuUnits, ECS_NAME, memoryMiB } from './parse';
+import { ECS_NAME } from '@shipyard/shared/ecs-names';
+import { cpuUnits, imageProblem, memoryMiB } from './parse';
 import type { RenderChanges } from './render';
 
 // The rules RegisterTaskDefinition (or, worse, the first task launch) would enforce, checked before any AWS call so
@@ -131,6 +132,9 @@ function containerProblems(
     problems.push(`${label} is defined twice`);
   }
   if (typeof container.image !== 'string' || container.image.trim() === '') problems.push(`${label} has no "image"`);
+  else if (imageProblem(container.image)) {
+    problems.push(`${label} has the image ${quote(container.image)}: ${imageProblem(container.image)}`);
+  }
   const awsvpc = request.networkMode === 'awsvpc' || isFargate(request);
   for (const mapping of container.portMappings ?? []) {
     if (awsvpc && mapping.hostPort !== undefined && mapping.hostPort !== mapping.containerPort) {

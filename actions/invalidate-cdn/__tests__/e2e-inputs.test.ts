@@ -52,6 +52,21 @@ test.each<[string, Record<string, string>, string, Record<string, string>]>([
       '(searched 2 distributions); check the name, or give the distribution id.',
     NOTHING_CREATED,
   ],
+  // Issue 12 defect 2: the lines of /etc/passwd were submitted as CloudFront paths.
+  [
+    'a changed-files-file outside the workspace',
+    { distributions: SITE, 'changed-files-file': '../../../../../../../../etc/passwd' },
+    'invalidate-cdn: Input "changed-files-file" names "../../../../../../../../etc/passwd", which is outside the ' +
+      'workspace; give a path inside the checkout.',
+    NO_OUTPUTS,
+  ],
+  // Issue 12 defect 4: an invalidation was created (and billed), then the step failed at once.
+  [
+    'a timeout of 0',
+    { distributions: SITE, paths: '/index.html', timeout: '0' },
+    'invalidate-cdn: Input "timeout" must be a duration from 1s to 120h, got "0".',
+    NO_OUTPUTS,
+  ],
   [
     'a distribution that is neither id nor domain',
     { distributions: 'my-site', paths: '/index.html' },

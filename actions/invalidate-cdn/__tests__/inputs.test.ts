@@ -2,7 +2,37 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '@shipyard/shared/errors';
-import { parseDistributions, parseLines, parseScope, readInputs, type DistributionRef } from '../src/inputs';
+import {
+  parseDirectoryIndex,
+  parseDistributions,
+  parseLines,
+  parseScope,
+  parseUrlPath,
+  readInputs,
+  type DistributionRef,
+} from '../src/inputs';
+
+describe('URL path prefixes and the directory index', () => {
+  test.each([
+    ['', '/'],
+    ['/app', '/app'],
+    ['/caf%C3%A9/', '/caf%C3%A9/'],
+  ])('url-prefix %j → %j', (raw, expected) => expect(parseUrlPath('url-prefix', raw, '/')).toBe(expected));
+
+  test.each(['{}', '/a b', '/../x', '/%zz', '/x\u0007', '/'.repeat(1025)])('url-prefix %j is refused', (raw) => {
+    expect(() => parseUrlPath('url-prefix', raw, '/')).toThrow(/^Input "url-prefix" must be a URL path such as \/app/);
+  });
+
+  test.each(['index.html', 'default.htm'])('directory-index %j', (raw) => {
+    expect(parseDirectoryIndex('directory-index', raw)).toBe(raw);
+  });
+
+  test.each(['docs/index.html', '..', 'a\u001bb', 'in dex.html'])('directory-index %j is refused', (raw) => {
+    expect(() => parseDirectoryIndex('directory-index', raw)).toThrow(
+      /^Input "directory-index" must be a file name such as "index.html"/,
+    );
+  });
+});
 
 describe('parseDistributions', () => {
   test.each<[string[], DistributionRef[]]>([
@@ -115,7 +145,7 @@ describe('readInputs', () => {
     [{ paths: '/a*b' }, 'Path "/a*b" has a "*" before its end'],
     [
       { 'changed-files-file': 'missing.txt' },
-      /^Input "changed-files-file" names file "missing.txt", which could not be read/,
+      'Input "changed-files-file" names "missing.txt", which is not a file in the workspace.',
     ],
     [{ paths: '/a', 'path-budget': '0' }, 'Input "path-budget" must be a whole number of at least 1, got "0".'],
     [{ paths: '/a', 'directory-index': 'docs/index.html' }, 'Input "directory-index" must be a file name'],

@@ -1,8 +1,15 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import * as core from '@shipyard/shared/core';
 import { ConfigError } from '@shipyard/shared/errors';
-import { quote, readBoolean, readDuration, readInteger, readList, readString } from '@shipyard/shared/inputs';
+import {
+  quote,
+  readBoolean,
+  readDuration,
+  readInteger,
+  readList,
+  readString,
+  WAIT_BOUNDS,
+} from '@shipyard/shared/inputs';
+import { locateInWorkspace, readWorkspaceFile } from '@shipyard/shared/workspace-path';
 import type { IdempotencyScope } from './caller-reference';
 import { mapChangedFiles, type ChangedFiles } from './changes';
 import { FREE_PATHS_PER_MONTH } from './collapse';
@@ -29,6 +36,10 @@ const DEFAULT_TIMEOUT_MS = 15 * 60_000;
 const DISTRIBUTION_ID = /^E[A-Z0-9]{5,30}$/;
 const DOMAIN = /^(\*\.)?([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z0-9-]+\.?$/i;
 const SCOPES: readonly IdempotencyScope[] = ['run', 'attempt'];
+// RFC 3986 path characters, "%" only in an escape; the prefixes are joined with file names into CloudFront paths.
+const URL_PATH = /^(?:[A-Za-z0-9._~!$&'()*+,;=:@/-]|%[0-9A-Fa-f]{2})*$/;
+const URL_PATH_LIMIT = 1_024;
+const URL_PATH_RULE = `letters, digits, "-", ".", "_", "~", "/" and %XX escapes, at most ${URL_PATH_LIMIT} characters`;
 
 export function parseDistributions(name: string, items: string[]): DistributionRef[] {
   if (items.length === 0) throw new ConfigError(`Input "${name}" is required but was empty or not set.`);
@@ -56,6 +67,25 @@ export function parseScope(name: string, raw: string): IdempotencyScope {
   return value as IdempotencyScope;
 }
 
+/** A URL path prefix such as `/app`: no ".." segment, nothing CloudFront would see differently. */
+export function parseUrlPath(name: string, raw: string, fallback: string): string {
+  const value = raw.trim() || fallback;
+  if (value.length > URL_PATH_LIMIT || !URL_PATH.test(value) || value.split('/').includes('..')) {
+    throw new ConfigError(`Input "${name}" must be a URL path such as /app (${URL_PATH_RULE}), got ${quote(raw)}.`);
+  }
+  return value;
+}
+
+/** A file name such as `index.html`, or empty. */
+export function parseDirectoryIndex(name: string, raw: string): string | undefined {
+  const value = raw.trim();
+  if (value === '') return undefined;
+  if (value.includes('/') || value === '..' || !URL_PATH.test(value) || value.length > 255) {
+    throw new ConfigError(`Input "${name}" must be a file name such as "index.html", got ${quote(raw)}.`);
+  }
+  return value;
+}
+
 /** One path per line (a comma is a valid URL character, so unlike other list inputs commas do not separate). */
 export function parseLines(raw: string): string[] {
   return raw
@@ -66,14 +96,7 @@ export function parseLines(raw: string): string[] {
 
 function readChangedFilesFile(name: string): string | undefined {
   const value = readString(name);
-  if (!value) return undefined;
-  const path = resolve(process.env.GITHUB_WORKSPACE || process.cwd(), value);
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new ConfigError(`Input "${name}" names file ${quote(value)}, which could not be read (${reason}).`);
-  }
+  return value ? readWorkspaceFile(name, value) : undefined;
 }
 
 /** Reads and checks every input, and computes the paths, so any mistake surfaces before the first AWS call. */
@@ -85,27 +108,25 @@ export function readInputs(): ActionInputs {
   const sources: PathSource[] = [{ kind: 'url', paths: explicit }];
   let changes: ChangedFiles | undefined;
   if (inline.trim() || fromFile !== undefined) {
+    const filesRoot = readString(Names.FilesRoot, { default: '.' });
+    // The site folder need not exist here (s3 sync output names keys), but it must be one inside the checkout.
+    locateInWorkspace(Names.FilesRoot, filesRoot);
     changes = mapChangedFiles([inline, fromFile ?? ''].join('\n'), {
-      filesRoot: readString(Names.FilesRoot, { default: '.' }),
-      urlPrefix: readString(Names.UrlPrefix, { default: '/' }),
-      originPath: readString(Names.OriginPath),
+      filesRoot,
+      urlPrefix: parseUrlPath(Names.UrlPrefix, core.getInput(Names.UrlPrefix), '/'),
+      originPath: parseUrlPath(Names.OriginPath, core.getInput(Names.OriginPath), ''),
     });
     sources.push({ kind: 'file', paths: changes.urlPaths });
   }
-  const directoryIndex = readString(Names.DirectoryIndex);
-  if (directoryIndex.includes('/')) {
-    throw new ConfigError(
-      `Input "${Names.DirectoryIndex}" must be a file name such as "index.html", got ${quote(directoryIndex)}.`,
-    );
-  }
+  const directoryIndex = parseDirectoryIndex(Names.DirectoryIndex, core.getInput(Names.DirectoryIndex));
   return {
     distributions,
-    requested: normalisePaths(sources, { directoryIndex: directoryIndex || undefined }),
+    requested: normalisePaths(sources, { directoryIndex }),
     changes,
     costMode: readBoolean(Names.CostMode, true),
     pathBudget: readInteger(Names.PathBudget, { min: 1, default: FREE_PATHS_PER_MONTH }),
     wait: readBoolean(Names.Wait, true),
-    timeoutMs: readDuration(Names.Timeout, DEFAULT_TIMEOUT_MS),
+    timeoutMs: readDuration(Names.Timeout, DEFAULT_TIMEOUT_MS, WAIT_BOUNDS),
     scope: parseScope(Names.IdempotencyScope, core.getInput(Names.IdempotencyScope)),
   };
 }

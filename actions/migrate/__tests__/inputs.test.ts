@@ -181,8 +181,8 @@ describe('readInputs', () => {
     const inputs = withInputs(
       {
         ...ecs,
-        subnets: 'subnet-1, subnet-2',
-        'security-groups': 'sg-1',
+        subnets: 'subnet-0123abcd, subnet-0123456789abcdef0',
+        'security-groups': 'sg-0123abcd',
         'assign-public-ip': 'true',
         'capacity-provider-strategy': 'FARGATE:1:1\nFARGATE_SPOT:4',
         'environment-variables': 'LOG_LEVEL=debug\nDATABASE_URL=postgres://u:p@h/db?a=b',
@@ -194,7 +194,11 @@ describe('readInputs', () => {
       () => readInputs(context),
     );
     expect(inputs).toMatchObject({
-      network: { subnets: ['subnet-1', 'subnet-2'], securityGroups: ['sg-1'], assignPublicIp: 'ENABLED' },
+      network: {
+        subnets: ['subnet-0123abcd', 'subnet-0123456789abcdef0'],
+        securityGroups: ['sg-0123abcd'],
+        assignPublicIp: 'ENABLED',
+      },
       capacityProviderStrategy: [
         { capacityProvider: 'FARGATE', weight: 1, base: 1 },
         { capacityProvider: 'FARGATE_SPOT', weight: 4 },
@@ -230,7 +234,7 @@ describe('readInputs', () => {
       'Inputs "launch-type" and "capacity-provider-strategy" cannot both be set: ECS takes one or the other.',
     ],
     [
-      { ...ecs, 'security-groups': 'sg-1' },
+      { ...ecs, 'security-groups': 'sg-0123abcd' },
       'Input "security-groups" needs "subnets": give the subnets too, or remove it and use "copy-from-service" to copy the whole network configuration from a service.',
     ],
     [{ ...ecs, shell: 'bash' }, 'Input "shell" only applies to mode runner, but mode is ecs: remove it.'],
@@ -240,7 +244,34 @@ describe('readInputs', () => {
     ],
     [{ mode: 'runner' }, 'Input "command" is required in mode runner but was empty or not set.'],
     [{ ...ecs, 'started-by': 'x'.repeat(37) }, /^Input "started-by" must be 1 to 36/],
-    [{ ...ecs, timeout: '0s' }, 'Input "timeout" must be longer than 0s.'],
+    [{ ...ecs, timeout: '0s' }, 'Input "timeout" must be a duration from 1s to 120h, got "0s".'],
+    // Issue 12 defect 3: a timeout Node's timer cannot hold (it fired after ~0.5 s).
+    [{ ...ecs, timeout: '1000h' }, 'Input "timeout" must be a duration from 1s to 120h, got "1000h".'],
+    // Issue 12 defect 5: a shell command reached RunTask as a subnet id.
+    [
+      { ...ecs, subnets: 'subnet-1; touch /tmp/pwned' },
+      'Input "subnets" lists "subnet-1; touch /tmp/pwned", which is not a subnet id (subnet- and 8 or 17 hex digits, e.g. subnet-0123456789abcdef0).',
+    ],
+    [
+      { ...ecs, subnets: 'subnet-0123abcd', 'security-groups': 'default' },
+      'Input "security-groups" lists "default", which is not a security group id (sg- and 8 or 17 hex digits, e.g. sg-0123456789abcdef0).',
+    ],
+    [
+      { ...ecs, subnets: Array.from({ length: 17 }, (_, i) => `subnet-${String(i).padStart(8, '0')}`).join(',') },
+      'Input "subnets" lists 17 subnets; ECS takes at most 16.',
+    ],
+    [
+      { ...ecs, cluster: 'prod cluster' },
+      'Input "cluster" must be a cluster name (up to 255 letters, digits, _ and -) or cluster ARN, got "prod cluster".',
+    ],
+    [
+      { ...ecs, container: 'api;id' },
+      'Input "container" must be a container name (up to 255 letters, digits, _ and -), got "api;id".',
+    ],
+    [
+      { ...ecs, 'copy-from-service': '../api' },
+      'Input "copy-from-service" must be a service name (up to 255 letters, digits, _ and -), got "../api".',
+    ],
     [
       { ...ecs, 'snapshot-db-instance': 'a', 'snapshot-db-cluster': 'b' },
       /^Inputs "snapshot-db-instance" and "snapshot-db-cluster" cannot both be set/,

@@ -114,7 +114,15 @@ describe('resolveWorkingDirectory', () => {
   test('a missing directory is a config error', () => {
     expect(existsSync(join(dir, 'db'))).toBe(false);
     expect(() => resolveWorkingDirectory('db', { GITHUB_WORKSPACE: dir })).toThrow(
-      new ConfigError('Input "working-directory" names "db", which is not a directory.'),
+      new ConfigError('Input "working-directory" names "db", which is not a directory in the workspace.'),
+    );
+  });
+
+  test.each(['..', '/tmp', '../../../../etc'])('%j, outside the checkout, is a config error', (input) => {
+    expect(() => resolveWorkingDirectory(input, { GITHUB_WORKSPACE: dir })).toThrow(
+      new ConfigError(
+        `Input "working-directory" names "${input}", which is outside the workspace; give a path inside the checkout.`,
+      ),
     );
   });
 });

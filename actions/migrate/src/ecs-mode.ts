@@ -25,7 +25,7 @@ export async function migrateOnEcs(inputs: EcsInputs, context: ModeContext): Pro
   const { report, signal } = context;
   const region = resolveRegion(inputs.region);
   const ecs = createClient(ECSClient, { action: ACTION, region });
-  const prepared = await group('Check the task definition', () => prepare(ecs, inputs));
+  const prepared = await group('Check the task definition', () => prepare(ecs, inputs, region));
   report.command = prepared.command;
   await group('Check for another migration', () => guardConcurrency(ecs, inputs, { signal }));
   const snapshot = inputs.snapshot;

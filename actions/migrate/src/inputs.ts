@@ -1,6 +1,17 @@
 import * as core from '@shipyard/shared/core';
+import { parseCluster, parseEcsName, parseSecurityGroupIds, parseSubnetIds } from '@shipyard/shared/ecs-names';
 import { ConfigError } from '@shipyard/shared/errors';
-import { parseBoolean, quote, readDuration, readInteger, readList, readMap, readString } from '@shipyard/shared/inputs';
+import {
+  parseBoolean,
+  quote,
+  readDuration,
+  readInteger,
+  readList,
+  readMap,
+  readRegion,
+  readString,
+  WAIT_BOUNDS,
+} from '@shipyard/shared/inputs';
 import { ECS_ONLY_INPUTS, Inputs as Names, RUNNER_ONLY_INPUTS } from './constants';
 import { assertOverridesFit, containerOverride } from './run-task';
 import {
@@ -230,9 +241,9 @@ export function readInputs(context: RunContext = runContext()): ActionInputs {
     }
   }
   const common: CommonInputs = {
-    region: readString(Names.Region),
+    region: readRegion(Names.Region),
     environment: readMap(Names.EnvironmentVariables),
-    timeoutMs: positive(Names.Timeout, readDuration(Names.Timeout, DEFAULT_TIMEOUT_MS)),
+    timeoutMs: readDuration(Names.Timeout, DEFAULT_TIMEOUT_MS, WAIT_BOUNDS),
     logLines: readInteger(Names.LogLines, { min: 1, max: 500, default: 30 }),
     snapshot: readSnapshot(context),
   };
@@ -240,12 +251,12 @@ export function readInputs(context: RunContext = runContext()): ActionInputs {
 }
 
 function readEcsInputs(common: CommonInputs): EcsInputs {
-  const cluster = readString(Names.Cluster, { required: true });
+  const cluster = parseCluster(Names.Cluster, readString(Names.Cluster, { required: true }));
   const { taskDefinition, family } = parseTaskDefinition(
     Names.TaskDefinition,
     readString(Names.TaskDefinition, { required: true }),
   );
-  const container = readString(Names.Container, { required: true });
+  const container = parseEcsName(Names.Container, readString(Names.Container, { required: true }), 'container');
   const rawCommand = readString(Names.Command);
   const command = rawCommand ? parseCommand(Names.Command, rawCommand) : undefined;
   const launchType = parseLaunchType(core.getInput(Names.LaunchType));
@@ -270,7 +281,7 @@ function readEcsInputs(common: CommonInputs): EcsInputs {
     network: readNetwork(),
     launchType,
     capacityProviderStrategy,
-    copyFromService: readString(Names.CopyFromService) || undefined,
+    copyFromService: readCopyFromService(),
     startedBy: startedByRaw ? parseStartedBy(Names.StartedBy, startedByRaw) : defaultStartedBy(family),
     concurrencyPolicy: parseConcurrencyPolicy(core.getInput(Names.ConcurrencyPolicy)),
   };
@@ -279,8 +290,8 @@ function readEcsInputs(common: CommonInputs): EcsInputs {
 }
 
 function readNetwork(): NetworkInput | undefined {
-  const subnets = readList(Names.Subnets);
-  const securityGroups = readList(Names.SecurityGroups);
+  const subnets = parseSubnetIds(Names.Subnets, readList(Names.Subnets));
+  const securityGroups = parseSecurityGroupIds(Names.SecurityGroups, readList(Names.SecurityGroups));
   const assignPublicIp = parseBoolean(Names.AssignPublicIp, core.getInput(Names.AssignPublicIp), false);
   if (subnets.length === 0) {
     for (const name of [Names.SecurityGroups, Names.AssignPublicIp]) {
@@ -294,6 +305,11 @@ function readNetwork(): NetworkInput | undefined {
     return undefined;
   }
   return { subnets, securityGroups, assignPublicIp: assignPublicIp ? 'ENABLED' : 'DISABLED' };
+}
+
+function readCopyFromService(): string | undefined {
+  const service = readString(Names.CopyFromService);
+  return service ? parseEcsName(Names.CopyFromService, service, 'service') : undefined;
 }
 
 function readRunnerInputs(common: CommonInputs): RunnerInputs {
@@ -339,13 +355,8 @@ function readSnapshot(context: RunContext): SnapshotRequest | undefined {
     kind,
     db,
     id: id ?? generateSnapshotId(db, kind, context),
-    timeoutMs: positive(Names.SnapshotTimeout, readDuration(Names.SnapshotTimeout, DEFAULT_SNAPSHOT_TIMEOUT_MS)),
+    timeoutMs: readDuration(Names.SnapshotTimeout, DEFAULT_SNAPSHOT_TIMEOUT_MS, WAIT_BOUNDS),
   };
-}
-
-function positive(name: string, ms: number): number {
-  if (ms <= 0) throw new ConfigError(`Input "${name}" must be longer than 0s.`);
-  return ms;
 }
 
 function isSet(name: string): boolean {

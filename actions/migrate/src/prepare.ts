@@ -5,6 +5,7 @@ import {
   type Service,
   type TaskDefinition,
 } from '@aws-sdk/client-ecs';
+import { taskDefinitionInputError } from '@shipyard/shared/ecs-names';
 import { ConfigError } from '@shipyard/shared/errors';
 import { quote } from '@shipyard/shared/inputs';
 import { describeCommand } from '@shipyard/shared/redact';
@@ -24,10 +25,12 @@ export interface Prepared {
  * Reads the task definition (and the service to copy from) and refuses, before anything is started, what ECS
  * would refuse or run wrongly: a container the task definition does not have, an awsvpc task without subnets.
  */
-export async function prepare(ecs: ECSClient, inputs: EcsInputs): Promise<Prepared> {
-  const { taskDefinition } = await ecs.send(
-    new DescribeTaskDefinitionCommand({ taskDefinition: inputs.taskDefinition }),
-  );
+export async function prepare(ecs: ECSClient, inputs: EcsInputs, region: string): Promise<Prepared> {
+  const { taskDefinition } = await ecs
+    .send(new DescribeTaskDefinitionCommand({ taskDefinition: inputs.taskDefinition }))
+    .catch((error: unknown) => {
+      throw taskDefinitionInputError(error, Names.TaskDefinition, inputs.taskDefinition, region);
+    });
   if (!taskDefinition) throw new ConfigError(`Task definition ${quote(inputs.taskDefinition)} was not found.`);
   const name = `${taskDefinition.family}:${taskDefinition.revision}`;
   const containers = taskDefinition.containerDefinitions ?? [];

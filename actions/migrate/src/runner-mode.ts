@@ -1,12 +1,11 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { statSync } from 'node:fs';
-import { resolve } from 'node:path';
 import * as core from '@shipyard/shared/core';
 import { resolveRegion } from '@shipyard/shared/aws';
 import { formatDuration } from '@shipyard/shared/duration';
-import { ConfigError, DeploymentFailure } from '@shipyard/shared/errors';
+import { DeploymentFailure } from '@shipyard/shared/errors';
 import { group } from '@shipyard/shared/log';
 import { quote } from '@shipyard/shared/inputs';
+import { requireInWorkspace } from '@shipyard/shared/workspace-path';
 import { Inputs as Names } from './constants';
 import type { RunnerInputs } from './inputs';
 import { LastLines, LineSplitter } from './output';
@@ -96,16 +95,12 @@ function killTree(child: ChildProcess, signal: NodeJS.Signals): void {
   }
 }
 
-/** The working directory, resolved against the checkout; a missing one is a config error, found before any AWS call. */
+/**
+ * The working directory: a directory inside the checkout (links followed), the checkout itself by default. A
+ * missing one, or one outside, is a config error found before any AWS call.
+ */
 export function resolveWorkingDirectory(input: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
-  const base = env.GITHUB_WORKSPACE || process.cwd();
-  const directory = input ? resolve(base, input) : base;
-  if (!statSync(directory, { throwIfNoEntry: false })?.isDirectory()) {
-    throw new ConfigError(
-      `Input "${Names.WorkingDirectory}" names ${quote(input ?? directory)}, which is not a directory.`,
-    );
-  }
-  return directory;
+  return requireInWorkspace(Names.WorkingDirectory, input ?? '.', 'directory', env);
 }
 
 /** The command's environment: the step's own, without this action's inputs, plus environment-variables. */

@@ -85,10 +85,10 @@ describe('readInputs', () => {
     [{ service: 'web', target: 'latest' }, 'Input "target" must be last-known-good, previous, a revision number (42)'],
     [{ service: 'web', 'dry-run': 'yes' }, 'Input "dry-run" must be a boolean'],
     [{ service: 'web', timeout: '5 minutes' }, 'Input "timeout" must be a duration such as 90s'],
-    [{ service: 'web', timeout: '0' }, 'Input "timeout" must be longer than 0s.'],
+    [{ service: 'web', timeout: '0' }, 'Input "timeout" must be a duration from 1s to 120h, got "0".'],
     [
       { service: 'web', 'verify-url': 'example.com/health' },
-      'Input "verify-url" must list absolute http(s) URLs, got "example.com/health".',
+      'Input "verify-url" must list absolute http(s) URLs of at most 2048 printable characters, got "example.com/health".',
     ],
     [{ service: 'web', 'verify-body': 'ok' }, 'Input "verify-body" is set but "verify-url" is not.'],
     [{ service: 'web', 'verify-status': '204' }, 'Input "verify-status" is set but "verify-url" is not.'],

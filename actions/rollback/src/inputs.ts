@@ -1,8 +1,19 @@
 import * as core from '@shipyard/shared/core';
-import { parseServiceList } from '@shipyard/shared/ecs-names';
+import { parseCluster, parseServiceList } from '@shipyard/shared/ecs-names';
 import { parseRollbackTarget, type RollbackTarget } from '@shipyard/shared/ecs-rollback-target';
 import { ConfigError } from '@shipyard/shared/errors';
-import { readBoolean, readDuration, readInteger, readList, readString } from '@shipyard/shared/inputs';
+import { ENVIRONMENT_NAME_MAX_LENGTH } from '@shipyard/shared/github';
+import {
+  CHECK_INTERVAL_BOUNDS,
+  readBoolean,
+  readDuration,
+  readInteger,
+  readList,
+  readRegion,
+  readString,
+  readText,
+  WAIT_BOUNDS,
+} from '@shipyard/shared/inputs';
 import { parseBodyExpectation, parseStatusExpectation, parseUrls, type HttpExpectation } from '@shipyard/shared/verify';
 import { Input } from './constants';
 
@@ -34,13 +45,13 @@ const MINUTE_MS = 60_000;
 /** Reads and checks every input once, before any AWS call. Throws ConfigError on the first problem. */
 export function readInputs(): Inputs {
   const inputs: Inputs = {
-    cluster: readString(Input.Cluster, { default: 'default' }),
+    cluster: parseCluster(Input.Cluster, readString(Input.Cluster, { default: 'default' })),
     services: parseServiceList(Input.Service, readList(Input.Service)),
     target: parseRollbackTarget(Input.Target, core.getInput(Input.Target)),
     dryRun: readBoolean(Input.DryRun, false),
     showEnvValues: readBoolean(Input.ShowEnvValues, false),
     wait: readBoolean(Input.Wait, true),
-    timeoutMs: readDuration(Input.Timeout, 30 * MINUTE_MS),
+    timeoutMs: readDuration(Input.Timeout, 30 * MINUTE_MS, WAIT_BOUNDS),
     verify: {
       urls: parseUrls(Input.VerifyUrl, readList(Input.VerifyUrl)),
       expectation: {
@@ -48,15 +59,15 @@ export function readInputs(): Inputs {
         body: parseBodyExpectation(Input.VerifyBody, core.getInput(Input.VerifyBody)),
       },
       successes: readInteger(Input.VerifySuccesses, { min: 1, max: 100, default: 3 }),
-      intervalMs: readDuration(Input.VerifyInterval, 5_000),
-      timeoutMs: readDuration(Input.VerifyTimeout, 2 * MINUTE_MS),
+      intervalMs: readDuration(Input.VerifyInterval, 5_000, CHECK_INTERVAL_BOUNDS),
+      timeoutMs: readDuration(Input.VerifyTimeout, 2 * MINUTE_MS, WAIT_BOUNDS),
     },
     github: {
       token: readString(Input.GithubToken) || undefined,
-      environment: readString(Input.Environment) || undefined,
-      environmentUrl: readString(Input.EnvironmentUrl) || undefined,
+      environment: readText(Input.Environment, ENVIRONMENT_NAME_MAX_LENGTH) || undefined,
+      environmentUrl: parseUrls(Input.EnvironmentUrl, readList(Input.EnvironmentUrl))[0],
     },
-    region: readString(Input.Region) || undefined,
+    region: readRegion(Input.Region) || undefined,
     maxAttempts: core.getInput(Input.MaxAttempts).trim()
       ? readInteger(Input.MaxAttempts, { min: 1, max: 20 })
       : undefined,
@@ -78,7 +89,6 @@ function checkCombinations(inputs: Inputs, statusGiven: boolean): void {
       `Input "${Input.VerifyUrl}" needs "${Input.Wait}: true": a rollback not waited for cannot be verified.`,
     );
   }
-  if (inputs.timeoutMs === 0) throw new ConfigError(`Input "${Input.Timeout}" must be longer than 0s.`);
   if (inputs.github.environmentUrl && !inputs.github.environment) {
     throw new ConfigError(`Input "${Input.EnvironmentUrl}" is set but "${Input.Environment}" is not.`);
   }

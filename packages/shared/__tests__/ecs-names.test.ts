@@ -3,12 +3,77 @@ import {
   isFamilyRevision,
   isTaskDefinitionArn,
   MAX_SERVICES,
+  parseCluster,
+  parseEcsName,
+  parseSecurityGroupIds,
   parseServiceList,
+  parseSubnetIds,
+  taskDefinitionInputError,
   shortTaskDefinition,
   taskDefinitionFamily,
 } from '../src/ecs-names';
 
 const ARN = 'arn:aws:ecs:eu-north-1:123456789012:task-definition/rideshare-api-production:17';
+
+describe('names and ids', () => {
+  test.each(['prod', 'Prod_2-x', 'arn:aws:ecs:us-east-1:123456789012:cluster/prod', 'x'.repeat(255)])(
+    'cluster %j',
+    (value) => expect(parseCluster('cluster', value)).toBe(value),
+  );
+
+  test.each(['prod cluster', 'prod;id', 'x'.repeat(256), 'arn:aws:ecs:us-east-1:123456789012:service/prod/web'])(
+    'cluster %j is refused',
+    (value) => expect(() => parseCluster('cluster', value)).toThrow(/^Input "cluster" must be a cluster name/),
+  );
+
+  test('a container name with a dot is refused', () => {
+    expect(() => parseEcsName('container', 'web.app', 'container')).toThrow(
+      'Input "container" must be a container name (up to 255 letters, digits, _ and -), got "web.app".',
+    );
+  });
+
+  test.each([
+    ['subnet-0123abcd', true],
+    ['subnet-0123456789abcdef0', true],
+    ['subnet-0123ABCD', false],
+    ['subnet-012345678', false],
+    ['subnet-1; touch /tmp/x', false],
+    ['sg-0123abcd', false],
+  ])('subnet %j: %s', (value, valid) => {
+    const parse = () => parseSubnetIds('subnets', [value]);
+    if (valid) expect(parse()).toEqual([value]);
+    else expect(parse).toThrow(`Input "subnets" lists "${value}", which is not a subnet id`);
+  });
+
+  test('at most 5 security groups', () => {
+    const groups = Array.from({ length: 6 }, (_, i) => `sg-0000000${i}`);
+    expect(() => parseSecurityGroupIds('security-groups', groups)).toThrow(
+      'Input "security-groups" lists 6 security groups; ECS takes at most 5.',
+    );
+  });
+});
+
+describe('taskDefinitionInputError', () => {
+  const awsError = (status: number) =>
+    Object.assign(new Error('Unable to describe task definition.'), {
+      name: 'ClientException',
+      $metadata: { httpStatusCode: status },
+    });
+
+  test('a 400 names the input', () => {
+    expect(taskDefinitionInputError(awsError(400), 'task-definition', 'web:9', 'us-east-1')).toEqual(
+      new Error(
+        'Input "task-definition" names "web:9", which ECS cannot describe in us-east-1 ' +
+          '(AWS request failed: ClientException: Unable to describe task definition).',
+      ),
+    );
+  });
+
+  test('anything else passes through', () => {
+    const throttled = awsError(500);
+    expect(taskDefinitionInputError(throttled, 'task-definition', 'web:9', 'us-east-1')).toBe(throttled);
+  });
+});
 
 describe('parseServiceList', () => {
   test.each([

@@ -1,14 +1,19 @@
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { ConfigError } from '../src/errors';
 import {
+  CHECK_INTERVAL_BOUNDS,
+  MAX_DURATION_MS,
   parseBoolean,
   parseDuration,
   parseInteger,
   parseList,
   parseMap,
+  parseRegion,
   parseString,
+  parseText,
   parseStructured,
   quote,
   readBoolean,
@@ -18,6 +23,7 @@ import {
   readMap,
   readString,
   readStructured,
+  WAIT_BOUNDS,
 } from '../src/inputs';
 
 const KEY_RULE = 'a key starts with a letter or _ and contains only letters, digits, _, . and -.';
@@ -36,6 +42,12 @@ function configError(fn: () => unknown): string {
 
 describe('quote', () => {
   test.each([
+    ['AKIAIOSFODNN7EXAMPLE', '<redacted>'],
+    [`ghp_${'a'.repeat(36)}`, '<redacted>'],
+    ['postgres://app:hunter2@db.internal/app', '<redacted>'],
+    ['password=hunter2', '<redacted>'],
+    [`sk_live_${'a'.repeat(24)}`, '<redacted>'],
+    ['eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.sig', '<redacted>'],
     ['plain', '"plain"'],
     ['two\nlines', '"two\\nlines"'],
     ['x'.repeat(80), `"${'x'.repeat(80)}"`],
@@ -150,6 +162,56 @@ describe('parseDuration', () => {
       );
     },
   );
+
+  // Issue 12 defect 3: `1000h` was accepted, and Node fired the 41-day timer at once (it overflows 2^31-1 ms).
+  test.each([
+    ['1000h', {}, 'from 0s to 120h'],
+    ['432001', {}, 'from 0s to 120h'],
+    ['0', WAIT_BOUNDS, 'from 1s to 120h'],
+    ['999ms', WAIT_BOUNDS, 'from 1s to 120h'],
+    ['50ms', CHECK_INTERVAL_BOUNDS, 'from 100ms to 120h'],
+    ['25h', { max: 24 * 3_600_000 }, 'from 0s to 24h'],
+  ])('%j with bounds %j → out of range', (raw, bounds, range) => {
+    expect(configError(() => parseDuration('timeout', raw, 1, bounds))).toBe(
+      `Input "timeout" must be a duration ${range}, got "${raw}".`,
+    );
+  });
+
+  test('every accepted duration fits a Node timer', () => {
+    expect(parseDuration('timeout', '120h', 1)).toBe(MAX_DURATION_MS);
+    expect(MAX_DURATION_MS).toBeLessThanOrEqual(2 ** 31 - 1);
+    fc.assert(
+      fc.property(fc.nat({ max: 10_000 }), fc.constantFrom('h', 'm', 's', 'ms', ''), (count, unit) => {
+        let ms: number;
+        try {
+          ms = parseDuration('timeout', `${count}${unit}`, 1, WAIT_BOUNDS);
+        } catch (error) {
+          expect(error).toBeInstanceOf(ConfigError);
+          return;
+        }
+        expect(ms).toBeGreaterThanOrEqual(1_000);
+        expect(ms).toBeLessThanOrEqual(2 ** 31 - 1);
+      }),
+    );
+  });
+});
+
+describe('parseRegion and parseText', () => {
+  test.each(['us-east-1', 'eu-north-1', 'us-gov-west-1', 'cn-north-1', ''])('region %j', (raw) => {
+    expect(parseRegion('region', raw)).toBe(raw);
+  });
+
+  test.each(['US-EAST-1', 'us-east', 'x'.repeat(100), 'us-east-1\u202e'])('region %j is refused', (raw) => {
+    expect(configError(() => parseRegion('region', raw))).toMatch(/^Input "region" must be an AWS region such as/);
+  });
+
+  test('text is one printable line', () => {
+    expect(parseText('environment', ' Production EU ', 255)).toBe('Production EU');
+    expect(configError(() => parseText('environment', 'prod\u0007', 255))).toBe(
+      'Input "environment" must be one line of at most 255 printable characters, got "prod\\u0007".',
+    );
+    expect(configError(() => parseText('environment', 'x'.repeat(256), 255))).toMatch(/at most 255/);
+  });
 });
 
 describe('parseList', () => {
@@ -253,7 +315,7 @@ describe('parseStructured', () => {
     [
       'true',
       { file: 'td.yaml' },
-      'Input "overrides" names file "td.yaml", which holds "true" instead of a JSON or YAML object or list.',
+      'Input "overrides" names file "td.yaml", which holds a boolean instead of a JSON or YAML object or list.',
     ],
     [
       '',
@@ -322,6 +384,9 @@ describe('readers', () => {
       writeFileSync(join(workspace, 'deploy', 'td.json'), '{"family": "web"}');
       writeFileSync(join(workspace, 'deploy', 'td.yaml'), 'family: api\ncpu: 512\n');
       writeFileSync(join(workspace, 'deploy', 'bad.yaml'), 'family: [');
+      writeFileSync(join(workspace, 'deploy', 'secret.yaml'), 'postgres://app:hunter2@db.internal/app');
+      writeFileSync(join(workspace, 'deploy', 'alias.yaml'), 'password: *hunter2\n');
+      symlinkSync('/etc/hostname', join(workspace, 'deploy', 'link.json'));
     });
 
     test.each([
@@ -342,7 +407,10 @@ describe('readers', () => {
       expect(readStructured('task-definition')).toEqual({ a: 'long '.repeat(100).trim() });
     });
 
-    test('an absolute path is read as is', () => {
+    afterEach(() => rmSync(workspace, { recursive: true, force: true }));
+
+    test('an absolute path inside the workspace is read as is', () => {
+      process.env.GITHUB_WORKSPACE = workspace;
       setInput('task-definition', join(workspace, 'deploy', 'td.json'));
       expect(readStructured('task-definition')).toEqual({ family: 'web' });
     });
@@ -375,6 +443,36 @@ describe('readers', () => {
         () =>
           'Input "task-definition" names file "deploy/bad.yaml", which is not valid JSON or YAML ' +
           '(Flow sequence in block collection must be sufficiently indented and end with a ] at line 1, column 10).',
+      ],
+      // Issue 12 defect 2: what a file holds never appears in an error, and no file outside the checkout is read.
+      [
+        'deploy/secret.yaml',
+        () =>
+          'Input "task-definition" names file "deploy/secret.yaml", which holds a string instead of a JSON or ' +
+          'YAML object or list.',
+      ],
+      [
+        'deploy/alias.yaml',
+        () =>
+          'Input "task-definition" names file "deploy/alias.yaml", which is not valid JSON or YAML ' +
+          '(Unresolved alias (the anchor must be set before the alias)).',
+      ],
+      [
+        '../../../../etc/passwd',
+        () =>
+          'Input "task-definition" names "../../../../etc/passwd", which is outside the workspace; give a path ' +
+          'inside the checkout.',
+      ],
+      [
+        '/etc/passwd',
+        () =>
+          'Input "task-definition" names "/etc/passwd", which is outside the workspace; give a path inside the checkout.',
+      ],
+      [
+        'deploy/link.json',
+        () =>
+          'Input "task-definition" names "deploy/link.json", which leads (through a symbolic link) outside the ' +
+          'workspace; give a path inside the checkout.',
       ],
     ])('%j → error', (value, message) => {
       process.env.GITHUB_WORKSPACE = workspace;

@@ -61,9 +61,16 @@ describe('parseUrls', () => {
   test('accepts http and https URLs', () => {
     expect(parseUrls('verify-url', ['https://app.example.com/health', 'http://127.0.0.1:8080/'])).toHaveLength(2);
   });
-  test.each(['app.example.com/health', 'ftp://example.com', '/health'])('rejects %j', (url) => {
+  // The URL parser drops a tab and escapes other control characters: such a URL was accepted before.
+  test.each([
+    'app.example.com/health',
+    'ftp://example.com',
+    '/health',
+    'https://a.example/\u0007x',
+    'https://a\tb.example/',
+  ])('rejects %j', (url) => {
     expect(() => parseUrls('verify-url', [url])).toThrow(
-      `Input "verify-url" must list absolute http(s) URLs, got ${JSON.stringify(url)}.`,
+      `Input "verify-url" must list absolute http(s) URLs of at most 2048 printable characters, got ${JSON.stringify(url)}.`,
     );
   });
 });

@@ -1,4 +1,4 @@
-import { ConfigError } from './errors';
+import { ConfigError, describeError, isAwsSdkError } from './errors';
 import { quote } from './inputs';
 
 // ECS naming rules for inputs that name services, shared by the actions that take a list of them. Pure.
@@ -6,6 +6,11 @@ import { quote } from './inputs';
 /** ECS: up to 255 letters, numbers, underscores and hyphens (services, families and container names alike). */
 export const ECS_NAME = /^[A-Za-z0-9_-]{1,255}$/;
 const SERVICE_ARN = /^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:service\/.+/;
+const CLUSTER_ARN = /^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:cluster\/[A-Za-z0-9_-]{1,255}$/;
+const ECS_NAME_RULE = 'up to 255 letters, digits, _ and -';
+/** RunTask's awsvpcConfiguration limits (ECS API reference): 16 subnets, 5 security groups. */
+const MAX_SUBNETS = 16;
+const MAX_SECURITY_GROUPS = 5;
 /** More services than this in one step is a mistake; the calls are batched by 10 (DescribeServices) anyway. */
 export const MAX_SERVICES = 50;
 
@@ -27,6 +32,47 @@ export function parseServiceList(name: string, items: string[]): string[] {
   return items;
 }
 
+/** A cluster, service or container name (`what` says which), per ECS's naming rule. */
+export function parseEcsName(name: string, value: string, what: string): string {
+  if (!ECS_NAME.test(value)) {
+    throw new ConfigError(`Input "${name}" must be a ${what} name (${ECS_NAME_RULE}), got ${quote(value)}.`);
+  }
+  return value;
+}
+
+/** A cluster name or cluster ARN, as every ECS call accepts. */
+export function parseCluster(name: string, value: string): string {
+  if (!ECS_NAME.test(value) && !CLUSTER_ARN.test(value)) {
+    throw new ConfigError(
+      `Input "${name}" must be a cluster name (${ECS_NAME_RULE}) or cluster ARN, got ${quote(value)}.`,
+    );
+  }
+  return value;
+}
+
+function parseVpcIds(name: string, items: string[], prefix: string, max: number, what: string): string[] {
+  // EC2 ids: the prefix and 8 (older resources) or 17 lower-case hex digits.
+  const pattern = new RegExp(`^${prefix}-(?:[0-9a-f]{8}|[0-9a-f]{17})$`);
+  const invalid = items.find((item) => !pattern.test(item));
+  if (invalid !== undefined) {
+    throw new ConfigError(
+      `Input "${name}" lists ${quote(invalid)}, which is not a ${what} id (${prefix}- and 8 or 17 hex digits, ` +
+        `e.g. ${prefix}-0123456789abcdef0).`,
+    );
+  }
+  if (items.length > max)
+    throw new ConfigError(`Input "${name}" lists ${items.length} ${what}s; ECS takes at most ${max}.`);
+  return items;
+}
+
+export function parseSubnetIds(name: string, items: string[]): string[] {
+  return parseVpcIds(name, items, 'subnet', MAX_SUBNETS, 'subnet');
+}
+
+export function parseSecurityGroupIds(name: string, items: string[]): string[] {
+  return parseVpcIds(name, items, 'sg', MAX_SECURITY_GROUPS, 'security group');
+}
+
 const TASK_DEFINITION_ARN = /^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:task-definition\/([A-Za-z0-9_-]{1,255}):([1-9]\d*)$/;
 const FAMILY_REVISION = /^([A-Za-z0-9_-]{1,255}):([1-9]\d*)$/;
 
@@ -43,6 +89,18 @@ export function isFamilyRevision(value: string): boolean {
 /** `arn:…:task-definition/web:7` → `web`; also reads `web:7`. */
 export function taskDefinitionFamily(reference: string): string | undefined {
   return (TASK_DEFINITION_ARN.exec(reference) ?? FAMILY_REVISION.exec(reference))?.[1];
+}
+
+/**
+ * What to throw when ECS refuses to describe the task definition an input names: a 400 (ClientException for an
+ * unknown family or revision) is a mistake in that input and says so; any other error is returned as it is.
+ */
+export function taskDefinitionInputError(error: unknown, name: string, reference: string, region: string): unknown {
+  if (!isAwsSdkError(error) || error.$metadata.httpStatusCode !== 400) return error;
+  return new ConfigError(
+    `Input "${name}" names ${quote(reference)}, which ECS cannot describe in ${region} ` +
+      `(${describeError(error).replace(/\.$/, '')}).`,
+  );
 }
 
 /** `arn:…:task-definition/web:7` → `web:7`, the way people name revisions; other values as they are. */

@@ -6,6 +6,9 @@ import { redactCredentials } from './redact';
 // GitHub Deployments record what went where, shown on the repository's Environments page. They are a courtesy:
 // every failure here is a warning, never a failed deploy.
 
+/** GitHub's limit for an environment name. */
+export const ENVIRONMENT_NAME_MAX_LENGTH = 255;
+
 export type DeploymentState = 'in_progress' | 'queued' | 'pending' | 'success' | 'failure' | 'error' | 'inactive';
 
 export interface GithubDeploymentOptions {

@@ -1,9 +1,9 @@
-import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import * as core from './core';
 import { parse as parseYaml } from 'yaml';
-import { durationToMs } from './duration';
+import { durationToMs, formatDuration } from './duration';
 import { ConfigError, describeError } from './errors';
+import { isWorkspaceFile, readWorkspaceFile, workspaceRoot } from './workspace-path';
 
 // Pure parsers (`parseX(name, raw, …)`) hold every rule and are table-tested; readers (`readX(name, …)`) only fetch
 // the raw text with core.getInput and hand it over. Every error names the input, quotes what it got and says what
@@ -19,6 +19,10 @@ const BOOLEANS: Record<string, boolean> = {
   FALSE: false,
 };
 const MAP_KEY = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
+// us-east-1, eu-central-2, us-gov-west-1, cn-north-1, us-isob-east-1.
+const AWS_REGION = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
+/** Control characters and invisible format characters (e.g. a right-to-left override): never part of a name. */
+export const UNPRINTABLE = /[\p{Cc}\p{Cf}]/u;
 
 export interface StringOptions {
   required?: boolean;
@@ -31,6 +35,22 @@ export interface IntegerOptions {
   default?: number;
 }
 
+/** Bounds of a duration input in milliseconds; every duration is also at most MAX_DURATION_MS. */
+export interface DurationBounds {
+  min?: number;
+  max?: number;
+}
+
+/**
+ * The longest duration any input accepts: 5 days, the most a job may run on a self-hosted runner (GitHub-hosted:
+ * 6 hours). Far below Node's timer limit (2^31-1 ms, about 24.8 days), beyond which a timer fires at once.
+ */
+export const MAX_DURATION_MS = 120 * 3_600_000;
+/** A wait or a timeout: under a second it would give up before the first look. */
+export const WAIT_BOUNDS: DurationBounds = { min: 1_000 };
+/** Time between two checks of a URL: faster than 100 ms is a flood, not a check. */
+export const CHECK_INTERVAL_BOUNDS: DurationBounds = { min: 100 };
+
 export interface StructuredOrigin {
   /** The path the text was read from, as the user wrote it. */
   file?: string;
@@ -38,8 +58,24 @@ export interface StructuredOrigin {
   missingFile?: string;
 }
 
-/** A value as it appears in an error: JSON-quoted (so blanks and newlines show) and cut at 80 characters. */
+// What a credential looks like when pasted into the wrong input: AWS access key ids, GitHub, Slack and Stripe
+// tokens, JWTs, private keys, URLs with a password, `password=…` pairs. The full list lives with the redaction
+// module; this hook is the one place that will call it.
+const CREDENTIAL_SHAPE =
+  /\b(?:AKIA|ASIA)[A-Z0-9]{16}\b|\bgh[pousr]_[A-Za-z0-9]{20,}|github_pat_\w{20,}|\bxox[abeprs]-[\w-]{10,}|\b[rs]k_(?:live|test)_\w{10,}|\beyJ[\w-]{8,}\.[\w-]{8,}\.|-----BEGIN [A-Z ]*PRIVATE KEY|\/\/[^/\s:@]*:[^/\s@]+@|(?:password|passwd|pwd|secret|token|api[_-]?key)\s*[=:]\s*\S/i;
+
+/** An input value as error messages may show it: `<redacted>` when it looks like a credential. */
+export function printableValue(value: string): string {
+  return CREDENTIAL_SHAPE.test(value) ? '<redacted>' : value;
+}
+
+/**
+ * A value as it appears in an error: JSON-quoted (so blanks and newlines show), cut at 80 characters, and never a
+ * credential.
+ */
 export function quote(value: string): string {
+  const printable = printableValue(value);
+  if (printable !== value) return printable;
   return JSON.stringify(value.length > QUOTE_LIMIT ? `${value.slice(0, QUOTE_LIMIT - 1)}…` : value);
 }
 
@@ -93,8 +129,11 @@ function rangeText(min?: number, max?: number): string {
   return '';
 }
 
-/** A duration in milliseconds: `90s`, `10m`, `1h30m`, `500ms`, or a plain number of seconds. Empty → default. */
-export function parseDuration(name: string, raw: string, defaultMs: number): number {
+/**
+ * A duration in milliseconds: `90s`, `10m`, `1h30m`, `500ms`, or a plain number of seconds, within `bounds` and
+ * never above MAX_DURATION_MS. Empty → default.
+ */
+export function parseDuration(name: string, raw: string, defaultMs: number, bounds: DurationBounds = {}): number {
   const value = raw.trim();
   if (value === '') return defaultMs;
   const ms = durationToMs(value);
@@ -102,6 +141,13 @@ export function parseDuration(name: string, raw: string, defaultMs: number): num
     throw new ConfigError(
       `Input "${name}" must be a duration such as 90s, 10m, 1h30m or 500ms ` +
         `(units h, m, s, ms in that order; a plain number means seconds), got ${quote(raw)}.`,
+    );
+  }
+  const min = bounds.min ?? 0;
+  const max = Math.min(bounds.max ?? MAX_DURATION_MS, MAX_DURATION_MS);
+  if (ms < min || ms > max) {
+    throw new ConfigError(
+      `Input "${name}" must be a duration from ${formatDuration(min)} to ${formatDuration(max)}, got ${quote(raw)}.`,
     );
   }
   return ms;
@@ -169,17 +215,46 @@ export function parseStructured(name: string, text: string, origin: StructuredOr
   } catch (error) {
     // yaml's message is a line ending in ":" followed by a source excerpt; the line alone says enough.
     const reason = describeError(error).replace(/:$/, '');
-    const got = origin.file ? '' : `, got ${quote(text)}`;
-    throw new ConfigError(`${subject} is not valid JSON or YAML (${reason})${got}.`);
+    if (origin.file) throw new ConfigError(`${subject} is not valid JSON or YAML (${withoutSource(reason)}).`);
+    throw new ConfigError(`${subject} is not valid JSON or YAML (${reason}), got ${quote(text)}.`);
   }
   if (typeof value !== 'object' || value === null) {
     if (origin.file) {
-      throw new ConfigError(`${subject} holds ${quote(String(value))} instead of a JSON or YAML object or list.`);
+      throw new ConfigError(`${subject} holds a ${typeof value} instead of a JSON or YAML object or list.`);
     }
     const hint = origin.missingFile ? ` (no file at ${origin.missingFile})` : '';
     throw new ConfigError(
       `${subject} must be a JSON or YAML object or list, inline or in a file named by its path, ` +
         `got ${quote(text)}${hint}.`,
+    );
+  }
+  return value;
+}
+
+/**
+ * A file's content never appears in an error (it may be a secret, or a file that should not have been named): some
+ * yaml messages quote the source after a colon (`Unresolved alias …: *db`); the position stays.
+ */
+function withoutSource(reason: string): string {
+  const position = / at line \d+, column \d+$/.exec(reason)?.[0] ?? '';
+  return reason.slice(0, reason.length - position.length).replace(/: .*$/, '') + position;
+}
+
+/** An AWS region such as eu-north-1, or empty (the job's region then applies). */
+export function parseRegion(name: string, raw: string): string {
+  const value = raw.trim();
+  if (value !== '' && !AWS_REGION.test(value)) {
+    throw new ConfigError(`Input "${name}" must be an AWS region such as us-east-1 or eu-north-1, got ${quote(raw)}.`);
+  }
+  return value;
+}
+
+/** Free text on one line (a display name), at most `max` characters, nothing unprintable. Empty → ''. */
+export function parseText(name: string, raw: string, max: number): string {
+  const value = raw.trim();
+  if (value.length > max || UNPRINTABLE.test(value)) {
+    throw new ConfigError(
+      `Input "${name}" must be one line of at most ${max} printable characters, got ${quote(raw)}.`,
     );
   }
   return value;
@@ -198,8 +273,25 @@ export function readInteger(name: string, options: IntegerOptions = {}): number 
 }
 
 /** Milliseconds; `defaultMs` applies when the input is empty. */
-export function readDuration(name: string, defaultMs: number): number {
-  return parseDuration(name, core.getInput(name), defaultMs);
+export function readDuration(name: string, defaultMs: number, bounds: DurationBounds = {}): number {
+  return parseDuration(name, core.getInput(name), defaultMs, bounds);
+}
+
+export function readRegion(name: string): string {
+  return parseRegion(name, core.getInput(name));
+}
+
+export function readText(name: string, max: number): string {
+  return parseText(name, core.getInput(name), max);
+}
+
+/** A value that must match `pattern`; `accepted` says what that is in the error. Empty → ''. */
+export function readMatching(name: string, pattern: RegExp, accepted: string): string {
+  const value = readString(name);
+  if (value !== '' && !pattern.test(value)) {
+    throw new ConfigError(`Input "${name}" must be ${accepted}, got ${quote(value)}.`);
+  }
+  return value;
 }
 
 export function readList(name: string): string[] {
@@ -211,34 +303,15 @@ export function readMap(name: string): Record<string, string> {
 }
 
 /**
- * An object or list given inline (JSON or YAML) or as the path of a file holding one, resolved against
- * GITHUB_WORKSPACE (the checkout) or else the working directory. Empty → undefined.
+ * An object or list given inline (JSON or YAML) or as the path of a file inside the workspace holding one. Empty →
+ * undefined.
  */
 export function readStructured(name: string): unknown {
   // Untrimmed: the first line's indentation is part of a YAML document.
   const raw = core.getInput(name, { trimWhitespace: false });
   const value = raw.trim();
   if (value.includes('\n') || value.startsWith('{') || value.startsWith('[')) return parseStructured(name, raw);
-  const path = resolve(process.env.GITHUB_WORKSPACE || process.cwd(), value);
-  if (!isFile(path)) {
-    return parseStructured(name, raw, { missingFile: path });
-  }
-  let content: string;
-  try {
-    content = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new ConfigError(
-      `Input "${name}" names file ${quote(value)}, which could not be read (${describeError(error)}).`,
-    );
-  }
-  return parseStructured(name, content, { file: value });
-}
-
-function isFile(path: string): boolean {
-  try {
-    return statSync(path, { throwIfNoEntry: false })?.isFile() ?? false;
-  } catch {
-    // A long one-line YAML value is no path (ENAMETOOLONG); neither is one crossing a file (ENOTDIR).
-    return false;
-  }
+  if (!isWorkspaceFile(name, value))
+    return parseStructured(name, raw, { missingFile: resolve(workspaceRoot(), value) });
+  return parseStructured(name, readWorkspaceFile(name, value), { file: value });
 }

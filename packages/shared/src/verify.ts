@@ -1,8 +1,10 @@
 import { ConfigError } from './errors';
-import { quote } from './inputs';
+import { quote, UNPRINTABLE } from './inputs';
 import { PollCancelledError, systemClock, type Clock } from './poll';
 
 /** Verification URLs: each must be an absolute http(s) URL. */
+const MAX_URL_LENGTH = 2_048;
+
 export function parseUrls(name: string, items: string[]): string[] {
   for (const item of items) {
     let url: URL | undefined;
@@ -11,8 +13,13 @@ export function parseUrls(name: string, items: string[]): string[] {
     } catch {
       url = undefined;
     }
-    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-      throw new ConfigError(`Input "${name}" must list absolute http(s) URLs, got ${quote(item)}.`);
+    // The URL parser quietly drops or escapes control characters; a URL typed with one is a mistake.
+    const unprintable = UNPRINTABLE.test(item) || item.length > MAX_URL_LENGTH;
+    if (!url || unprintable || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+      throw new ConfigError(
+        `Input "${name}" must list absolute http(s) URLs of at most ${MAX_URL_LENGTH} printable characters, ` +
+          `got ${quote(item)}.`,
+      );
     }
   }
   return items;
