@@ -40,14 +40,14 @@ const afterUpdate: Service = {
 
 async function start(handlers: Handlers) {
   const ecs = fakeClient(handlers);
-  const recorded: { service: string; serviceDeploymentArn?: string; callsSoFar: number }[] = [];
-  const result = await startDeployments(ecs as unknown as ECSClient, inputs, [plan], next, (d: StartedDeployment) =>
-    recorded.push({
-      service: d.plan.name,
-      serviceDeploymentArn: d.target.serviceDeploymentArn,
-      callsSoFar: ecs.calls().length,
-    }),
-  );
+  const recorded: { event: string; serviceDeploymentArn?: string; callsSoFar: number }[] = [];
+  const note = (event: string, serviceDeploymentArn?: string) =>
+    recorded.push({ event, serviceDeploymentArn, callsSoFar: ecs.calls().length });
+  const result = await startDeployments(ecs as unknown as ECSClient, inputs, [plan], next, {
+    intend: () => note('intend'),
+    started: (d: StartedDeployment) => note('started', d.target.serviceDeploymentArn),
+    refused: () => note('refused'),
+  });
   return { ecs, result, recorded };
 }
 
@@ -61,7 +61,10 @@ describe('startDeployments', () => {
       },
     });
     expect(ecs.calls().map((c) => c.name)).toEqual(['UpdateServiceCommand', 'ListServiceDeploymentsCommand']);
-    expect(recorded[0]).toEqual({ service: 'web', serviceDeploymentArn: undefined, callsSoFar: 1 });
+    expect(recorded.slice(0, 2)).toEqual([
+      { event: 'intend', serviceDeploymentArn: undefined, callsSoFar: 0 },
+      { event: 'started', serviceDeploymentArn: undefined, callsSoFar: 1 },
+    ]);
     expect(result.failures).toEqual([]);
     expect(result.started.map((d) => d.target)).toEqual([
       { service: 'web', taskDefinitionArn: NEW, deploymentId: 'ecs-svc/2', serviceDeploymentArn: undefined },
@@ -75,7 +78,11 @@ describe('startDeployments', () => {
         serviceDeployments: [{ serviceDeploymentArn: 'sd/2', createdAt: new Date() }],
       }),
     });
-    expect(recorded.map((r) => r.serviceDeploymentArn)).toEqual([undefined, 'sd/2']);
+    expect(recorded.map((r) => [r.event, r.serviceDeploymentArn])).toEqual([
+      ['intend', undefined],
+      ['started', undefined],
+      ['started', 'sd/2'],
+    ]);
     expect(result.started[0].target.serviceDeploymentArn).toBe('sd/2');
   });
 
@@ -85,7 +92,7 @@ describe('startDeployments', () => {
         throw awsError('InvalidParameterException', 'bad');
       },
     });
-    expect(recorded).toEqual([]);
+    expect(recorded.map((r) => r.event)).toEqual(['intend', 'refused']);
     expect(result.failures.map((f) => [f.plan.name, f.error.uncertain, f.error.message])).toEqual([
       ['web', false, 'AWS request failed: InvalidParameterException: bad'],
     ]);
@@ -105,11 +112,11 @@ describe('startDeployments', () => {
       deploymentId: 'ecs-svc/2',
       serviceDeploymentArn: 'sd/2',
     });
-    expect(recorded).toHaveLength(2);
+    expect(recorded.map((r) => r.event)).toEqual(['intend', 'started', 'started']);
   });
 
   test('a 5xx after which ECS still runs the old revision is an uncertain failure (checked again before restoring)', async () => {
-    const { result } = await start({
+    const { result, recorded } = await start({
       UpdateServiceCommand: () => {
         throw Object.assign(new Error('Internal'), { name: 'InternalFailure', $metadata: { httpStatusCode: 500 } });
       },
@@ -117,5 +124,7 @@ describe('startDeployments', () => {
     });
     expect(result.started).toEqual([]);
     expect(result.failures.map((f) => f.error.uncertain)).toEqual([true]);
+    // Kept as intended: the post step checks the service before restoring anything.
+    expect(recorded.map((r) => r.event)).toEqual(['intend']);
   });
 });

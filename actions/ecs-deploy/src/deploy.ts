@@ -3,7 +3,7 @@ import { ECSClient } from '@aws-sdk/client-ecs';
 import { createClient } from '@shipyard/shared/aws';
 import { diffTaskDefinitions, formatChangeLines } from '@shipyard/shared/ecs-diff';
 import { manualRollbackCommand } from '@shipyard/shared/ecs-rollback-target';
-import { DeploymentFailure, describeError } from '@shipyard/shared/errors';
+import { DeploymentFailure, describeError, FailureWithOutcome } from '@shipyard/shared/errors';
 import { createGithubDeployment, setGithubDeploymentStatus } from '@shipyard/shared/github';
 import { group } from '@shipyard/shared/log';
 import { cancellationSignal, PollCancelledError } from '@shipyard/shared/poll';
@@ -263,19 +263,53 @@ async function reportWithoutDeploying(
   await writeSummary(buildSummary(report));
 }
 
+/** Everything before the first UpdateService: a failure (or a cancellation) here changed no service, and says so. */
+async function prepare(ctx: Context) {
+  const { ecs, inputs, region } = ctx;
+  let plans: ServicePlan[] | undefined;
+  try {
+    plans = await group('Cluster and services', () => planServices(ecs, inputs, region, ctx.signal));
+    const revisions = await group('Task definition', () => resolveRevisions(ecs, inputs, plans!, region));
+    const changes = await group('Changes', async () => logChanges(plans!, revisions, inputs));
+    if (ctx.signal.aborted) throw new DeploymentFailure('cancelled before any service was updated');
+    return { plans, revisions, changes };
+  } catch (error) {
+    const where = plans
+      ? plans.map((p) => `${p.name} stays on ${revisionName(p.currentTaskDefinitionArn)}`).join(', ')
+      : `${inputs.services.join(', ')} ${inputs.services.length > 1 ? 'stay' : 'stays'} as ${inputs.services.length > 1 ? 'they were' : 'it was'}`;
+    const cause = ctx.signal.aborted ? new DeploymentFailure('cancelled before any service was updated') : error;
+    throw new FailureWithOutcome(cause, `nothing was changed: ${where}`);
+  }
+}
+
+/** The words a cancelled run ends with: which services were moving, and where they end up. */
+function cancelledMessage(ctx: Context, begun: Map<string, SavedDeployment>): string {
+  const moving = [...begun.values()];
+  const names = moving.map(
+    (d) => `${d.service} (${revisionName(d.previousTaskDefinitionArn)} → ${revisionName(d.taskDefinitionArn)})`,
+  );
+  if (ctx.inputs.rollbackOnCancel) {
+    const back = moving.map((d) => `${d.service} on ${revisionName(d.knownGood ?? d.previousTaskDefinitionArn)}`);
+    return `cancelled while deploying ${names.join(', ')}; the post step puts ${back.join(', ')} back`;
+  }
+  const commands = moving.map(
+    (d) =>
+      `\`${manualRollbackCommand({ region: ctx.region, cluster: ctx.inputs.cluster, service: d.service, taskDefinitionArn: d.knownGood ?? d.previousTaskDefinitionArn })}\``,
+  );
+  return `cancelled while deploying ${names.join(', ')}; "${Input.RollbackOnCancel}" is false, so nothing is rolled back: put back with ${commands.join(' and ')}`;
+}
+
 export async function deploy(inputs: Inputs, region: string, startedAtMs: number): Promise<void> {
-  const ecs = createClient(ECSClient, { action: ACTION_NAME, region, maxAttempts: AWS_MAX_ATTEMPTS });
-  const ctx: Context = { inputs, region, ecs, startedAtMs, signal: cancellationSignal() };
-  const plans = await group('Cluster and services', () => planServices(ecs, inputs, region, ctx.signal));
-  const revisions = await group('Task definition', () => resolveRevisions(ecs, inputs, plans, region));
-  const changes = await group('Changes', async () => logChanges(plans, revisions, inputs));
+  const signal = cancellationSignal();
+  // Every call of the run stops when the run is cancelled; the post step (its own client) restores what changed.
+  const ecs = createClient(ECSClient, { action: ACTION_NAME, region, maxAttempts: AWS_MAX_ATTEMPTS, signal });
+  const ctx: Context = { inputs, region, ecs, startedAtMs, signal };
+  const { plans, revisions, changes } = await prepare(ctx);
 
   if (inputs.mode !== 'deploy') {
     await reportWithoutDeploying(ctx, plans, revisions, changes);
     return;
   }
-  // A cancellation before any service changed ends the run here: there is nothing to roll back.
-  if (ctx.signal.aborted) throw new DeploymentFailure('cancelled before any service was updated; nothing to roll back');
 
   const githubId = inputs.github.environment
     ? await createGithubDeployment({ token: inputs.github.token, environment: inputs.github.environment })
@@ -287,17 +321,38 @@ export async function deploy(inputs: Inputs, region: string, startedAtMs: number
     environmentUrl: inputs.github.environmentUrl,
   });
 
-  const begun = new Map<string, StartedDeployment>();
+  // What each service may have become, saved for the post step before and after every UpdateService.
+  const begun = new Map<string, SavedDeployment>();
+  const startedSoFar = new Map<string, StartedDeployment>();
+  const save = () => saveDeployments({ cluster: inputs.cluster, region, deployments: [...begun.values()] });
   const start = await group('Deploy', () =>
-    startDeployments(ecs, inputs, plans, revisions.next, (d) => {
-      begun.set(d.plan.name, d);
-      saveDeployments({ cluster: inputs.cluster, region, deployments: [...begun.values()].map(toSaved) });
-      setOutputs(startedReport(ctx, plans, revisions, [...begun.values()], changes));
+    startDeployments(ecs, inputs, plans, revisions.next, {
+      intend(plan, next) {
+        // Until UpdateService answers, the way back is exactly where the service was.
+        const current = plan.currentTaskDefinitionArn;
+        begun.set(plan.name, {
+          service: plan.name,
+          taskDefinitionArn: next.taskDefinitionArn ?? current,
+          previousTaskDefinitionArn: current,
+          knownGood: current,
+        });
+        save();
+      },
+      started(d) {
+        begun.set(d.plan.name, toSaved(d));
+        startedSoFar.set(d.plan.name, d);
+        save();
+        setOutputs(startedReport(ctx, plans, revisions, [...startedSoFar.values()], changes));
+      },
+      refused(plan) {
+        begun.delete(plan.name);
+        save();
+      },
     }),
   );
 
   let results: ServiceResult[] = [];
-  let cancelled = false;
+  let cancelled = signal.aborted;
   if (inputs.wait && start.started.length) {
     try {
       results = await group('Watch and verify', () => watchAndVerify(ecs, inputs, start.started, ctx.signal));
@@ -335,12 +390,7 @@ export async function deploy(inputs: Inputs, region: string, startedAtMs: number
     durationMs: Date.now() - startedAtMs,
   };
   await finish(ctx, report, githubId);
-  if (cancelled) {
-    const next = inputs.rollbackOnCancel
-      ? 'the post step rolls back what started'
-      : `"${Input.RollbackOnCancel}" is false: nothing is rolled back`;
-    throw new DeploymentFailure(`cancelled while deploying; ${next}`);
-  }
+  if (cancelled) throw new DeploymentFailure(cancelledMessage(ctx, begun));
   markSettled();
   if (report.status !== 'succeeded' && report.status !== 'started') {
     const culprits = [...failed.map((r) => r.deployment.plan.name), ...start.failures.map((f) => f.plan.name)];

@@ -111,6 +111,7 @@ async function start(
   request: RollbackRequest,
   snapshot: DeploymentSnapshot,
   signal: AbortSignal | undefined,
+  redeploy: boolean,
 ): Promise<Started | RollbackResult> {
   const { service } = request.target;
   const knownGood = request.knownGood;
@@ -123,7 +124,9 @@ async function start(
     };
   }
   const current = ourDeployment(request, snapshot);
-  const method = chooseRollbackMethod(knownGood, primaryTaskDefinition(snapshot.service), current);
+  const method = redeploy
+    ? 'update'
+    : chooseRollbackMethod(knownGood, primaryTaskDefinition(snapshot.service), current);
   core.info(
     `${service}: back to ${revisionName(knownGood)}: ${HOW[method]}${current?.status ? ` (the deployment is ${current.status})` : ''}`,
   );
@@ -136,18 +139,49 @@ async function start(
   return { request, knownGood, rollback };
 }
 
-/** Rolls every requested service back at once and waits until each is stable on its known-good revision. */
+interface RollbackOptions {
+  timeoutMs: number;
+  signal?: AbortSignal;
+  eventStreams?: Map<string, ServiceEventStream>;
+}
+
+/** A first way back that ended elsewhere, which redeploying the known-good revision can still mend. */
+type Attempt = RollbackResult & { mendable?: boolean };
+
+/**
+ * Rolls every requested service back at once and waits until each is stable on its known-good revision. A stop or
+ * a wait that ends elsewhere (the deployment finished before the stop took, ECS went back somewhere else) is
+ * followed by one more way back: UpdateService to the known-good revision, watched the same way.
+ */
 export async function rollBack(
   ecs: ECSClient,
   cluster: string,
   requests: RollbackRequest[],
-  options: { timeoutMs: number; signal?: AbortSignal; eventStreams?: Map<string, ServiceEventStream> },
+  options: RollbackOptions,
 ): Promise<RollbackResult[]> {
+  const first = await attempt(ecs, cluster, requests, options, false);
+  const again = requests.filter((r) => first.find((a) => a.service === r.target.service)?.mendable);
+  const second = again.length ? await attempt(ecs, cluster, again, options, true) : [];
+  const results = first.map(({ mendable: _, ...result }) => {
+    const mended = second.find((s) => s.service === result.service);
+    return mended ? { ...mended, detail: `${result.detail}; then ${mended.detail}` } : result;
+  });
+  for (const result of results) core.info(`${result.service}: ${result.outcome} — ${result.detail}`);
+  return results;
+}
+
+async function attempt(
+  ecs: ECSClient,
+  cluster: string,
+  requests: RollbackRequest[],
+  options: RollbackOptions,
+  redeploy: boolean,
+): Promise<Attempt[]> {
   if (requests.length === 0) return [];
   const snapshots = await describeBeforeRollback(ecs, cluster, requests, options.signal);
   const begun = await Promise.all(
     requests.map((request) =>
-      start(ecs, cluster, request, snapshots.get(request.target.service) ?? {}, options.signal).catch(
+      start(ecs, cluster, request, snapshots.get(request.target.service) ?? {}, options.signal, redeploy).catch(
         (error: unknown): RollbackResult => ({
           service: request.target.service,
           outcome: 'rollback-failed',
@@ -185,7 +219,7 @@ export async function rollBack(
       else watchError = `could not be watched: ${describeError(error)}`;
     }
   }
-  const results = begun.map((b): RollbackResult => {
+  return begun.map((b): Attempt => {
     if (!('rollback' in b)) return b;
     const service = b.request.target.service;
     const how = HOW[b.rollback.method];
@@ -211,8 +245,7 @@ export async function rollBack(
       : entry?.verdict.state === 'failed'
         ? entry.verdict.reason
         : (watchError ?? 'not finished');
-    return { service, outcome: 'rollback-failed', detail: `${how}, but ${why}`, taskDefinitionArn: final };
+    const mendable = !redeploy && !timedOut && !watchError && b.rollback.method !== 'update';
+    return { service, outcome: 'rollback-failed', detail: `${how}, but ${why}`, taskDefinitionArn: final, mendable };
   });
-  for (const result of results) core.info(`${result.service}: ${result.outcome} — ${result.detail}`);
-  return results;
 }

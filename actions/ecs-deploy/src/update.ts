@@ -102,15 +102,29 @@ async function appliedDespite(
   }
 }
 
+/**
+ * Where startDeployments records, as it goes, what each service may have become — so the post step (or the rest of
+ * main) knows what to put back whatever happens next, even when the step is killed in the middle of a call.
+ */
+export interface UpdateJournal {
+  /** Before UpdateService: from here on the service may move to `next`. */
+  intend(plan: ServicePlan, next: TaskDefinition): void;
+  /** UpdateService went through (told again once its service deployment is known). */
+  started(deployment: StartedDeployment): void;
+  /** AWS refused the call: the service did not change. */
+  refused(plan: ServicePlan): void;
+}
+
 async function startOne(
   ecs: ECSClient,
   inputs: Inputs,
   plan: ServicePlan,
   next: TaskDefinition,
-  onStarted: (deployment: StartedDeployment) => void,
+  journal: UpdateJournal,
 ): Promise<StartedDeployment> {
   const startedAt = new Date();
   let updated: Service | undefined;
+  journal.intend(plan, next);
   try {
     const response = await ecs.send(
       new UpdateServiceCommand({
@@ -125,7 +139,10 @@ async function startOne(
     updated = response.service;
   } catch (error) {
     updated = mayHaveBeenApplied(error) ? await appliedDespite(ecs, inputs, plan, next) : undefined;
-    if (!updated) throw new UpdateFailure(error, mayHaveBeenApplied(error));
+    if (!updated) {
+      if (!mayHaveBeenApplied(error)) journal.refused(plan);
+      throw new UpdateFailure(error, mayHaveBeenApplied(error));
+    }
     core.warning(`${plan.name}: ${describeError(error)}, yet ECS shows the new deployment: following it`);
   }
   const taskDefinitionArn = next.taskDefinitionArn as string;
@@ -138,9 +155,9 @@ async function startOne(
     startedAt,
   };
   // Recorded before any other call: if the next one fails or the run is cancelled, the way back is known.
-  onStarted(started);
+  journal.started(started);
   started.target.serviceDeploymentArn = await ourServiceDeployment(ecs, inputs.cluster, plan, updated, startedAt);
-  if (started.target.serviceDeploymentArn) onStarted(started);
+  if (started.target.serviceDeploymentArn) journal.started(started);
   core.info(
     `${plan.name}: ${revisionName(plan.currentTaskDefinitionArn)} → ${revisionName(taskDefinitionArn)} started ` +
       `(${primary?.id ?? 'deployment id unknown'}${started.target.serviceDeploymentArn ? `, ${started.target.serviceDeploymentArn}` : ''})`,
@@ -159,17 +176,13 @@ export class UpdateFailure extends Error {
   }
 }
 
-/**
- * Updates every service that needs it, all at once. `onStarted` runs as soon as each one is under way, and again
- * when its service deployment is known (the caller saves state for the post step there), so a failure or a
- * cancellation right after still knows what to roll back.
- */
+/** Updates every service that needs it, all at once, keeping `journal` up to date as each call goes out and back. */
 export async function startDeployments(
   ecs: ECSClient,
   inputs: Inputs,
   plans: ServicePlan[],
   nextRevisions: Map<string, TaskDefinition>,
-  onStarted: (deployment: StartedDeployment) => void,
+  journal: UpdateJournal,
 ): Promise<StartResult> {
   const result: StartResult = { started: [], unchanged: [], failures: [] };
   await Promise.all(
@@ -181,7 +194,7 @@ export async function startDeployments(
         return;
       }
       try {
-        result.started.push(await startOne(ecs, inputs, plan, next, onStarted));
+        result.started.push(await startOne(ecs, inputs, plan, next, journal));
       } catch (error) {
         result.failures.push({ plan, error: error instanceof UpdateFailure ? error : new UpdateFailure(error, false) });
       }

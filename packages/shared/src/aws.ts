@@ -8,6 +8,9 @@ export interface ClientOptions {
   region?: string;
   /** Total attempts per call, first try included; undefined keeps the SDK's default (AWS_MAX_ATTEMPTS or 3). */
   maxAttempts?: number;
+  /** Every call made through the client is abandoned when this aborts (a cancelled run), unless the call brings
+   * its own signal. */
+  signal?: AbortSignal;
 }
 
 /** What Shipyard sets in every AWS SDK v3 client config; any client constructor accepts it. */
@@ -43,6 +46,7 @@ export function createClient<T>(ClientCtor: new (config: ShipyardClientConfig) =
     },
   });
   if (hasMiddlewareStack(client)) nameOperationInErrors(client);
+  if (options.signal) abortSendsOn(client, options.signal);
   return client;
 }
 
@@ -108,4 +112,14 @@ function nameOperationInErrors(client: MiddlewareHost): void {
     },
     { step: 'initialize', name: 'shipyardOperationName' },
   );
+}
+
+type Send = (command: unknown, options?: { abortSignal?: AbortSignal }) => Promise<unknown>;
+
+/** Gives every `send` the signal unless it brings its own: a hung call ends when the run is cancelled. */
+function abortSendsOn(client: unknown, signal: AbortSignal): void {
+  const host = client as { send?: Send };
+  if (typeof host.send !== 'function') return;
+  const send = host.send.bind(client);
+  host.send = (command, options) => send(command, { abortSignal: signal, ...options });
 }

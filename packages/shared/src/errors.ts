@@ -39,6 +39,18 @@ export class DeploymentFailure extends Error {
   }
 }
 
+/** An error told with what it left behind ("nothing was changed: web stays on web:1"), after its own cause; details,
+ * request ids and stacks are the cause's. */
+export class FailureWithOutcome extends Error {
+  override name = 'FailureWithOutcome';
+  override readonly cause: unknown;
+
+  constructor(cause: unknown, outcome: string) {
+    super(`${describeError(cause)}; ${outcome}`, { cause });
+    this.cause = cause;
+  }
+}
+
 /** `instanceof Error` that also holds for errors made in another realm (Node's own, seen from a jest sandbox). */
 export function isError(value: unknown): value is Error {
   return value instanceof Error || types.isNativeError(value);
@@ -98,6 +110,7 @@ export async function runAction(action: string, main: () => Promise<void>): Prom
 /** Everything about an error that does not fit the one-line cause: the rest of a multi-line message, a failure's
  * details, the AWS request id (what AWS support asks for). */
 function errorDetails(error: unknown): string[] {
+  if (error instanceof FailureWithOutcome) return errorDetails(error.cause);
   const lines: string[] = [];
   // An unparsed answer's second line is the SDK's advice to inspect a hidden field: nothing a workflow user can do.
   if (isError(error) && !isUnparsedServerAnswer(error)) {
@@ -174,8 +187,10 @@ export function isTransientError(error: unknown): boolean {
   return status >= 500 || status === 429 || isUnparsedServerAnswer(error);
 }
 
-/** Whether AWS may have applied a mutating call that threw: it answered no clear refusal (4xx) we could read. */
+/** Whether AWS may have applied a mutating call that threw: it answered no clear refusal (4xx) we could read, or the
+ * call was abandoned (a cancelled run) after it may have gone out. */
 export function mayHaveBeenApplied(error: unknown): boolean {
+  if (isError(error) && error.name === 'AbortError') return true;
   return isTransientError(error) && !(isError(error) && THROTTLING_CODES.has(error.name));
 }
 
