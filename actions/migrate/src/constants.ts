@@ -45,6 +45,8 @@ export const State = {
   Region: 'region',
   /** Set once the task is known to be STOPPED or StopTask was sent: the post step then has nothing to do. */
   TaskSettled: 'task-settled',
+  /** Saved before RunTask goes out: if its answer never comes, the post step finds the task by this group. */
+  StartedBy: 'started-by',
 } as const;
 
 /** Inputs that only make sense when the command runs as an ECS task. */

@@ -3,9 +3,9 @@ import { ECSClient, type Task } from '@aws-sdk/client-ecs';
 import * as core from '@shipyard/shared/core';
 import { createClient, resolveRegion } from '@shipyard/shared/aws';
 import { formatDuration } from '@shipyard/shared/duration';
-import { DeploymentFailure } from '@shipyard/shared/errors';
+import { DeploymentFailure, FailureWithOutcome } from '@shipyard/shared/errors';
 import { group } from '@shipyard/shared/log';
-import { PollCancelledError, PollTimeoutError } from '@shipyard/shared/poll';
+import { PollCancelledError, PollTimeoutError, retryPassing } from '@shipyard/shared/poll';
 import { LogFollower, awslogsLocation } from '@shipyard/shared/task-logs';
 import { ACTION, State } from './constants';
 import { guardConcurrency } from './guard';
@@ -20,20 +20,30 @@ import { startTask, stopTask, taskId, waitForStop } from './watch';
 
 // Loads the ECS and CloudWatch Logs SDKs: main imports this module only once the inputs are valid.
 
+/** How long stopping a task that can no longer be followed keeps trying through passing faults. */
+const STOP_PATIENCE_MS = 60_000;
+
 /** Checks, guard, snapshot, RunTask, then follows the task to STOPPED and judges the migration container. */
 export async function migrateOnEcs(inputs: EcsInputs, context: ModeContext): Promise<void> {
   const { report, signal } = context;
   const region = resolveRegion(inputs.region);
-  const ecs = createClient(ECSClient, { action: ACTION, region });
-  const prepared = await group('Check the task definition', () => prepare(ecs, inputs, region));
-  report.command = prepared.command;
-  await group('Check for another migration', () => guardConcurrency(ecs, inputs, { signal }));
-  const snapshot = inputs.snapshot;
-  if (snapshot) {
-    await group(`Snapshot ${snapshot.db}`, () => snapshotBeforeMigrating(snapshot, report, { region, signal }));
+  // Calls stop when the run is cancelled; the post step (its own client) stops a task that was started.
+  const ecs = createClient(ECSClient, { action: ACTION, region, signal });
+  let prepared: Prepared;
+  let task: Task;
+  try {
+    prepared = await group('Check the task definition', () => prepare(ecs, inputs, region));
+    report.command = prepared.command;
+    await group('Check for another migration', () => guardConcurrency(ecs, inputs, { signal }));
+    const snapshot = inputs.snapshot;
+    if (snapshot) {
+      await group(`Snapshot ${snapshot.db}`, () => snapshotBeforeMigrating(snapshot, report, { region, signal }));
+    }
+    task = await group('Start the migration task', () => start(ecs, inputs, prepared, context, region));
+  } catch (error) {
+    throw new FailureWithOutcome(error, 'the migration did not run');
   }
   const startedAt = Date.now();
-  const task = await group('Start the migration task', () => start(ecs, inputs, prepared, context, region));
   const taskArn = task.taskArn as string;
   const follower = followLog(prepared, inputs, taskArn, region, report);
   const lastLines = new LastLines(inputs.logLines);
@@ -62,8 +72,22 @@ export async function migrateOnEcs(inputs: EcsInputs, context: ModeContext): Pro
         `the migration did not finish within ${formatDuration(inputs.timeoutMs)}; task ${taskArn} was stopped`,
       );
     }
-    if (error instanceof PollCancelledError) core.info(`The post step of this action stops task ${taskArn}.`);
-    throw error;
+    if (error instanceof PollCancelledError)
+      throw new FailureWithOutcome(error, `the post step stops the migration task ${taskArn}`);
+    // The task can no longer be followed: it is stopped rather than left to run unwatched.
+    await retryPassing(
+      () => stopTask(ecs, inputs.cluster, taskArn, 'shipyard migrate: the task could not be followed'),
+      {
+        timeoutMs: STOP_PATIENCE_MS,
+        signal,
+      },
+    );
+    core.saveState(State.TaskSettled, 'true');
+    showLastLines(report.lastLines, inputs.container);
+    throw new FailureWithOutcome(
+      error,
+      `the migration task ${taskArn} was stopped; it may have run in part (its log is above)`,
+    );
   }
   core.saveState(State.TaskSettled, 'true');
   judge(stopped, inputs, report, lastLines, Date.now() - startedAt);
@@ -79,12 +103,13 @@ async function start(
   const { report, run } = context;
   const definition = `${prepared.taskDefinition.family}:${prepared.taskDefinition.revision}`;
   core.info(`Running ${prepared.command} in container "${inputs.container}" of ${definition} on ${inputs.cluster}.`);
-  const task = await startTask(ecs, buildRunTaskInput({ inputs, placement: prepared.placement, tags: taskTags(run) }));
-  const taskArn = task.taskArn as string;
-  // Saved at once: if the run is cancelled from here on, the post step stops this task.
-  core.saveState(State.TaskArn, taskArn);
+  // Saved before RunTask goes out: if its answer is lost or the run is cancelled, the post step finds the task.
   core.saveState(State.Cluster, inputs.cluster);
   core.saveState(State.Region, region);
+  core.saveState(State.StartedBy, inputs.startedBy);
+  const task = await startTask(ecs, buildRunTaskInput({ inputs, placement: prepared.placement, tags: taskTags(run) }));
+  const taskArn = task.taskArn as string;
+  core.saveState(State.TaskArn, taskArn);
   report.taskArn = taskArn;
   report.taskUrl =
     `https://${region}.console.aws.amazon.com/ecs/v2/clusters/${encodeURIComponent(inputs.cluster)}` +

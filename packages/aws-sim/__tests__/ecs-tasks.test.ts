@@ -72,6 +72,18 @@ async function describe1(taskArn: string): Promise<Task> {
 }
 
 describe('RunTask one-off tasks', () => {
+  it('is idempotent on the client token: a retry starts nothing new; other parameters are a ConflictException', async () => {
+    await setUp([{ name: 'migrate', image: 'example/migrate:ok' }]);
+    const first = await run({ startedBy: 'shipyard-migrate', clientToken: 'run-42' });
+    const again = await run({ startedBy: 'shipyard-migrate', clientToken: 'run-42' });
+    expect(again.tasks!.map((t) => t.taskArn)).toEqual(first.tasks!.map((t) => t.taskArn));
+    const listed = await clients.ecs.send(new ListTasksCommand({ cluster: 'prod', startedBy: 'shipyard-migrate' }));
+    expect(listed.taskArns).toHaveLength(1);
+    await expect(run({ startedBy: 'other', clientToken: 'run-42' })).rejects.toMatchObject({
+      name: 'ConflictException',
+    });
+  });
+
   it('runs to the image’s exit code and is seen by waitUntilTasksStopped', async () => {
     await setUp([{ name: 'migrate', image: 'example/migrate:bad' }], { timeScale: 100 });
     const { tasks, failures } = await run({ startedBy: 'shipyard-migrate' });

@@ -145,6 +145,14 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
           injected: fault.effect !== undefined || undefined,
         });
       };
+      // The change is made; only its answer goes missing below.
+      if (fault.afterApplying) {
+        try {
+          await call.run({ world, region: request.region, accountId: world.accountId, request });
+        } catch (error) {
+          if (!(error instanceof AwsError)) throw error;
+        }
+      }
       switch (fault.effect?.kind) {
         case 'hang':
           // Never answered: the client's timeout (or sim.close()) ends the connection.

@@ -54,6 +54,9 @@ export interface FaultRule {
   proxyError?: { status?: number; contentType?: string; body?: string };
   /** Close the connection without answering. */
   dropConnection?: boolean;
+  /** With dropConnection, proxyError or hang: the call is carried out first and only its answer is lost — the case
+   * where a client cannot tell whether its change was made. */
+  afterApplying?: boolean;
   /** Accept the request and never answer: the connection stays open until the client gives up or the sim closes. */
   hang?: boolean;
 }
@@ -210,7 +213,7 @@ export class World {
   }
 
   /** The fault to apply to this call, if a rule matches (consumes one-shot errors, counts `nth` rules). */
-  pickFault(service: string, operation: string): { latencyMs: number; effect?: FaultEffect } {
+  pickFault(service: string, operation: string): { latencyMs: number; effect?: FaultEffect; afterApplying?: boolean } {
     let latencyMs = 0;
     const mutating = isMutating(operation);
     for (const rule of this.faults) {
@@ -218,7 +221,7 @@ export class World {
       for (const listener of this.faultListeners) listener({ service, operation, rule });
       latencyMs += rule.latencyMs ?? 0;
       const effect = this.effectOf(rule);
-      if (effect) return { latencyMs, effect };
+      if (effect) return { latencyMs, effect, afterApplying: rule.afterApplying && effect.kind !== 'error' };
     }
     return { latencyMs };
   }

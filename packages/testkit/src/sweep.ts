@@ -39,7 +39,8 @@ function faultRule(point: CallRef, kind: FaultKind): FaultRule {
     case 'proxy-5xx':
       return { ...at, proxyError: {} };
     case 'dropped-connection':
-      return { ...at, dropConnection: true };
+      // After AWS made the change: the hardest case, where the caller cannot tell whether it happened.
+      return { ...at, dropConnection: true, afterApplying: true };
     case 'timeout':
       return { ...at, hang: true };
     case 'throttling':

@@ -282,6 +282,8 @@ export class EcsState {
   readonly revisions = new Map<string, ServiceRevision>();
   /** Tags of task definitions (and anything else without its own tag list), by ARN. */
   readonly tags = new Map<string, Tag[]>();
+  /** RunTask's idempotency: the tasks a client token started, so a retried request starts no second set. */
+  readonly runTaskTokens = new Map<string, { request: string; taskArns: string[] }>();
 }
 
 export const ecsState = (world: World): EcsState => world.store('ecs', () => new EcsState());

@@ -28,6 +28,7 @@ interface RunTaskInput {
   group?: string;
   tags?: Tag[];
   propagateTags?: string;
+  clientToken?: string;
 }
 
 const taskArnFor = (clusterArn: string, ref: string) =>
@@ -37,6 +38,14 @@ export const taskHandlers: Record<string, JsonHandler> = {
   RunTask(input: RunTaskInput, ctx) {
     const state = ecsState(ctx.world);
     const cluster = requireCluster(state, ctx, input.cluster);
+    // ECS_Idempotency: the same client token and parameters answer the tasks the first request started.
+    const { clientToken, ...request } = input;
+    const earlier = clientToken ? state.runTaskTokens.get(clientToken) : undefined;
+    if (earlier) {
+      if (earlier.request !== JSON.stringify(request))
+        throw new AwsError('ConflictException', 'The client token was used with different parameters.');
+      return { tasks: earlier.taskArns.map((arn) => renderTask(state.tasks.get(arn)!, true)), failures: [] };
+    }
     if (!input.taskDefinition) throw invalidParameter('taskDefinition must be specified.');
     const td = requireTaskDefinition(state, ctx, input.taskDefinition);
     const count = input.count ?? 1;
@@ -83,6 +92,8 @@ export const taskHandlers: Record<string, JsonHandler> = {
         oneOff: true,
       }),
     );
+    if (clientToken)
+      state.runTaskTokens.set(clientToken, { request: JSON.stringify(request), taskArns: tasks.map((t) => t.taskArn) });
     return { tasks: tasks.map((t) => renderTask(t, true)), failures: [] };
   },
 
