@@ -26,6 +26,8 @@ interface Context {
   inputs: Inputs;
   region: string;
   ecs: ECSClient;
+  /** One attempt per call: for the one call that is not idempotent (see register.ts). */
+  registrar: ECSClient;
   startedAtMs: number;
   signal: AbortSignal;
 }
@@ -269,7 +271,9 @@ async function prepare(ctx: Context) {
   let plans: ServicePlan[] | undefined;
   try {
     plans = await group('Cluster and services', () => planServices(ecs, inputs, region, ctx.signal));
-    const revisions = await group('Task definition', () => resolveRevisions(ecs, inputs, plans!, region));
+    const revisions = await group('Task definition', () =>
+      resolveRevisions(ecs, ctx.registrar, inputs, plans!, region),
+    );
     const changes = await group('Changes', async () => logChanges(plans!, revisions, inputs));
     if (ctx.signal.aborted) throw new DeploymentFailure('cancelled before any service was updated');
     return { plans, revisions, changes };
@@ -303,7 +307,8 @@ export async function deploy(inputs: Inputs, region: string, startedAtMs: number
   const signal = cancellationSignal();
   // Every call of the run stops when the run is cancelled; the post step (its own client) restores what changed.
   const ecs = createClient(ECSClient, { action: ACTION_NAME, region, maxAttempts: AWS_MAX_ATTEMPTS, signal });
-  const ctx: Context = { inputs, region, ecs, startedAtMs, signal };
+  const registrar = createClient(ECSClient, { action: ACTION_NAME, region, maxAttempts: 1, signal });
+  const ctx: Context = { inputs, region, ecs, registrar, startedAtMs, signal };
   const { plans, revisions, changes } = await prepare(ctx);
 
   if (inputs.mode !== 'deploy') {

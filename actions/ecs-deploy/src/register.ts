@@ -7,7 +7,8 @@ import {
   type Tag,
   type TaskDefinition,
 } from '@aws-sdk/client-ecs';
-import { ConfigError, isAwsSdkError } from '@shipyard/shared/errors';
+import { ConfigError, describeError, isAwsSdkError, mayHaveBeenApplied } from '@shipyard/shared/errors';
+import { retryPassing } from '@shipyard/shared/poll';
 import { taskDefinitionFamily, taskDefinitionInputError } from '@shipyard/shared/ecs-names';
 import { quote } from '@shipyard/shared/inputs';
 import { Input } from './constants';
@@ -91,6 +92,36 @@ function isSameRevision(revision: Described, request: RegisterTaskDefinitionRequ
   );
 }
 
+/** How long a registration keeps trying through passing faults. */
+const REGISTER_PATIENCE_MS = 60_000;
+
+/**
+ * RegisterTaskDefinition is not idempotent: an SDK retry after a lost answer registers a second, identical revision.
+ * So `registrar` (a client that makes one attempt per call) sends it, and after an answer that may have been lost the
+ * family's latest revision is read: when it is the one just asked for, it is used; otherwise the call is tried again.
+ */
+async function register(
+  ecs: ECSClient,
+  registrar: ECSClient,
+  request: RegisterTaskDefinitionRequest,
+): Promise<TaskDefinition> {
+  return retryPassing(
+    async () => {
+      try {
+        return (await registrar.send(new RegisterTaskDefinitionCommand(request))).taskDefinition as TaskDefinition;
+      } catch (error) {
+        const latest = mayHaveBeenApplied(error) ? await describeLatest(ecs, request.family!) : undefined;
+        if (latest && isSameRevision(latest, request)) return latest.taskDefinition;
+        throw error;
+      }
+    },
+    {
+      timeoutMs: REGISTER_PATIENCE_MS,
+      onPassingError: (error) => core.info(`RegisterTaskDefinition: ${describeError(error)}; trying again`),
+    },
+  );
+}
+
 /**
  * Works out the revision every service moves to, registering one revision per distinct rendered task definition
  * (none when the rendered one equals what a service already runs or the family's latest revision, none for an
@@ -98,6 +129,7 @@ function isSameRevision(revision: Described, request: RegisterTaskDefinitionRequ
  */
 export async function resolveRevisions(
   ecs: ECSClient,
+  registrar: ECSClient,
   inputs: Inputs,
   plans: ServicePlan[],
   region: string,
@@ -177,8 +209,7 @@ export async function resolveRevisions(
           registered.set(key, latest.taskDefinition);
           return;
         }
-        const response = await ecs.send(new RegisterTaskDefinitionCommand(request));
-        const taskDefinition = response.taskDefinition as TaskDefinition;
+        const taskDefinition = await register(ecs, registrar, request);
         core.info(`Registered ${taskDefinition.taskDefinitionArn}`);
         registered.set(key, taskDefinition);
         newArns.push(taskDefinition.taskDefinitionArn!);
