@@ -2,19 +2,19 @@ import * as core from '@shipyard/shared/core';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { createClient } from '@shipyard/shared/aws';
 import { diffTaskDefinitions, formatChangeLines } from '@shipyard/shared/ecs-diff';
-import { manualRollbackCommand } from '@shipyard/shared/ecs-rollback-target';
 import { DeploymentFailure, describeError, FailureWithOutcome } from '@shipyard/shared/errors';
 import { createGithubDeployment, setGithubDeploymentStatus } from '@shipyard/shared/github';
 import { group } from '@shipyard/shared/log';
 import { cancellationSignal, PollCancelledError } from '@shipyard/shared/poll';
 import { writeSummary } from '@shipyard/shared/summary';
 import { deregisterOldRevisions, familyOf } from './cleanup';
-import { ACTION_NAME, AWS_MAX_ATTEMPTS, Input } from './constants';
+import { ACTION_NAME, AWS_MAX_ATTEMPTS } from './constants';
 import type { Inputs } from './inputs';
 import { planServices, type ServicePlan } from './plan';
 import { resolveRevisions, revisionName, type Revisions } from './register';
 import { buildSummary, runStatus, setOutputs, type RunReport, type ServiceReport } from './report';
 import { rollBack, type RollbackRequest, type RollbackResult } from './rollback';
+import { cancelledMessage, failureMessage } from './verdict';
 import { markSettled, saveDeployments, type SavedDeployment } from './state';
 import { startDeployments, type StartedDeployment, type StartResult } from './update';
 import { watchAndVerify, type ServiceResult } from './watch';
@@ -180,37 +180,6 @@ function watchFailed(started: StartedDeployment[], error: unknown): ServiceResul
   return started.map((deployment) => ({ deployment, outcome: 'failed', reason, verification: {} }));
 }
 
-/**
- * The one-line cause: which services failed and why, then where every service that is not on its new revision
- * stands — rolled back, or not restored with the command that finishes the job.
- */
-function failureMessage(ctx: Context, report: RunReport, culprits: string[]): string {
-  const failedOnTheirOwn = report.services.filter((s) => culprits.includes(s.service));
-  const failed = failedOnTheirOwn.length
-    ? failedOnTheirOwn
-    : report.services.filter((s) => s.result !== 'succeeded' && s.result !== 'unchanged');
-  const why = failed.map((s) => `${s.service}: ${s.detail ?? s.result}`).join('; ');
-  const lead =
-    report.services.length === 1 ? why : `${failed.length} of ${report.services.length} services failed (${why})`;
-  const restored = (s: ServiceReport) => !!s.now && (s.now === s.from || s.now === s.knownGood);
-  const back = report.services.filter((s) => s.result === 'rolled-back' && !failedOnTheirOwn.includes(s));
-  const notRestored = report.services.filter(
-    (s) => !['succeeded', 'unchanged', 'rolled-back'].includes(s.result) && !restored(s),
-  );
-  const parts = [lead];
-  if (back.length)
-    parts.push(`rolled back: ${back.map((s) => `${s.service} to ${revisionName(s.now ?? s.from)}`).join(', ')}`);
-  if (notRestored.length) {
-    const commands = notRestored.map(
-      (s) =>
-        `\`${manualRollbackCommand({ region: ctx.region, cluster: ctx.inputs.cluster, service: s.service, taskDefinitionArn: s.knownGood ?? s.from })}\``,
-    );
-    const where = notRestored.map((s) => `${s.service} (${s.now ? `on ${revisionName(s.now)}` : 'revision unknown'})`);
-    parts.push(`NOT restored: ${where.join(', ')}; put back with ${commands.join(' and ')}, or the rollback action`);
-  }
-  return parts.join('. ');
-}
-
 /** The outputs as they stand once services are updated: if the step dies before its verdict, they say so. */
 function startedReport(
   ctx: Context,
@@ -284,23 +253,6 @@ async function prepare(ctx: Context) {
     const cause = ctx.signal.aborted ? new DeploymentFailure('cancelled before any service was updated') : error;
     throw new FailureWithOutcome(cause, `nothing was changed: ${where}`);
   }
-}
-
-/** The words a cancelled run ends with: which services were moving, and where they end up. */
-function cancelledMessage(ctx: Context, begun: Map<string, SavedDeployment>): string {
-  const moving = [...begun.values()];
-  const names = moving.map(
-    (d) => `${d.service} (${revisionName(d.previousTaskDefinitionArn)} → ${revisionName(d.taskDefinitionArn)})`,
-  );
-  if (ctx.inputs.rollbackOnCancel) {
-    const back = moving.map((d) => `${d.service} on ${revisionName(d.knownGood ?? d.previousTaskDefinitionArn)}`);
-    return `cancelled while deploying ${names.join(', ')}; the post step puts ${back.join(', ')} back`;
-  }
-  const commands = moving.map(
-    (d) =>
-      `\`${manualRollbackCommand({ region: ctx.region, cluster: ctx.inputs.cluster, service: d.service, taskDefinitionArn: d.knownGood ?? d.previousTaskDefinitionArn })}\``,
-  );
-  return `cancelled while deploying ${names.join(', ')}; "${Input.RollbackOnCancel}" is false, so nothing is rolled back: put back with ${commands.join(' and ')}`;
 }
 
 export async function deploy(inputs: Inputs, region: string, startedAtMs: number): Promise<void> {
@@ -395,11 +347,14 @@ export async function deploy(inputs: Inputs, region: string, startedAtMs: number
     durationMs: Date.now() - startedAtMs,
   };
   await finish(ctx, report, githubId);
-  if (cancelled) throw new DeploymentFailure(cancelledMessage(ctx, begun));
+  if (cancelled) {
+    const where = { region, cluster: inputs.cluster, rollbackOnCancel: inputs.rollbackOnCancel };
+    throw new DeploymentFailure(cancelledMessage(where, [...begun.values()]));
+  }
   markSettled();
   if (report.status !== 'succeeded' && report.status !== 'started') {
     const culprits = [...failed.map((r) => r.deployment.plan.name), ...start.failures.map((f) => f.plan.name)];
-    throw new DeploymentFailure(failureMessage(ctx, report, culprits));
+    throw new DeploymentFailure(failureMessage({ region, cluster: inputs.cluster }, report, culprits));
   }
   if (inputs.keepRevisions > 0 && start.started.length) {
     await group('Clean up', async () => {
