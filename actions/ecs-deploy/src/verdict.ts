@@ -49,7 +49,7 @@ export function cancelledMessage(where: Where & { rollbackOnCancel: boolean }, m
   );
   if (where.rollbackOnCancel) {
     const back = moving.map((d) => `${d.service} back on ${revisionName(d.knownGood ?? d.previousTaskDefinitionArn)}`);
-    return `cancelled while deploying ${names.join(', ')}; the post step puts ${back.join(', ')} back`;
+    return `cancelled while deploying ${names.join(', ')}; the post step puts ${back.join(', ')}`;
   }
   const commands = moving.map(
     (d) =>
