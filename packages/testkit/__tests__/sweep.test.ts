@@ -1,6 +1,6 @@
 import type { RequestRecord } from '@shipyard/aws-sim/world';
 import type { ActionRun } from '../src/run-action';
-import { faultPoints } from '../src/sweep';
+import { faultPoints, wave } from '../src/sweep';
 import { checkInvariants } from '../src/sweep-invariants';
 
 const call = (seq: number, operation: string, mutating: boolean, params: unknown = {}): RequestRecord => ({
@@ -76,4 +76,19 @@ test('invariants: a target left half-way needs a remedy in the error; a change a
     'web is not restored and the error does not say what to do',
     'ecs:RegisterTaskDefinition after the failure, not a restore',
   ]);
+});
+
+test('a wave: the calls of the same operation sent together around the faulted one, nothing else', () => {
+  const calls = [
+    call(1, 'DescribeServices', false),
+    call(2, 'UpdateService', true, { service: 'web' }),
+    call(3, 'UpdateService', true, { service: 'api' }),
+    call(4, 'UpdateService', true, { service: 'worker' }),
+    call(5, 'DescribeServiceDeployments', false),
+    call(6, 'UpdateService', true, { service: 'web' }),
+  ];
+  const point = { position: 3, service: 'ecs', operation: 'UpdateService', occurrence: 2, mutating: true };
+  expect(wave(calls, point).map((c) => c.seq)).toEqual([2, 3, 4]);
+  expect(wave(calls, { ...point, position: 6, occurrence: 4 }).map((c) => c.seq)).toEqual([6]);
+  expect(wave(calls, { ...point, position: 5 })).toEqual([]);
 });

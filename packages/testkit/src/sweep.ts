@@ -124,7 +124,7 @@ export async function sweep(scenario: SweepScenario, options: SweepOptions = {})
   const worker = async () => {
     while (next < cases.length) {
       const index = next++;
-      const { result } = await runCase(scenario, cases[index]);
+      const { result } = await runCase(scenario, cases[index], clean.calls);
       results[index] = result;
       options.onResult?.(result);
     }
@@ -160,6 +160,7 @@ export function faultPoints(calls: RequestRecord[], everyCall: boolean): CallRef
 async function runCase(
   scenario: SweepScenario,
   fault?: { point: CallRef; kind: FaultKind },
+  cleanCalls: RequestRecord[] = [],
 ): Promise<{ result: SweepResult; calls: RequestRecord[] }> {
   const started = Date.now();
   const world = await scenario.start();
@@ -184,8 +185,18 @@ async function runCase(
     // The throttling window may outlast the action's calls; the harness's own reads must not meet it.
     world.sim.control.clearFaults();
     const observation = await world.observe(run, calls);
-    const failure = fault && fired ? failurePoint(calls, fault.point) : undefined;
-    const violations = checkInvariants({ run, calls, observation, failure, isRestore: world.isRestore });
+    const failure = fault && fired ? failurePoint(calls, fault.point, fault.kind, headlineErrors(run)) : undefined;
+    const siblings = failure ? wave(cleanCalls, fault!.point) : [];
+    const isSibling = (call: RequestRecord) =>
+      call.operation === failure?.operation &&
+      siblings.some((s) => JSON.stringify(s.params) === JSON.stringify(call.params));
+    const violations = checkInvariants({
+      run,
+      calls,
+      observation,
+      failure,
+      isRestore: (call, failed) => isSibling(call) || world.isRestore(call, failed),
+    });
     if (fault?.kind !== 'timeout' && (run.timedOut || run.post?.timedOut)) {
       violations.push(`the ${run.timedOut ? 'main' : 'post'} step hung until the runner's timeout`);
     }
@@ -209,10 +220,16 @@ async function runCase(
 }
 
 /**
- * The call after which the action knew something failed: the last faulted request, unless the SDK's
- * retry of it succeeded (then nothing failed and there is no such point). For a cancel, the call in flight.
+ * The call after which the action knew something failed: the last faulted request, unless the fault was absorbed —
+ * the SDK's retry of it succeeded, or (for faults a client can recover from: not a cancel or a hang) the action read
+ * the outcome back and went on, so its first error does not name the faulted call. For a cancel, the call in flight.
  */
-function failurePoint(calls: RequestRecord[], point: CallRef): RequestRecord | undefined {
+function failurePoint(
+  calls: RequestRecord[],
+  point: CallRef,
+  kind: FaultKind,
+  headlines: string[],
+): RequestRecord | undefined {
   const same = calls.filter((call) => call.service === point.service && call.operation === point.operation);
   const faulted = same[point.occurrence - 1];
   if (!faulted) return undefined;
@@ -220,6 +237,23 @@ function failurePoint(calls: RequestRecord[], point: CallRef): RequestRecord | u
   // The same request again (calls for other subjects may run side by side in between).
   const params = JSON.stringify(lastInjected.params);
   const retry = same.find((call) => call.seq > lastInjected.seq && JSON.stringify(call.params) === params);
-  const absorbed = lastInjected.injected && retry !== undefined && retry.status > 0 && retry.status < 300;
-  return absorbed ? undefined : lastInjected;
+  const retried = lastInjected.injected && retry !== undefined && retry.status > 0 && retry.status < 300;
+  const recoverable = kind !== 'cancel' && kind !== 'timeout';
+  const recovered = recoverable && !headlines.some((headline) => headline.includes(`:${point.operation} failed`));
+  return retried || recovered ? undefined : lastInjected;
+}
+
+/**
+ * The calls the action sent together with the faulted one: in the clean run, the unbroken run of calls of the same
+ * operation around it (one Promise.all, e.g. an UpdateService per service). They were on their way before the
+ * answer came, so they do not count as changes made after the failure.
+ */
+export function wave(cleanCalls: RequestRecord[], point: CallRef): RequestRecord[] {
+  const index = point.position - 1;
+  if (cleanCalls[index]?.operation !== point.operation) return [];
+  let first = index;
+  let last = index;
+  while (first > 0 && cleanCalls[first - 1].operation === point.operation) first--;
+  while (last < cleanCalls.length - 1 && cleanCalls[last + 1].operation === point.operation) last++;
+  return cleanCalls.slice(first, last + 1);
 }
