@@ -326,13 +326,19 @@ export async function deploy(inputs: Inputs, region: string, startedAtMs: number
     : Promise.resolve([]);
   let rollbacks: RollbackResult[] = [];
   if (anyFailure && inputs.autoRollback && !cancelled) {
-    rollbacks = await group('Roll back', () =>
-      rollBack(ecs, inputs.cluster, rollbackRequests(start), {
-        timeoutMs: inputs.timeoutMs,
-        signal: ctx.signal,
-        eventStreams: new Map(start.started.map((d) => [d.plan.name, d.plan.events])),
-      }),
-    );
+    try {
+      rollbacks = await group('Roll back', () =>
+        rollBack(ecs, inputs.cluster, rollbackRequests(start), {
+          timeoutMs: inputs.timeoutMs,
+          signal: ctx.signal,
+          eventStreams: new Map(start.started.map((d) => [d.plan.name, d.plan.events])),
+        }),
+      );
+    } catch (error) {
+      // Cancelled in the middle of the rollback: the post step finishes it from the saved state.
+      if (!signal.aborted) throw error;
+      cancelled = true;
+    }
   }
   const explanation = await explaining;
   core.printUntrusted(explanation);
