@@ -8,7 +8,8 @@ import {
   type DeploymentTarget,
 } from '@shipyard/shared/ecs-deployments';
 import {
-  ROLLBACK_CALL_PATIENCE_MS,
+  describePatiently,
+  judgeRollback,
   startRollback,
   watchRollbacks,
   type StartedRollback,
@@ -18,9 +19,9 @@ import {
   type CurrentDeployment,
   type RollbackMethod,
 } from '@shipyard/shared/ecs-rollback-target';
-import { describeDeployments, eventLine, progressLine, type WatchedDeployment } from '@shipyard/shared/ecs-watch';
+import { eventLine, progressLine, type WatchedDeployment } from '@shipyard/shared/ecs-watch';
 import { describeError } from '@shipyard/shared/errors';
-import { PollCancelledError, PollTimeoutError, retryPassing } from '@shipyard/shared/poll';
+import { PollCancelledError, PollTimeoutError } from '@shipyard/shared/poll';
 import { revisionName } from './register';
 
 // Puts services back on their last known-good revision with the shared rollback steps (the rollback action uses
@@ -84,17 +85,11 @@ async function describeBeforeRollback(
   signal: AbortSignal | undefined,
 ): Promise<Map<string, DeploymentSnapshot>> {
   try {
-    return await retryPassing(
-      () =>
-        describeDeployments(
-          ecs,
-          cluster,
-          requests.map((r) => r.target),
-          undefined,
-          () => true,
-          signal,
-        ),
-      { timeoutMs: ROLLBACK_CALL_PATIENCE_MS, signal },
+    return await describePatiently(
+      ecs,
+      cluster,
+      requests.map((r) => r.target),
+      signal,
     );
   } catch (error) {
     if (signal?.aborted) throw error;
@@ -102,6 +97,31 @@ async function describeBeforeRollback(
       `The services could not be read before rolling back (${describeError(error)}); redeploying each one's known-good revision`,
     );
     return new Map();
+  }
+}
+
+/**
+ * After the watch broke off (a call it cannot go past), one more patient look: when it works, each rollback is judged
+ * from it; when it does not, the reason the rollbacks stay unconfirmed.
+ */
+async function lastLook(
+  ecs: ECSClient,
+  cluster: string,
+  watched: { rollback: { target: DeploymentTarget } }[],
+  latest: Map<string, WatchedDeployment>,
+  broke: unknown,
+  signal: AbortSignal | undefined,
+): Promise<string | undefined> {
+  const targets = watched.map((w) => w.rollback.target);
+  try {
+    const snapshots = await describePatiently(ecs, cluster, targets, signal);
+    for (const target of targets) {
+      const snapshot = snapshots.get(target.service) ?? {};
+      latest.set(target.service, { snapshot, verdict: judgeRollback(target, snapshot) });
+    }
+    return undefined;
+  } catch {
+    return `could not be watched: ${describeError(broke)}`;
   }
 }
 
@@ -216,7 +236,7 @@ async function attempt(
     } catch (error) {
       if (error instanceof PollCancelledError) throw error;
       if (error instanceof PollTimeoutError) timedOut = true;
-      else watchError = `could not be watched: ${describeError(error)}`;
+      else watchError = await lastLook(ecs, cluster, watched, latest, error, options.signal);
     }
   }
   return begun.map((b): Attempt => {

@@ -2,7 +2,7 @@ import * as core from '@shipyard/shared/core';
 import type { ECSClient } from '@aws-sdk/client-ecs';
 import { ServiceEventStream, type DeploymentSnapshot, type DeploymentTarget } from '@shipyard/shared/ecs-deployments';
 import { shortTaskDefinition } from '@shipyard/shared/ecs-names';
-import { judgeRollback, startRollback, watchRollbacks } from '@shipyard/shared/ecs-rollback';
+import { describePatiently, judgeRollback, startRollback, watchRollbacks } from '@shipyard/shared/ecs-rollback';
 import { progressLine, type WatchResult } from '@shipyard/shared/ecs-watch';
 import { describeError } from '@shipyard/shared/errors';
 import { PollCancelledError, PollTimeoutError, type Clock } from '@shipyard/shared/poll';
@@ -112,14 +112,17 @@ export async function waitForRollbacks(
       },
     });
   } catch (error) {
-    // A watch that broke leaves each rollback unconfirmed, not undone: the report says so and names the services.
-    const last =
-      (error instanceof PollTimeoutError || error instanceof PollCancelledError
-        ? (error.lastState as WatchResult | undefined)
-        : undefined) ?? new Map();
-    const why = error instanceof PollTimeoutError ? error.message : `could not be watched: ${describeError(error)}`;
-    for (const service of started) settle(service, last.get(service.target.service)?.snapshot, why);
-    if (error instanceof PollCancelledError) throw error;
+    if (error instanceof PollTimeoutError || error instanceof PollCancelledError) {
+      const last = (error.lastState as WatchResult | undefined) ?? new Map();
+      for (const service of started) settle(service, last.get(service.target.service)?.snapshot, error.message);
+      if (error instanceof PollCancelledError) throw error;
+      return;
+    }
+    // A watch that broke off: one more patient look judges each rollback; without it they stay unconfirmed.
+    const targets = started.map((s) => s.target);
+    const seen = await describePatiently(ecs, inputs.cluster, targets, signal).catch(() => undefined);
+    const why = `could not be watched: ${describeError(error)}`;
+    for (const service of started) settle(service, seen?.get(service.target.service), why);
     return;
   }
   for (const service of started) settle(service, results.get(service.target.service)?.snapshot ?? {});

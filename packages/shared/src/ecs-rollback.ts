@@ -1,7 +1,7 @@
 import { StopServiceDeploymentCommand, UpdateServiceCommand, type ECSClient, type Service } from '@aws-sdk/client-ecs';
 import { judgeDeployment, type DeploymentSnapshot, type DeploymentTarget, type Verdict } from './ecs-deployments';
 import type { CurrentDeployment, RollbackMethod } from './ecs-rollback-target';
-import { watchDeployments, type WatchOptions, type WatchedDeployment } from './ecs-watch';
+import { describeDeployments, watchDeployments, type WatchOptions, type WatchedDeployment } from './ecs-watch';
 import * as core from './core';
 import { describeError } from './errors';
 import { retryPassing, type Clock, type RetryOptions } from './poll';
@@ -145,4 +145,20 @@ export async function watchRollbacks(options: RollbackWatchOptions): Promise<Map
     },
   });
   return new Map([...results].map(([service, watched]) => [service, judged(byService.get(service)!, watched)]));
+}
+
+/**
+ * The targets' services and deployments as they are now, tried again through passing faults for
+ * ROLLBACK_CALL_PATIENCE_MS: the look before a rollback starts, and the last look when a watch broke off.
+ */
+export function describePatiently(
+  ecs: ECSClient,
+  cluster: string,
+  targets: DeploymentTarget[],
+  signal?: AbortSignal,
+): Promise<Map<string, DeploymentSnapshot>> {
+  return retryPassing(() => describeDeployments(ecs, cluster, targets, undefined, () => true, signal), {
+    timeoutMs: ROLLBACK_CALL_PATIENCE_MS,
+    signal,
+  });
 }
