@@ -4,6 +4,7 @@ import { parse as parseYaml } from 'yaml';
 import { durationToMs, formatDuration } from './duration';
 import { ConfigError, describeError } from './errors';
 import { isWorkspaceFile, readWorkspaceFile, workspaceRoot } from './workspace-path';
+import { redactCredentials } from './redact';
 
 // Pure parsers (`parseX(name, raw, …)`) hold every rule and are table-tested; readers (`readX(name, …)`) only fetch
 // the raw text with core.getInput and hand it over. Every error names the input, quotes what it got and says what
@@ -58,15 +59,9 @@ export interface StructuredOrigin {
   missingFile?: string;
 }
 
-// What a credential looks like when pasted into the wrong input: AWS access key ids, GitHub, Slack and Stripe
-// tokens, JWTs, private keys, URLs with a password, `password=…` pairs. The full list lives with the redaction
-// module; this hook is the one place that will call it.
-const CREDENTIAL_SHAPE =
-  /\b(?:AKIA|ASIA)[A-Z0-9]{16}\b|\bgh[pousr]_[A-Za-z0-9]{20,}|github_pat_\w{20,}|\bxox[abeprs]-[\w-]{10,}|\b[rs]k_(?:live|test)_\w{10,}|\beyJ[\w-]{8,}\.[\w-]{8,}\.|-----BEGIN [A-Z ]*PRIVATE KEY|\/\/[^/\s:@]*:[^/\s@]+@|(?:password|passwd|pwd|secret|token|api[_-]?key)\s*[=:]\s*\S/i;
-
 /** An input value as error messages may show it: `<redacted>` when it looks like a credential. */
 export function printableValue(value: string): string {
-  return CREDENTIAL_SHAPE.test(value) ? '<redacted>' : value;
+  return redactCredentials(value) === value ? value : '<redacted>';
 }
 
 /**
