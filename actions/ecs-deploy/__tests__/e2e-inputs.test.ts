@@ -36,6 +36,11 @@ describe('bad inputs: the exact error and not one mutating call', () => {
       'bad-size.yaml',
       `family: web\nrequiresCompatibilities: [FARGATE]\nnetworkMode: awsvpc\ncpu: "512"\nmemory: "512"\ncontainerDefinitions:\n  - name: app\n    image: example/web:v2\n`,
     );
+    writeWorkspaceFile(
+      world,
+      'typo.json',
+      '{"family": "web",\n "containerDefinitions": [\n  {"name": "web", "image": "example/web:v2", "memoryReservaton": 256}\n]}\n',
+    );
   });
   afterAll(() => world.close());
   beforeEach(() => world.sim.control.clearRequests());
@@ -79,10 +84,6 @@ describe('bad inputs: the exact error and not one mutating call', () => {
     [
       { images: 'wbe=example/web:v2' },
       'Input "images" names the container "wbe", but the task definition (the current task definition web:1 of service "web") has only the container "app".',
-    ],
-    [
-      { 'task-definition': 'bad-size.yaml' },
-      'The task definition (file "bad-size.yaml") breaks ECS rules: Fargate has no size with cpu 512 and memory 512: with cpu 512, memory must be 1024 to 4096 in steps of 1024.',
     ],
     [
       { memory: '4 GB' },
@@ -131,6 +132,27 @@ describe('bad inputs: the exact error and not one mutating call', () => {
     else expect(message.replace(/^ecs-deploy: /, '')).toMatch(expected);
     expect(world.sim.control.mutatingRequests()).toEqual([]);
     expect(run.post?.log).toContain('Nothing to roll back');
+  });
+
+  test.each([
+    [
+      'bad-size.yaml',
+      { title: 'Invalid task definition', file: 'bad-size.yaml', line: '5', col: '9' },
+      'The task definition (file "bad-size.yaml") breaks ECS rules: Fargate has no size with cpu 512 and memory 512: with cpu 512, memory must be 1024 to 4096 in steps of 1024.',
+    ],
+    [
+      'typo.json',
+      { title: 'Unknown key', file: 'typo.json', line: '3', col: '46' },
+      'The task definition (file "typo.json") does not match the ECS API: containerDefinitions[0].memoryReservaton: unknown key "memoryReservaton"; did you mean "memoryReservation"?',
+    ],
+  ])('a problem in %s is annotated at its line and the summary points there', async (file, where, expected) => {
+    const run = await deployAction(world, { service: 'web', 'task-definition': file });
+    expect(run.exitCode).toBe(1);
+    const [located, failure] = run.annotations.filter((a) => a.level === 'error');
+    expect(located.properties).toEqual(where);
+    expect(failure.message).toBe(`ecs-deploy: ${expected}`);
+    expect(run.summary).toContain(`\`${file}:${where.line}:${where.col}\``);
+    expect(world.sim.control.mutatingRequests()).toEqual([]);
   });
 
   test('input mistakes are found before any AWS call', async () => {

@@ -180,7 +180,7 @@ export async function resolveRevisions(
     const base = described.get(plan.currentTaskDefinitionArn)!;
     const rendered =
       source.kind === 'document'
-        ? renderTaskDefinition(source.document, changes, source.origin)
+        ? renderTaskDefinition(source.document, changes, source.origin, source.text)
         : renderTaskDefinition(
             { ...base.taskDefinition, tags: base.tags },
             perContainer ? changesForContainers(changes, containerNames(base.taskDefinition)) : changes,
