@@ -7,7 +7,9 @@
 import { createHash } from 'node:crypto';
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Shape, ShapeTable } from '../packages/shared/src/model-shapes';
+import type { Shape, ShapeTable, TrimmedModel } from '../packages/shared/src/model-shapes';
+
+export type { TrimmedModel };
 
 /** The services whose answers aws-sim's conformance test checks, and the inputs a generated table is built from. */
 export const TRIMMED_SERVICES: Record<string, { inputs: string[] }> = {
@@ -18,23 +20,6 @@ export const TRIMMED_SERVICES: Record<string, { inputs: string[] }> = {
 
 export const MODELS_DIR = resolve(__dirname, '..', 'aws-models');
 export const DEFAULT_SOURCE = resolve(__dirname, '..', '..', 'shared', 'aws-models');
-
-export interface TrimmedOperation {
-  input?: string;
-  output?: string;
-  /** Error codes the model lists for the operation (an exception shape's `error.code`, else its name). */
-  errors: string[];
-}
-
-export interface TrimmedModel {
-  source: string;
-  commit: string;
-  sha256: string;
-  protocol: string;
-  apiVersion: string;
-  operations: Record<string, TrimmedOperation>;
-  shapes: ShapeTable;
-}
 
 interface BotocoreShape {
   type: Shape['type'];
@@ -105,11 +90,12 @@ export function shapeClosure(shapes: Record<string, BotocoreShape> | ShapeTable,
 export function trimModel(service: string, text: string, commit: string, inputs: string[]): TrimmedModel {
   const model = JSON.parse(text) as BotocoreModel;
   const errorCode = (name: string) => model.shapes[name].error?.code ?? name;
-  const operations: Record<string, TrimmedOperation> = {};
+  const operations: TrimmedModel['operations'] = {};
   const roots: string[] = [];
   for (const [name, operation] of Object.entries(model.operations).sort(([a], [b]) => (a < b ? -1 : 1))) {
     const input = inputs.includes(name) ? operation.input?.shape : undefined;
     const output = operation.output?.shape;
+    // Error codes: an exception shape's `error.code`, else its name.
     operations[name] = {
       ...(input ? { input } : {}),
       ...(output ? { output } : {}),

@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { expectModelConformance } from '@shipyard/aws-sim/conformance';
 import { startSim, type Sim } from '@shipyard/aws-sim/server';
 import { runAction } from '@shipyard/testkit/run-action';
 import { ACTION_DIR, CLUSTER, errorsOf, SCENARIOS, serviceSeed } from './fixtures/sim-world';
@@ -43,7 +44,10 @@ beforeAll(async () => {
     });
   }
 });
-afterAll(() => sim.close());
+afterAll(async () => {
+  await sim.close();
+  expectModelConformance(sim.control.requests());
+});
 
 interface ExampleDocument {
   containerDefinitions: { logConfiguration?: { options?: Record<string, string> } }[];
