@@ -19,6 +19,10 @@ import {
 
 let world: World;
 
+const UPPER_JSON = JSON.stringify(taskDefinition('web', 'Example/WEB:v2'));
+/** Where the image's value starts on the file's one line. */
+const UPPER_IMAGE_COLUMN = UPPER_JSON.indexOf('"Example/WEB:v2"') + 1;
+
 describe('bad inputs: the exact error and not one mutating call', () => {
   beforeAll(async () => {
     world = await startWorld([{ name: 'web' }]);
@@ -30,7 +34,7 @@ describe('bad inputs: the exact error and not one mutating call', () => {
       'family: web\ncontainerDefinitions:\n  - name: app\n   image: example/web:v2\n',
     );
     writeWorkspaceFile(world, 'scalar.yaml', 'postgres://app:hunter2@db.internal/app');
-    writeWorkspaceFile(world, 'upper.json', JSON.stringify(taskDefinition('web', 'Example/WEB:v2')));
+    writeWorkspaceFile(world, 'upper.json', UPPER_JSON);
     writeWorkspaceFile(
       world,
       'bad-size.yaml',
@@ -72,10 +76,6 @@ describe('bad inputs: the exact error and not one mutating call', () => {
     [
       { images: 'app=Example/WEB:v2' },
       'Input "images" gives container "app" the image "Example/WEB:v2": the repository must be lower-case; accepted: [host[:port]/]repository[:tag][@sha256:digest], the repository in lower-case, at most 255 characters.',
-    ],
-    [
-      { 'task-definition': 'upper.json' },
-      'The task definition (file "upper.json") breaks ECS rules: container "app" has the image "Example/WEB:v2": the repository must be lower-case.',
     ],
     [
       { 'task-definition': 'td.json', images: 'wbe=example/web:v2' },
@@ -135,6 +135,11 @@ describe('bad inputs: the exact error and not one mutating call', () => {
   });
 
   test.each([
+    [
+      'upper.json',
+      { title: 'Invalid task definition', file: 'upper.json', line: '1', col: String(UPPER_IMAGE_COLUMN) },
+      'The task definition (file "upper.json") breaks ECS rules: container "app" has the image "Example/WEB:v2": the repository must be lower-case.',
+    ],
     [
       'bad-size.yaml',
       { title: 'Invalid task definition', file: 'bad-size.yaml', line: '5', col: '9' },

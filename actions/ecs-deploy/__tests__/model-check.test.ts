@@ -2,27 +2,22 @@ import fc from 'fast-check';
 import { closest, editDistance } from '@shipyard/shared/model-shapes';
 import { checkDocumentAgainstModel, checkInputsAgainstModel } from '../src/model-check';
 import { ProblemsError } from '../src/problems';
+import { fargate } from './fixtures/task-definitions';
 
 const ORIGIN = 'file "td.json"';
 
 type Container = Record<string, unknown>;
 type Document = Record<string, unknown> & { containerDefinitions: Container[] };
 
+// The fixture's first container with a value for more of the model's shapes.
 const valid = (): Document => ({
-  family: 'web',
-  networkMode: 'awsvpc',
-  requiresCompatibilities: ['FARGATE'],
-  cpu: '256',
-  memory: '512',
+  ...structuredClone(fargate),
   containerDefinitions: [
     {
-      name: 'web',
-      image: 'repo/web:v1',
+      ...structuredClone(fargate.containerDefinitions![0]),
       essential: true,
-      portMappings: [{ containerPort: 8080, protocol: 'tcp' }],
       environment: [{ name: 'A', value: '1' }],
       secrets: [{ name: 'S', valueFrom: 'arn:aws:ssm:us-east-1:123456789012:parameter/s' }],
-      logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': '/ecs/web' } },
       dependsOn: [{ containerName: 'envoy', condition: 'START' }],
       ulimits: [{ name: 'nofile', softLimit: 1024, hardLimit: 4096 }],
       healthCheck: { command: ['CMD', 'true'] },

@@ -1,28 +1,9 @@
 import type { RegisterTaskDefinitionRequest } from '@aws-sdk/client-ecs';
 import type { RenderChanges } from '../src/render';
 import { checkEcsRules, checkReferences, fargatePairAllowed } from '../src/validate';
+import { fargate } from './fixtures/task-definitions';
 
 const ORIGIN = 'file "td.json"';
-
-const fargate: RegisterTaskDefinitionRequest = {
-  family: 'web',
-  networkMode: 'awsvpc',
-  requiresCompatibilities: ['FARGATE'],
-  cpu: '256',
-  memory: '512',
-  containerDefinitions: [
-    {
-      name: 'web',
-      image: 'repo/web:v1',
-      portMappings: [{ containerPort: 8080 }],
-      logConfiguration: {
-        logDriver: 'awslogs',
-        options: { 'awslogs-group': '/ecs/web', 'awslogs-stream-prefix': 'ecs' },
-      },
-    },
-    { name: 'envoy', image: 'envoy:1', essential: false },
-  ],
-};
 
 const withContainer = (fields: object, index = 0): RegisterTaskDefinitionRequest => ({
   ...fargate,
