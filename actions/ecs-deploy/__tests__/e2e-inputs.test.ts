@@ -19,6 +19,10 @@ import {
 
 let world: World;
 
+const UPPER_JSON = JSON.stringify(taskDefinition('web', 'Example/WEB:v2'));
+/** Where the image's value starts on the file's one line. */
+const UPPER_IMAGE_COLUMN = UPPER_JSON.indexOf('"Example/WEB:v2"') + 1;
+
 describe('bad inputs: the exact error and not one mutating call', () => {
   beforeAll(async () => {
     world = await startWorld([{ name: 'web' }]);
@@ -30,11 +34,16 @@ describe('bad inputs: the exact error and not one mutating call', () => {
       'family: web\ncontainerDefinitions:\n  - name: app\n   image: example/web:v2\n',
     );
     writeWorkspaceFile(world, 'scalar.yaml', 'postgres://app:hunter2@db.internal/app');
-    writeWorkspaceFile(world, 'upper.json', JSON.stringify(taskDefinition('web', 'Example/WEB:v2')));
+    writeWorkspaceFile(world, 'upper.json', UPPER_JSON);
     writeWorkspaceFile(
       world,
       'bad-size.yaml',
       `family: web\nrequiresCompatibilities: [FARGATE]\nnetworkMode: awsvpc\ncpu: "512"\nmemory: "512"\ncontainerDefinitions:\n  - name: app\n    image: example/web:v2\n`,
+    );
+    writeWorkspaceFile(
+      world,
+      'typo.json',
+      '{"family": "web",\n "containerDefinitions": [\n  {"name": "web", "image": "example/web:v2", "memoryReservaton": 256}\n]}\n',
     );
   });
   afterAll(() => world.close());
@@ -69,20 +78,12 @@ describe('bad inputs: the exact error and not one mutating call', () => {
       'Input "images" gives container "app" the image "Example/WEB:v2": the repository must be lower-case; accepted: [host[:port]/]repository[:tag][@sha256:digest], the repository in lower-case, at most 255 characters.',
     ],
     [
-      { 'task-definition': 'upper.json' },
-      'The task definition (file "upper.json") breaks ECS rules: container "app" has the image "Example/WEB:v2": the repository must be lower-case.',
-    ],
-    [
       { 'task-definition': 'td.json', images: 'wbe=example/web:v2' },
       'Input "images" names the container "wbe", but the task definition (file "td.json") has only the container "app".',
     ],
     [
       { images: 'wbe=example/web:v2' },
       'Input "images" names the container "wbe", but the task definition (the current task definition web:1 of service "web") has only the container "app".',
-    ],
-    [
-      { 'task-definition': 'bad-size.yaml' },
-      'The task definition (file "bad-size.yaml") breaks ECS rules: Fargate has no size with cpu 512 and memory 512: with cpu 512, memory must be 1024 to 4096 in steps of 1024.',
     ],
     [
       { memory: '4 GB' },
@@ -131,6 +132,32 @@ describe('bad inputs: the exact error and not one mutating call', () => {
     else expect(message.replace(/^ecs-deploy: /, '')).toMatch(expected);
     expect(world.sim.control.mutatingRequests()).toEqual([]);
     expect(run.post?.log).toContain('Nothing to roll back');
+  });
+
+  test.each([
+    [
+      'upper.json',
+      { title: 'Invalid task definition', file: 'upper.json', line: '1', col: String(UPPER_IMAGE_COLUMN) },
+      'The task definition (file "upper.json") breaks ECS rules: container "app" has the image "Example/WEB:v2": the repository must be lower-case.',
+    ],
+    [
+      'bad-size.yaml',
+      { title: 'Invalid task definition', file: 'bad-size.yaml', line: '5', col: '9' },
+      'The task definition (file "bad-size.yaml") breaks ECS rules: Fargate has no size with cpu 512 and memory 512: with cpu 512, memory must be 1024 to 4096 in steps of 1024.',
+    ],
+    [
+      'typo.json',
+      { title: 'Unknown key', file: 'typo.json', line: '3', col: '46' },
+      'The task definition (file "typo.json") does not match the ECS API: containerDefinitions[0].memoryReservaton: unknown key "memoryReservaton"; did you mean "memoryReservation"?',
+    ],
+  ])('a problem in %s is annotated at its line and the summary points there', async (file, where, expected) => {
+    const run = await deployAction(world, { service: 'web', 'task-definition': file });
+    expect(run.exitCode).toBe(1);
+    const [located, failure] = run.annotations.filter((a) => a.level === 'error');
+    expect(located.properties).toEqual(where);
+    expect(failure.message).toBe(`ecs-deploy: ${expected}`);
+    expect(run.summary).toContain(`\`${file}:${where.line}:${where.col}\``);
+    expect(world.sim.control.mutatingRequests()).toEqual([]);
   });
 
   test('input mistakes are found before any AWS call', async () => {

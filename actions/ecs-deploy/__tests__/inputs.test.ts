@@ -200,6 +200,7 @@ describe('readInputs', () => {
       kind: 'document',
       origin: 'inline',
       document: { family: 'web', containerDefinitions: [] },
+      text: { text: '{"family":"web","containerDefinitions":[]}', prefix: [] },
     });
   });
 });

@@ -39,9 +39,12 @@ describe('taskDefinitionDocument', () => {
   test.each([
     [
       { family: 'web', containerDefinitions: [] },
-      { family: 'web', containerDefinitions: [] },
+      { document: { family: 'web', containerDefinitions: [] }, prefix: [] },
     ],
-    [{ taskDefinition: { family: 'web' }, tags: [] }, { family: 'web' }],
+    [
+      { taskDefinition: { family: 'web' }, tags: [] },
+      { document: { family: 'web' }, prefix: ['taskDefinition'] },
+    ],
   ])('%j', (value, expected) => {
     expect(taskDefinitionDocument('task-definition', value, 'file "td.json"')).toEqual(expected);
   });

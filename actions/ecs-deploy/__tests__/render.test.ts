@@ -1,40 +1,6 @@
 import type { RegisterTaskDefinitionRequest } from '@aws-sdk/client-ecs';
-import {
-  contentKey,
-  defaultContainer,
-  mergeTagList,
-  registeredContentKey,
-  render,
-  tagsKey,
-  toRegisterRequest,
-  type RenderChanges,
-} from '../src/render';
-
-const described = {
-  taskDefinitionArn: 'arn:aws:ecs:us-east-1:123456789012:task-definition/web:6',
-  revision: 6,
-  status: 'ACTIVE',
-  requiresAttributes: [{ name: 'com.amazonaws.ecs.capability.logging-driver.awslogs' }],
-  compatibilities: ['EC2', 'FARGATE'],
-  registeredAt: new Date('2025-01-01T00:00:00Z'),
-  registeredBy: 'arn:aws:iam::123456789012:role/deployer',
-  family: 'web',
-  networkMode: 'awsvpc',
-  requiresCompatibilities: ['FARGATE'],
-  cpu: '256',
-  memory: '512',
-  ipcMode: null,
-  containerDefinitions: [
-    {
-      name: 'web',
-      image: 'repo/web:v1',
-      environment: [{ name: 'LOG_LEVEL', value: 'info' }],
-      secrets: [{ name: 'DB_URL', valueFrom: 'arn:aws:ssm:us-east-1:123456789012:parameter/db' }],
-      command: ['npm', 'start'],
-    },
-    { name: 'envoy', image: 'envoy:1', environment: null },
-  ],
-};
+import { defaultContainer, mergeTagList, render, toRegisterRequest, type RenderChanges } from '../src/render';
+import { described } from './fixtures/task-definitions';
 
 const none: RenderChanges = { images: {}, env: [], secrets: [], tags: {} };
 
@@ -125,64 +91,5 @@ describe('mergeTagList', () => {
       { key: 'team', value: 'a' },
       { key: 'env', value: 'prod' },
     ]);
-  });
-});
-
-describe('contentKey', () => {
-  test('ignores tags, key order, empty lists and read-only fields', () => {
-    const a = toRegisterRequest(described);
-    const b = { ...toRegisterRequest({ ...described, revision: 7 }), tags: [{ key: 'x', value: 'y' }] };
-    const reordered = Object.fromEntries(Object.entries(a).reverse()) as RegisterTaskDefinitionRequest;
-    const withEmpty = { ...a, volumes: [] };
-    expect(contentKey(b)).toBe(contentKey(a));
-    expect(contentKey(reordered)).toBe(contentKey(a));
-    expect(contentKey(withEmpty)).toBe(contentKey(a));
-    expect(contentKey(render(a, { ...none, images: { web: 'repo/web:v2' } }))).not.toBe(contentKey(a));
-  });
-});
-
-describe('registeredContentKey', () => {
-  const request = toRegisterRequest({ ...described, containerDefinitions: [{ name: 'web', image: 'repo/web:v1' }] });
-  const withPorts = (networkMode: string, portMappings: object[]) =>
-    ({
-      ...request,
-      networkMode,
-      containerDefinitions: [{ name: 'web', image: 'repo/web:v1', portMappings }],
-    }) as object;
-  const filled = (container: object) => ({
-    ...request,
-    containerDefinitions: [{ ...request.containerDefinitions![0], ...container }],
-  });
-
-  test.each([
-    ['the defaults ECS fills in: equal', filled({ cpu: 0, essential: true }), true],
-    ['another cpu: different', filled({ cpu: 128 }), false],
-    ['not essential: different', filled({ essential: false }), false],
-    ['another image: different', filled({ image: 'repo/web:v2' }), false],
-  ])('%s', (_, revision, same) => {
-    expect(registeredContentKey(revision) === registeredContentKey(request)).toBe(same);
-  });
-
-  test.each([
-    ['awsvpc: hostPort and tcp filled in', 'awsvpc', [{ containerPort: 80, hostPort: 80, protocol: 'tcp' }], true],
-    ['awsvpc: udp differs', 'awsvpc', [{ containerPort: 80, hostPort: 80, protocol: 'udp' }], false],
-    ['bridge: a hostPort is not implied', 'bridge', [{ containerPort: 80, hostPort: 80, protocol: 'tcp' }], false],
-  ])('%s', (_, networkMode, revisionPorts, same) => {
-    const ask = registeredContentKey(withPorts(networkMode, [{ containerPort: 80 }]));
-    expect(registeredContentKey(withPorts(networkMode, revisionPorts)) === ask).toBe(same);
-  });
-});
-
-describe('tagsKey', () => {
-  const sha = { key: 'git-sha', value: 'abc' };
-  const run = { key: 'run-url', value: 'https://github.com/o/r/actions/runs/1' };
-
-  test.each([
-    ['the same tags in another order: equal', [sha, run], [run, sha], true],
-    ['an empty list and no list: equal', [], undefined, true],
-    ['another value: different', [sha, run], [sha, { ...run, value: 'https://github.com/o/r/actions/runs/2' }], false],
-    ['one tag more: different', [sha], [sha, run], false],
-  ])('%s', (_, a, b, same) => {
-    expect(tagsKey(a) === tagsKey(b)).toBe(same);
   });
 });

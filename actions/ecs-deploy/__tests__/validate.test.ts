@@ -1,28 +1,9 @@
 import type { RegisterTaskDefinitionRequest } from '@aws-sdk/client-ecs';
 import type { RenderChanges } from '../src/render';
-import { checkDocumentShape, checkEcsRules, checkReferences, fargatePairAllowed } from '../src/validate';
+import { checkEcsRules, checkReferences, fargatePairAllowed } from '../src/validate';
+import { fargate } from './fixtures/task-definitions';
 
 const ORIGIN = 'file "td.json"';
-
-const fargate: RegisterTaskDefinitionRequest = {
-  family: 'web',
-  networkMode: 'awsvpc',
-  requiresCompatibilities: ['FARGATE'],
-  cpu: '256',
-  memory: '512',
-  containerDefinitions: [
-    {
-      name: 'web',
-      image: 'repo/web:v1',
-      portMappings: [{ containerPort: 8080 }],
-      logConfiguration: {
-        logDriver: 'awslogs',
-        options: { 'awslogs-group': '/ecs/web', 'awslogs-stream-prefix': 'ecs' },
-      },
-    },
-    { name: 'envoy', image: 'envoy:1', essential: false },
-  ],
-};
 
 const withContainer = (fields: object, index = 0): RegisterTaskDefinitionRequest => ({
   ...fargate,
@@ -52,11 +33,6 @@ describe('checkEcsRules', () => {
       withContainer({ dependsOn: [{ containerName: 'db', condition: 'START' }] }),
       'container "web" depends on "db", which is not another container',
     ],
-    [
-      withContainer({ dependsOn: [{ containerName: 'envoy', condition: 'READY' }] }),
-      'container "web" has a dependsOn condition "READY", not one of START, COMPLETE, SUCCESS, HEALTHY',
-    ],
-    [withContainer({ secrets: [{ name: 'X' }] }), 'container "web" has a secret without "name" and "valueFrom"'],
     [
       withContainer({ logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': '/ecs/web' } } }),
       'container "web" logs with awslogs on Fargate, which needs "awslogs-stream-prefix"',
@@ -111,25 +87,6 @@ describe('fargatePairAllowed', () => {
     [16384, 122880, true],
   ])('cpu %d memory %d → %s', (cpu, memory, allowed) => {
     expect(fargatePairAllowed(cpu, memory)).toBe(allowed);
-  });
-});
-
-describe('checkDocumentShape', () => {
-  test.each([
-    [{ family: 'web' }, '"containerDefinitions" must be a non-empty list of containers'],
-    [{ family: 'web', containerDefinitions: ['web'] }, 'containerDefinitions[0] must be an object'],
-    [
-      { family: 'web', containerDefinitions: [{ name: 'web', environment: { A: '1' } }] },
-      'containerDefinitions[0].environment must be a list',
-    ],
-    [
-      { family: 'web', containerDefinitions: [{ name: 'web' }], tags: { a: 'b' } },
-      '"tags" must be a list of {key, value}',
-    ],
-  ])('%j', (document, problem) => {
-    expect(() => checkDocumentShape(document, ORIGIN)).toThrow(
-      `The task definition (file "td.json") is not valid: ${problem}.`,
-    );
   });
 });
 

@@ -1,7 +1,7 @@
 import * as core from '@shipyard/shared/core';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { createClient } from '@shipyard/shared/aws';
-import { diffTaskDefinitions, formatChangeLines } from '@shipyard/shared/ecs-diff';
+import { formatChangeLines } from '@shipyard/shared/ecs-diff';
 import { DeploymentFailure, describeError, FailureWithOutcome } from '@shipyard/shared/errors';
 import { createGithubDeployment, setGithubDeploymentStatus } from '@shipyard/shared/github';
 import { group } from '@shipyard/shared/log';
@@ -10,6 +10,7 @@ import { writeSummary } from '@shipyard/shared/summary';
 import { deregisterOldRevisions, familyOf } from './cleanup';
 import { ACTION_NAME, AWS_MAX_ATTEMPTS } from './constants';
 import type { Inputs } from './inputs';
+import { taskDefinitionChanges } from './normalize';
 import { planServices, type ServicePlan } from './plan';
 import { resolveRevisions, revisionName, type Revisions } from './register';
 import { buildSummary, runStatus, setOutputs, type RunReport, type ServiceReport } from './report';
@@ -42,7 +43,7 @@ function logChanges(plans: ServicePlan[], revisions: Revisions, inputs: Inputs):
       const changes =
         from.taskDefinitionArn === to.taskDefinitionArn
           ? []
-          : diffTaskDefinitions(from, to, { showEnvValues: inputs.showEnvValues });
+          : taskDefinitionChanges(from, to, { showEnvValues: inputs.showEnvValues });
       seen.set(key, { from: from.taskDefinitionArn ?? '', to: to.taskDefinitionArn ?? '', changes });
       core.info(`${revisionName(from.taskDefinitionArn)} → ${revisionName(to.taskDefinitionArn)}:`);
       for (const line of formatChangeLines(changes)) core.info(`  ${line}`);

@@ -14,12 +14,13 @@ import {
   readRegion,
   readString,
   readText,
-  readStructured,
+  readStructuredSource,
   quote,
   WAIT_BOUNDS,
 } from '@shipyard/shared/inputs';
 import { parseBodyExpectation, parseStatusExpectation, parseUrls, type HttpExpectation } from '@shipyard/shared/verify';
 import { Input } from './constants';
+import { checkDocumentAgainstModel, checkInputsAgainstModel } from './model-check';
 import {
   checkTags,
   mergeTags,
@@ -133,6 +134,7 @@ export function readInputs(env: NodeJS.ProcessEnv = process.env): Inputs {
     region: readRegion(Input.Region) || undefined,
   };
   checkTags(Input.Tags, inputs.tags);
+  checkInputsAgainstModel(inputs);
   checkCombinations(inputs, core.getInput(Input.VerifyStatus).trim() !== '');
   if (inputs.github.token) core.setSecret(inputs.github.token);
   for (const variable of inputs.env)
@@ -152,11 +154,11 @@ function readTaskDefinitionSource(): TaskDefinitionSource {
   const value = raw.trim();
   const inline = value.includes('\n') || value.startsWith('{');
   const origin = inline ? 'inline' : `file ${quote(value)}`;
-  return {
-    kind: 'document',
-    document: taskDefinitionDocument(Input.TaskDefinition, readStructured(Input.TaskDefinition), origin),
-    origin,
-  };
+  const read = readStructuredSource(Input.TaskDefinition);
+  const { document, prefix } = taskDefinitionDocument(Input.TaskDefinition, read.value, origin);
+  const text = { text: read.text, file: read.file, prefix };
+  checkDocumentAgainstModel(document, origin, text);
+  return { kind: 'document', document, origin, text };
 }
 
 /** Rules that involve several inputs; each message names all of them. */

@@ -3,6 +3,7 @@ import { runAction } from '@shipyard/shared/errors';
 import { group } from '@shipyard/shared/log';
 import { ACTION_NAME } from './constants';
 import { readInputs } from './inputs';
+import { ProblemsError, reportProblems } from './problems';
 import { renderChanges, renderTaskDefinition } from './taskdef';
 
 /**
@@ -14,8 +15,12 @@ async function main(): Promise<void> {
   const inputs = await group('Inputs', async () => {
     const inputs = readInputs();
     const source = inputs.taskDefinition;
-    if (source.kind === 'document') renderTaskDefinition(source.document, renderChanges(inputs), source.origin);
+    if (source.kind === 'document')
+      renderTaskDefinition(source.document, renderChanges(inputs), source.origin, source.text);
     return inputs;
+  }).catch(async (error: unknown) => {
+    if (error instanceof ProblemsError) await reportProblems(error);
+    throw error;
   });
   try {
     const region = resolveRegion(inputs.region);

@@ -3,6 +3,7 @@ import { ConfigError } from '@shipyard/shared/errors';
 import { IMAGE_REFERENCE_FORM, parseImageReference } from '@shipyard/shared/image-reference';
 import { quote } from '@shipyard/shared/inputs';
 import { ProvenanceTag } from './constants';
+import type { DocumentText } from './problems';
 
 // Pure parsers for the inputs that are particular to ecs-deploy. Each error names the input, quotes what it got and
 // says what it accepts.
@@ -20,8 +21,8 @@ export type TaskDefinitionSource =
   | { kind: 'current' }
   /** An existing revision, deployed as is (promotion between environments): an ARN or `family:revision`. */
   | { kind: 'existing'; reference: string }
-  /** A task definition document, from a file (JSON or YAML) or inline. */
-  | { kind: 'document'; document: Record<string, unknown>; origin: string };
+  /** A task definition document, from a file (JSON or YAML) or inline, with its text to point at lines in. */
+  | { kind: 'document'; document: Record<string, unknown>; origin: string; text?: DocumentText };
 
 /** An environment variable or secret for one container; `container` undefined means the default container. */
 export interface ContainerOverride {
@@ -56,19 +57,23 @@ export function parseTaskDefinitionReference(
 }
 
 /**
- * The task definition held by a file or inline input. The output of `aws ecs describe-task-definition`
- * (`{"taskDefinition": {…}, "tags": […]}`) is accepted as is.
+ * The task definition held by a file or inline input, and its path in the value. The output of
+ * `aws ecs describe-task-definition` (`{"taskDefinition": {…}, "tags": […]}`) is accepted as is.
  */
-export function taskDefinitionDocument(name: string, value: unknown, origin: string): Record<string, unknown> {
+export function taskDefinitionDocument(
+  name: string,
+  value: unknown,
+  origin: string,
+): { document: Record<string, unknown>; prefix: string[] } {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new ConfigError(`Input "${name}" (${origin}) must hold one task definition object, got a list.`);
   }
   const record = value as Record<string, unknown>;
   const wrapped = record.taskDefinition;
   if (typeof wrapped === 'object' && wrapped !== null && !Array.isArray(wrapped) && !('family' in record)) {
-    return wrapped as Record<string, unknown>;
+    return { document: wrapped as Record<string, unknown>, prefix: ['taskDefinition'] };
   }
-  return record;
+  return { document: record, prefix: [] };
 }
 
 /** `container=image` lines (already split by readMap): container names and image references checked. */

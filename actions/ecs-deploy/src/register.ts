@@ -14,7 +14,7 @@ import { quote } from '@shipyard/shared/inputs';
 import { Input } from './constants';
 import type { Inputs } from './inputs';
 import type { ServicePlan } from './plan';
-import { contentKey, registeredContentKey, tagsKey } from './render';
+import { contentKey, tagsKey } from './normalize';
 import {
   changesForContainers,
   checkContainersExistSomewhere,
@@ -87,8 +87,7 @@ async function latestRevisions(
  */
 function isSameRevision(revision: Described, request: RegisterTaskDefinitionRequest): boolean {
   return (
-    registeredContentKey(revision.taskDefinition) === registeredContentKey(request) &&
-    tagsKey(revision.tags) === tagsKey(request.tags)
+    contentKey(revision.taskDefinition) === contentKey(request) && tagsKey(revision.tags) === tagsKey(request.tags)
   );
 }
 
@@ -180,7 +179,7 @@ export async function resolveRevisions(
     const base = described.get(plan.currentTaskDefinitionArn)!;
     const rendered =
       source.kind === 'document'
-        ? renderTaskDefinition(source.document, changes, source.origin)
+        ? renderTaskDefinition(source.document, changes, source.origin, source.text)
         : renderTaskDefinition(
             { ...base.taskDefinition, tags: base.tags },
             perContainer ? changesForContainers(changes, containerNames(base.taskDefinition)) : changes,
@@ -191,31 +190,35 @@ export async function resolveRevisions(
     if (key !== contentKey(base.taskDefinition) && !wanted.has(key)) wanted.set(key, rendered);
   }
 
-  // In plan mode nothing is registered: the rendered request stands in for the revision (it has no ARN yet).
+  // Plan decides exactly as register does (reuse the family's latest revision when identical, else register one),
+  // but registers nothing: the rendered request stands in for the revision it would become (it has no ARN yet).
   const registered = new Map<string, TaskDefinition>();
   const newArns: string[] = [];
-  if (inputs.mode === 'plan') {
-    for (const [key, request] of wanted) registered.set(key, request);
-  } else {
-    const families = [...wanted.values()].map((request) => request.family!);
-    for (const [family, latest] of await latestRevisions(ecs, families, latestByFamily))
-      latestByFamily.set(family, latest);
-    await Promise.all(
-      [...wanted].map(async ([key, request]) => {
-        const latest = latestByFamily.get(request.family!);
-        if (latest && isSameRevision(latest, request)) {
-          const name = revisionName(latest.taskDefinition.taskDefinitionArn);
-          core.info(`Reusing ${name}: identical to what this run would register`);
-          registered.set(key, latest.taskDefinition);
-          return;
-        }
-        const taskDefinition = await register(ecs, registrar, request);
-        core.info(`Registered ${taskDefinition.taskDefinitionArn}`);
-        registered.set(key, taskDefinition);
-        newArns.push(taskDefinition.taskDefinitionArn!);
-      }),
-    );
-  }
+  const families = [...wanted.values()].map((request) => request.family!);
+  for (const [family, latest] of await latestRevisions(ecs, families, latestByFamily))
+    latestByFamily.set(family, latest);
+  await Promise.all(
+    [...wanted].map(async ([key, request]) => {
+      const latest = latestByFamily.get(request.family!);
+      if (latest && isSameRevision(latest, request)) {
+        const name = revisionName(latest.taskDefinition.taskDefinitionArn);
+        core.info(
+          `${inputs.mode === 'plan' ? 'Would reuse' : 'Reusing'} ${name}: identical to what this run would register`,
+        );
+        registered.set(key, latest.taskDefinition);
+        return;
+      }
+      if (inputs.mode === 'plan') {
+        core.info(`Would register a new revision of ${request.family}`);
+        registered.set(key, request);
+        return;
+      }
+      const taskDefinition = await register(ecs, registrar, request);
+      core.info(`Registered ${taskDefinition.taskDefinitionArn}`);
+      registered.set(key, taskDefinition);
+      newArns.push(taskDefinition.taskDefinitionArn!);
+    }),
+  );
   const next = new Map(
     plans.map((plan) => [plan.name, registered.get(keyOfService.get(plan.name)!) ?? current.get(plan.name)!]),
   );

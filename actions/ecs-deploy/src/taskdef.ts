@@ -4,7 +4,8 @@ import { quote } from '@shipyard/shared/inputs';
 import { Input } from './constants';
 import type { Inputs } from './inputs';
 import { render, toRegisterRequest, type RenderChanges } from './render';
-import { checkDocumentShape, checkEcsRules, checkReferences } from './validate';
+import type { DocumentText } from './problems';
+import { checkEcsRules, checkReferences } from './validate';
 
 /** The changes the inputs ask for, in the shape render takes. */
 export function renderChanges(inputs: Inputs): RenderChanges {
@@ -21,19 +22,20 @@ export function renderChanges(inputs: Inputs): RenderChanges {
 }
 
 /**
- * A task definition (a file's document, or what DescribeTaskDefinition returned) checked, rendered with the
- * changes and checked again against the ECS rules. Pure; throws ConfigError naming `origin`.
+ * A task definition (a file's document, checked against the API model when read, or what DescribeTaskDefinition
+ * returned) rendered with the changes and checked against the ECS rules. Pure; throws ConfigError naming `origin`,
+ * its problems located in `text` when given.
  */
 export function renderTaskDefinition(
   base: object,
   changes: RenderChanges,
   origin: string,
+  text?: DocumentText,
 ): RegisterTaskDefinitionRequest {
-  checkDocumentShape(base as Record<string, unknown>, origin);
   const request = toRegisterRequest(base);
   checkReferences(request, changes, origin);
   const rendered = render(request, changes);
-  checkEcsRules(rendered, origin);
+  checkEcsRules(rendered, origin, text);
   return rendered;
 }
 

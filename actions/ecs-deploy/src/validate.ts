@@ -4,14 +4,14 @@ import { quote } from '@shipyard/shared/inputs';
 import { Input } from './constants';
 import { ECS_NAME } from '@shipyard/shared/ecs-names';
 import { cpuUnits, imageProblem, memoryMiB } from './parse';
+import { failOnProblems, type DocumentText, type Problem } from './problems';
 import type { RenderChanges } from './render';
 
-// The rules RegisterTaskDefinition (or, worse, the first task launch) would enforce, checked before any AWS call so
-// a mistake costs seconds, not a failed deployment. `origin` says where the task definition came from, e.g.
-// `file "deploy/web.json"`, so every message points at what to fix.
+// The rules RegisterTaskDefinition (or, worse, the first task launch) would enforce beyond what the API model states
+// (model-check.ts), checked before any AWS call so a mistake costs seconds, not a failed deployment. `origin` says
+// where the task definition came from, e.g. `file "deploy/web.json"`, so every message points at what to fix.
 
 const MAX_CONTAINERS = 10;
-const DEPENDENCY_CONDITIONS = ['START', 'COMPLETE', 'SUCCESS', 'HEALTHY'];
 
 /** Fargate task sizes: CPU units → allowed memory (MiB) as [from, to, step]. */
 const FARGATE_MEMORY: Record<number, [number, number, number][]> = {
@@ -26,39 +26,6 @@ const FARGATE_MEMORY: Record<number, [number, number, number][]> = {
   8192: [[16384, 61440, 4096]],
   16384: [[32768, 122880, 8192]],
 };
-
-/** Throws one ConfigError listing every problem; the first line names the source and the first problem. */
-function fail(subject: string, problems: string[]): never {
-  const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})` : '';
-  const list = problems.length > 1 ? `\n${problems.map((p) => `  - ${p}`).join('\n')}` : '';
-  throw new ConfigError(`${subject}: ${problems[0]}${more}.${list}`);
-}
-
-/** The document is shaped like a task definition where render and the checks below rely on it. */
-export function checkDocumentShape(document: Record<string, unknown>, origin: string): void {
-  const problems: string[] = [];
-  const containers = document.containerDefinitions;
-  if (!Array.isArray(containers) || containers.length === 0) {
-    problems.push('"containerDefinitions" must be a non-empty list of containers');
-  } else {
-    containers.forEach((container: unknown, index) => {
-      if (typeof container !== 'object' || container === null || Array.isArray(container)) {
-        problems.push(`containerDefinitions[${index}] must be an object`);
-        return;
-      }
-      const record = container as Record<string, unknown>;
-      for (const field of ['environment', 'secrets', 'portMappings', 'command', 'dependsOn'] as const) {
-        if (record[field] !== undefined && record[field] !== null && !Array.isArray(record[field])) {
-          problems.push(`containerDefinitions[${index}].${field} must be a list`);
-        }
-      }
-    });
-  }
-  if (document.tags !== undefined && !Array.isArray(document.tags)) {
-    problems.push('"tags" must be a list of {key, value}');
-  }
-  if (problems.length) fail(`The task definition (${origin}) is not valid`, problems);
-}
 
 /** Every container the inputs name exists, and unprefixed overrides have a container to go to. */
 export function checkReferences(request: RegisterTaskDefinitionRequest, changes: RenderChanges, origin: string): void {
@@ -94,28 +61,41 @@ export function checkReferences(request: RegisterTaskDefinitionRequest, changes:
   }
 }
 
-/** The ECS rules the rendered task definition must meet. */
-export function checkEcsRules(request: RegisterTaskDefinitionRequest, origin: string): void {
-  const problems: string[] = [];
+const at = (path: (string | number)[], message: string): Problem => ({ path, message });
+
+/** The ECS rules the rendered task definition must meet; `text` locates problems in the file it came from. */
+export function checkEcsRules(request: RegisterTaskDefinitionRequest, origin: string, text?: DocumentText): void {
+  const problems: Problem[] = [];
   const containers = request.containerDefinitions ?? [];
   const family = request.family;
   if (typeof family !== 'string' || !ECS_NAME.test(family)) {
     problems.push(
-      family === undefined
-        ? '"family" is missing'
-        : `"family" ${quote(String(family))} must have up to 255 letters, digits, _ and -`,
+      at(
+        ['family'],
+        family === undefined
+          ? '"family" is missing'
+          : `"family" ${quote(String(family))} must have up to 255 letters, digits, _ and -`,
+      ),
     );
   }
+  if (containers.length === 0) problems.push(at(['containerDefinitions'], '"containerDefinitions" is empty'));
   if (containers.length > MAX_CONTAINERS) {
-    problems.push(`it has ${containers.length} containers; ECS allows ${MAX_CONTAINERS} per task definition`);
+    problems.push(
+      at(
+        ['containerDefinitions'],
+        `it has ${containers.length} containers; ECS allows ${MAX_CONTAINERS} per task definition`,
+      ),
+    );
   }
   const names = containers.map((c) => c.name);
   containers.forEach((container, index) => problems.push(...containerProblems(container, index, names, request)));
   if (containers.length > 0 && !containers.some((c) => c.essential !== false)) {
-    problems.push('no container is essential: at least one needs "essential": true (the default)');
+    problems.push(
+      at(['containerDefinitions'], 'no container is essential: at least one needs "essential": true (the default)'),
+    );
   }
   problems.push(...sizeProblems(request));
-  if (problems.length) fail(`The task definition (${origin}) breaks ECS rules`, problems);
+  failOnProblems(`The task definition (${origin}) breaks ECS rules`, problems, text);
 }
 
 function containerProblems(
@@ -123,51 +103,50 @@ function containerProblems(
   index: number,
   names: (string | undefined)[],
   request: RegisterTaskDefinitionRequest,
-): string[] {
-  const problems: string[] = [];
+): Problem[] {
+  const problems: Problem[] = [];
+  const here = (field: string | (string | number)[], message: string) =>
+    problems.push(at(['containerDefinitions', index, ...[field].flat()], message));
   const label = container.name ? `container ${quote(container.name)}` : `containerDefinitions[${index}]`;
   if (typeof container.name !== 'string' || !ECS_NAME.test(container.name)) {
-    problems.push(`${label} needs a "name" of up to 255 letters, digits, _ and -`);
+    here('name', `${label} needs a "name" of up to 255 letters, digits, _ and -`);
   } else if (names.indexOf(container.name) !== index) {
-    problems.push(`${label} is defined twice`);
+    here('name', `${label} is defined twice`);
   }
-  if (typeof container.image !== 'string' || container.image.trim() === '') problems.push(`${label} has no "image"`);
+  if (typeof container.image !== 'string' || container.image.trim() === '') here('image', `${label} has no "image"`);
   else if (imageProblem(container.image)) {
-    problems.push(`${label} has the image ${quote(container.image)}: ${imageProblem(container.image)}`);
+    here('image', `${label} has the image ${quote(container.image)}: ${imageProblem(container.image)}`);
   }
   const awsvpc = request.networkMode === 'awsvpc' || isFargate(request);
-  for (const mapping of container.portMappings ?? []) {
+  (container.portMappings ?? []).forEach((mapping, m) => {
     if (awsvpc && mapping.hostPort !== undefined && mapping.hostPort !== mapping.containerPort) {
-      problems.push(
+      here(
+        ['portMappings', m, 'hostPort'],
         `${label} maps host port ${mapping.hostPort} to container port ${mapping.containerPort}; with awsvpc ` +
           'networking the host port must equal the container port (or be left out)',
       );
     }
-  }
+  });
   if (awsvpc && container.links?.length)
-    problems.push(`${label} uses "links", which awsvpc networking does not support`);
-  for (const dependency of container.dependsOn ?? []) {
+    here('links', `${label} uses "links", which awsvpc networking does not support`);
+  (container.dependsOn ?? []).forEach((dependency, d) => {
     if (!names.includes(dependency.containerName) || dependency.containerName === container.name) {
-      problems.push(`${label} depends on ${quote(String(dependency.containerName))}, which is not another container`);
-    }
-    if (!DEPENDENCY_CONDITIONS.includes(String(dependency.condition))) {
-      problems.push(
-        `${label} has a dependsOn condition ${quote(String(dependency.condition))}, not one of ${DEPENDENCY_CONDITIONS.join(', ')}`,
+      here(
+        ['dependsOn', d, 'containerName'],
+        `${label} depends on ${quote(String(dependency.containerName))}, which is not another container`,
       );
     }
-  }
-  for (const variable of container.environment ?? []) {
+  });
+  (container.environment ?? []).forEach((variable, v) => {
     if (typeof variable.name !== 'string' || variable.name === '')
-      problems.push(`${label} has an environment entry without a name`);
-  }
-  for (const secret of container.secrets ?? []) {
-    if (!secret.name || !secret.valueFrom) problems.push(`${label} has a secret without "name" and "valueFrom"`);
-  }
+      here(['environment', v], `${label} has an environment entry without a name`);
+  });
   const logging = container.logConfiguration;
   if (logging?.logDriver === 'awslogs') {
-    if (!logging.options?.['awslogs-group']) problems.push(`${label} logs with awslogs but sets no "awslogs-group"`);
+    if (!logging.options?.['awslogs-group'])
+      here('logConfiguration', `${label} logs with awslogs but sets no "awslogs-group"`);
     if (isFargate(request) && !logging.options?.['awslogs-stream-prefix']) {
-      problems.push(`${label} logs with awslogs on Fargate, which needs "awslogs-stream-prefix"`);
+      here('logConfiguration', `${label} logs with awslogs on Fargate, which needs "awslogs-stream-prefix"`);
     }
   }
   if (
@@ -176,7 +155,7 @@ function containerProblems(
     container.memory === undefined &&
     container.memoryReservation === undefined
   ) {
-    problems.push(`${label} needs "memory" or "memoryReservation" when the task sets no "memory"`);
+    here([], `${label} needs "memory" or "memoryReservation" when the task sets no "memory"`);
   }
   return problems;
 }
@@ -185,23 +164,28 @@ function isFargate(request: RegisterTaskDefinitionRequest): boolean {
   return request.requiresCompatibilities?.includes('FARGATE') ?? false;
 }
 
-function sizeProblems(request: RegisterTaskDefinitionRequest): string[] {
-  const problems: string[] = [];
+function sizeProblems(request: RegisterTaskDefinitionRequest): Problem[] {
+  const problems: Problem[] = [];
   const cpu = request.cpu === undefined ? undefined : cpuUnits(request.cpu);
   const memory = request.memory === undefined ? undefined : memoryMiB(request.memory);
   if (request.cpu !== undefined && cpu === undefined)
-    problems.push(`task "cpu" ${quote(String(request.cpu))} is not CPU units or vCPUs`);
+    problems.push(at(['cpu'], `task "cpu" ${quote(String(request.cpu))} is not CPU units or vCPUs`));
   if (request.memory !== undefined && memory === undefined)
-    problems.push(`task "memory" ${quote(String(request.memory))} is not MiB or GB`);
+    problems.push(at(['memory'], `task "memory" ${quote(String(request.memory))} is not MiB or GB`));
   if (isFargate(request)) {
     if (request.networkMode !== 'awsvpc')
       problems.push(
-        `Fargate needs "networkMode": "awsvpc", got ${quote(String(request.networkMode ?? 'bridge (the default)'))}`,
+        at(
+          ['networkMode'],
+          `Fargate needs "networkMode": "awsvpc", got ${quote(String(request.networkMode ?? 'bridge (the default)'))}`,
+        ),
       );
     if (request.cpu === undefined || request.memory === undefined) {
-      problems.push('Fargate needs task-level "cpu" and "memory"');
+      problems.push(at(['requiresCompatibilities'], 'Fargate needs task-level "cpu" and "memory"'));
     } else if (cpu !== undefined && memory !== undefined && !fargatePairAllowed(cpu, memory)) {
-      problems.push(`Fargate has no size with cpu ${cpu} and memory ${memory}: ${fargateMemoryText(cpu)}`);
+      problems.push(
+        at(['memory'], `Fargate has no size with cpu ${cpu} and memory ${memory}: ${fargateMemoryText(cpu)}`),
+      );
     }
   }
   const reserved = (request.containerDefinitions ?? []).reduce(
@@ -209,7 +193,9 @@ function sizeProblems(request: RegisterTaskDefinitionRequest): string[] {
     0,
   );
   if (memory !== undefined && reserved > memory) {
-    problems.push(`the containers reserve ${reserved} MiB of memory in total, more than the task's ${memory} MiB`);
+    problems.push(
+      at(['memory'], `the containers reserve ${reserved} MiB of memory in total, more than the task's ${memory} MiB`),
+    );
   }
   return problems;
 }

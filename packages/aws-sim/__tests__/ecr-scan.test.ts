@@ -11,6 +11,7 @@ import {
 } from '@aws-sdk/client-ecr';
 import { ManualClock } from '../src/clock';
 import { pushImage } from '../src/ecr-seed';
+import { expectModelConformance } from '../src/conformance';
 import { startSim, type Sim } from '../src/server';
 
 const REGISTRY = '123456789012.dkr.ecr.us-east-1.amazonaws.com';
@@ -29,6 +30,7 @@ beforeEach(async () => {
 afterEach(async () => {
   ecr.destroy();
   await sim.close();
+  expectModelConformance(sim.control.requests());
 });
 
 describe('scans', () => {

@@ -21,6 +21,7 @@ import {
 import { createHash } from 'node:crypto';
 import { ManualClock } from '../src/clock';
 import { pushImage } from '../src/ecr-seed';
+import { expectModelConformance } from '../src/conformance';
 import { startSim, type Sim } from '../src/server';
 
 const REGISTRY = '123456789012.dkr.ecr.us-east-1.amazonaws.com';
@@ -42,6 +43,7 @@ beforeEach(async () => {
 afterEach(async () => {
   ecr.destroy();
   await sim.close();
+  expectModelConformance(sim.control.requests());
 });
 
 async function manifestOf(repositoryName: string, imageTag: string, acceptedMediaTypes?: string[]) {

@@ -1,6 +1,7 @@
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { ECSClient, type RegisterTaskDefinitionCommandInput } from '@aws-sdk/client-ecs';
 import { ManualClock } from '../src/clock';
+import { expectModelConformance } from '../src/conformance';
 import { startSim, type Sim, type SimOptions } from '../src/server';
 
 /** Shared set-up for the ECS / Logs contract tests: a sim and real SDK clients pointed at it. */
@@ -43,6 +44,7 @@ export async function startWithClients(
       ecs.destroy();
       logs.destroy();
       await sim.close();
+      expectModelConformance(sim.control.requests());
     },
   };
 }

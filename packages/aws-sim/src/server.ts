@@ -131,7 +131,7 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
       const arrived = { realTime: Date.now(), simTime: world.now() };
       const fault = observed ? world.pickFault(service.name, call.operation) : { latencyMs: 0 };
       if (fault.latencyMs) await new Promise((r) => setTimeout(r, fault.latencyMs));
-      const record = (status: number, errorCode?: string) => {
+      const record = (status: number, errorCode?: string, responseBody?: string) => {
         if (!observed) return;
         world.record({
           ...arrived,
@@ -143,6 +143,7 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
           errorCode,
           mutating: isMutating(call.operation),
           injected: fault.effect !== undefined || undefined,
+          responseBody,
         });
       };
       // The change is made; only its answer goes missing below.
@@ -183,7 +184,7 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
           response = service.errorResponse(error, request);
         }
       }
-      record(response.status, errorCode);
+      record(response.status, errorCode, typeof response.body === 'string' ? response.body : undefined);
       send(res, response);
       return;
     }

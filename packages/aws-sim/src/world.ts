@@ -19,6 +19,8 @@ export interface RequestRecord {
   errorCode?: string;
   mutating: boolean;
   injected?: boolean;
+  /** The body answered (text protocols), for checking answers against the AWS API models. */
+  responseBody?: string;
 }
 
 /** A final (or notable) state reached by a resource, with the moment the sim decided it. */

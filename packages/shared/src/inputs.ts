@@ -302,11 +302,20 @@ export function readMap(name: string): Record<string, string> {
  * undefined.
  */
 export function readStructured(name: string): unknown {
+  return readStructuredSource(name).value;
+}
+
+/** readStructured, with the text it parsed and the file (as named) it came from, to point at a line in it. */
+export function readStructuredSource(name: string): { value: unknown; text: string; file?: string } {
   // Untrimmed: the first line's indentation is part of a YAML document.
   const raw = core.getInput(name, { trimWhitespace: false });
   const value = raw.trim();
-  if (value.includes('\n') || value.startsWith('{') || value.startsWith('[')) return parseStructured(name, raw);
-  if (!isWorkspaceFile(name, value))
-    return parseStructured(name, raw, { missingFile: resolve(workspaceRoot(), value) });
-  return parseStructured(name, readWorkspaceFile(name, value), { file: value });
+  if (value.includes('\n') || value.startsWith('{') || value.startsWith('[')) {
+    return { value: parseStructured(name, raw), text: raw };
+  }
+  if (!isWorkspaceFile(name, value)) {
+    return { value: parseStructured(name, raw, { missingFile: resolve(workspaceRoot(), value) }), text: raw };
+  }
+  const content = readWorkspaceFile(name, value);
+  return { value: parseStructured(name, content, { file: value }), text: content, file: value };
 }

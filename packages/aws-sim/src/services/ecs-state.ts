@@ -25,13 +25,19 @@ export interface LogConfiguration {
   options?: Record<string, string>;
 }
 
+export interface PortMapping {
+  containerPort?: number;
+  hostPort?: number;
+  protocol?: string;
+}
+
 export interface ContainerDefinition {
   name: string;
   image: string;
   essential?: boolean;
   logConfiguration?: LogConfiguration;
   healthCheck?: unknown;
-  portMappings?: { containerPort?: number }[];
+  portMappings?: PortMapping[];
   [field: string]: unknown;
 }
 

@@ -11,6 +11,7 @@ import {
   requireTaskDefinition,
   type ContainerDefinition,
   type EcsState,
+  type PortMapping,
   type Tag,
   type TaskDefinition,
 } from './ecs-state';
@@ -109,6 +110,7 @@ export function validateTaskDefinition(input: Record<string, unknown>): { cpu?: 
   return { cpu: parseSize(input.cpu, 'vcpu'), memory: parseSize(input.memory, 'gb') };
 }
 
+/** What ECS fills in on registration (DescribeTaskDefinition shows them although the request left them out). */
 const CONTAINER_DEFAULTS = {
   cpu: 0,
   portMappings: [],
@@ -116,7 +118,15 @@ const CONTAINER_DEFAULTS = {
   environment: [],
   mountPoints: [],
   volumesFrom: [],
+  systemControls: [],
 };
+const TASK_DEFAULTS = { volumes: [], placementConstraints: [] };
+
+/** ECS makes each port mapping tcp unless told otherwise, and pins the host port under awsvpc and host networking. */
+function registeredPortMappings(mappings: PortMapping[] | undefined, networkMode: unknown): PortMapping[] | undefined {
+  const pinned = networkMode === 'awsvpc' || networkMode === 'host';
+  return mappings?.map((m) => ({ protocol: 'tcp', ...(pinned ? { hostPort: m.containerPort } : {}), ...m }));
+}
 
 export function registerTaskDefinition(
   state: EcsState,
@@ -132,6 +142,7 @@ export function registerTaskDefinition(
   const revision = revisions.length + 1;
   const fargateReady = fields.networkMode === 'awsvpc' && cpu !== undefined && memory !== undefined;
   const td: TaskDefinition = {
+    ...TASK_DEFAULTS,
     ...fields,
     family,
     taskDefinitionArn: ecsArn(ctx, `task-definition/${family}:${revision}`),
@@ -140,6 +151,7 @@ export function registerTaskDefinition(
     containerDefinitions: (fields.containerDefinitions as ContainerDefinition[]).map((c) => ({
       ...CONTAINER_DEFAULTS,
       ...c,
+      portMappings: registeredPortMappings(c.portMappings, fields.networkMode) ?? [],
     })),
     cpu: cpu === undefined ? undefined : String(cpu),
     memory: memory === undefined ? undefined : String(memory),
