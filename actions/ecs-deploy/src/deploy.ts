@@ -280,6 +280,11 @@ export async function deploy(inputs: Inputs, region: string, startedAtMs: number
   });
 
   // What each service may have become, saved for the post step before and after every UpdateService.
+  if (signal.aborted)
+    throw new FailureWithOutcome(
+      new DeploymentFailure('cancelled before any service was updated'),
+      'nothing was changed',
+    );
   const begun = new Map<string, SavedDeployment>();
   const startedSoFar = new Map<string, StartedDeployment>();
   const save = () => saveDeployments({ cluster: inputs.cluster, region, deployments: [...begun.values()] });
@@ -310,7 +315,7 @@ export async function deploy(inputs: Inputs, region: string, startedAtMs: number
   );
 
   let results: ServiceResult[] = [];
-  let cancelled = signal.aborted;
+  let cancelled: boolean = signal.aborted;
   if (inputs.wait && start.started.length) {
     try {
       results = await group('Watch and verify', () => watchAndVerify(ecs, inputs, start.started, ctx.signal));

@@ -206,6 +206,7 @@ async function attempt(
           service: request.target.service,
           outcome: 'rollback-failed',
           detail: describeError(error),
+          taskDefinitionArn: primaryTaskDefinition(snapshots.get(request.target.service)?.service),
         }),
       ),
     ),

@@ -25,7 +25,9 @@ export function failureMessage(where: Where, report: RunReport, culprits: string
   const lead =
     report.services.length === 1 ? why : `${failed.length} of ${report.services.length} services failed (${why})`;
   const restored = (s: ServiceReport) => !!s.now && (s.now === s.from || s.now === s.knownGood);
-  const back = report.services.filter((s) => s.result === 'rolled-back' && !failedOnTheirOwn.includes(s));
+  const back = report.services.filter(
+    (s) => !failedOnTheirOwn.includes(s) && (s.result === 'rolled-back' || (restored(s) && s.result !== 'unchanged')),
+  );
   const notRestored = report.services.filter(
     (s) => !['succeeded', 'unchanged', 'rolled-back'].includes(s.result) && !restored(s),
   );

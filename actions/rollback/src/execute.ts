@@ -58,7 +58,7 @@ export async function startRollbacks(
     const { entry } = moving[index];
     entry.result = 'failed';
     entry.reason = describeError(result.reason);
-    core.error(`${entry.service}: the rollback could not start: ${entry.reason}`);
+    core.warning(`${entry.service}: the rollback could not start: ${entry.reason}`);
     return [];
   });
 }

@@ -160,3 +160,25 @@ describe('createClient', () => {
     });
   });
 });
+
+describe('createClient with a cancellation signal', () => {
+  test('reads carry the signal; a change in flight is left to finish', async () => {
+    const { DescribeServicesCommand, UpdateServiceCommand } = await import('@aws-sdk/client-ecs');
+    const seen: { operation: string; signal?: AbortSignal }[] = [];
+    class FakeClient {
+      async send(command: { schema: unknown[] }, options?: { abortSignal?: AbortSignal }) {
+        seen.push({ operation: String(command.schema[2]), signal: options?.abortSignal });
+        return {};
+      }
+    }
+    process.env.AWS_REGION = 'us-east-1';
+    const signal = new AbortController().signal;
+    const client = createClient(FakeClient, { action: 'ecs-deploy', signal }) as unknown as FakeClient;
+    await client.send(new DescribeServicesCommand({ services: ['web'] }) as never);
+    await client.send(new UpdateServiceCommand({ service: 'web' }) as never);
+    expect(seen).toEqual([
+      { operation: 'DescribeServices', signal },
+      { operation: 'UpdateService', signal: undefined },
+    ]);
+  });
+});

@@ -8,8 +8,8 @@ export interface ClientOptions {
   region?: string;
   /** Total attempts per call, first try included; undefined keeps the SDK's default (AWS_MAX_ATTEMPTS or 3). */
   maxAttempts?: number;
-  /** Every call made through the client is abandoned when this aborts (a cancelled run), unless the call brings
-   * its own signal. */
+  /** Every read made through the client is abandoned when this aborts (a cancelled run), unless it brings its own
+   * signal; changes in flight finish. */
   signal?: AbortSignal;
 }
 
@@ -116,10 +116,22 @@ function nameOperationInErrors(client: MiddlewareHost): void {
 
 type Send = (command: unknown, options?: { abortSignal?: AbortSignal }) => Promise<unknown>;
 
-/** Gives every `send` the signal unless it brings its own: a hung call ends when the run is cancelled. */
+const READ = /^(Describe|List|Get|BatchGet)/;
+
+/** The operation a command calls (`UpdateService`), from the schema the SDK attaches; undefined when unknown. */
+function operationOf(command: unknown): string | undefined {
+  const schema = (command as { schema?: unknown } | null)?.schema;
+  return Array.isArray(schema) && typeof schema[2] === 'string' ? schema[2] : undefined;
+}
+
+/**
+ * Gives every read the signal unless it brings its own: a hung read ends when the run is cancelled. A change in
+ * flight is left to finish (each call times out on its own), so its outcome is known and recorded for the way back.
+ */
 function abortSendsOn(client: unknown, signal: AbortSignal): void {
   const host = client as { send?: Send };
   if (typeof host.send !== 'function') return;
   const send = host.send.bind(client);
-  host.send = (command, options) => send(command, { abortSignal: signal, ...options });
+  host.send = (command, options) =>
+    READ.test(operationOf(command) ?? '') ? send(command, { abortSignal: signal, ...options }) : send(command, options);
 }

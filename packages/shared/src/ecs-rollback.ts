@@ -33,6 +33,8 @@ function primaryDeploymentId(service: Service | undefined): string | undefined {
 /** How long a way back keeps trying a call that fails with a passing fault (throttling, 5xx, a dropped connection)
  * before it gives up and says what the user must do. */
 export const ROLLBACK_CALL_PATIENCE_MS = 60_000;
+/** Errors other than passing faults a rollback's watch goes on after, before it reports the rollback unconfirmed. */
+const ROLLBACK_TOLERATED_ERRORS = 3;
 
 async function update(
   ecs: ECSClient,
@@ -137,6 +139,7 @@ export async function watchRollbacks(options: RollbackWatchOptions): Promise<Map
   const results = await watchDeployments({
     ...options,
     waitingFor: options.waitingFor ?? 'the rollback',
+    toleratedErrors: options.toleratedErrors ?? ROLLBACK_TOLERATED_ERRORS,
     isSettled: (target) => (latest.get(target.service)?.verdict.state ?? 'in-progress') !== 'in-progress',
     onUpdate: (target, watched) => {
       const entry = judged(target, watched);

@@ -47,6 +47,9 @@ export interface WatchOptions {
   /** When a target needs no more watching; default: its verdict is no longer in progress. */
   isSettled?: (target: DeploymentTarget, verdict: Verdict) => boolean;
   waitingFor?: string;
+  /** How many errors other than passing faults the watch goes on after (default 0): a way back should not give up
+   * on the first odd answer. */
+  toleratedErrors?: number;
 }
 
 export const WATCH_MIN_INTERVAL_MS = 2_000;
@@ -154,6 +157,7 @@ export async function watchDeployments(options: WatchOptions): Promise<WatchResu
   const streams = options.eventStreams ?? new Map<string, ServiceEventStream>();
   const results: WatchResult = new Map();
   let round = 0;
+  let tolerated = 0;
   let lastMovement = new Map<string, string>();
   let phases = '';
   let snapshots: Map<string, DeploymentSnapshot> | undefined;
@@ -193,7 +197,7 @@ export async function watchDeployments(options: WatchOptions): Promise<WatchResu
     maxIntervalMs: options.maxIntervalMs ?? WATCH_MAX_INTERVAL_MS,
     fingerprint: () => phases,
     waitingFor: options.waitingFor ?? 'the deployment',
-    isPassing: isTransientError,
+    isPassing: (error) => isTransientError(error) || tolerated++ < (options.toleratedErrors ?? 0),
     onPassingError: (error, attempt) => core.info(`Check ${attempt} failed; trying again: ${describeError(error)}`),
   });
   return results;
