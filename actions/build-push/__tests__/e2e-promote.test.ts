@@ -130,7 +130,7 @@ describe('bad inputs: a clear error, no AWS call, no docker call', () => {
     [
       'missing Dockerfile',
       { repository: 'web', context: 'services/api' },
-      'build-push: Input "context" names "services/api", which is not a directory here.',
+      'build-push: Input "context" names "services/api", which is not a directory in the workspace.',
     ],
   ])('%s', async (_name, inputs, message) => {
     e2e.reset();

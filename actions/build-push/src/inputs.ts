@@ -356,9 +356,9 @@ function readCache(repository: string): CacheInput {
     return { type };
   }
   if (type === 'gha') {
-    if (ref && !/^[A-Za-z0-9._/-]+$/.test(ref)) {
+    if (ref && (!/^[A-Za-z0-9._/-]+$/.test(ref) || ref.split('/').includes('..'))) {
       throw new ConfigError(
-        `Input "${Input.CacheRef}" is the GitHub cache scope with cache gha: letters, digits, ".", "_", "-" or "/", ` +
+        `Input "${Input.CacheRef}" is the GitHub cache scope with cache gha: letters, digits, ".", "_", "-" or "/" (no ".." part), ` +
           `got ${quote(ref)}.`,
       );
     }

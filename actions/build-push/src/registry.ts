@@ -22,7 +22,9 @@ export function parseRegistry(name: string, raw: string): Registry {
     .replace(/^https?:\/\//, '')
     .replace(/\/+$/, '');
   if (value === '') return { kind: 'ecr' };
-  if (!REGISTRY_HOST.test(value)) {
+  // A host name is at most 253 characters (RFC 1035), its labels 63.
+  const tooLong = value.length > 253 || value.split(/[.:]/).some((label) => label.length > 63);
+  if (tooLong || !REGISTRY_HOST.test(value)) {
     throw new ConfigError(
       `Input "${name}" must be a registry host such as 123456789012.dkr.ecr.eu-north-1.amazonaws.com or ghcr.io ` +
         `(no repository path, no scheme), got ${quote(raw)}.`,

@@ -29,6 +29,7 @@ const INPUTS: InputTable = {
   'add-test-pause-hook': { kind: 'boolean' },
   'auto-rollback': { kind: 'boolean' },
   'rollback-on-cancel': { kind: 'boolean' },
+  'show-env-values': { kind: 'boolean' },
   wait: { kind: 'boolean' },
   'wait-for-in-flight': { kind: 'boolean' },
   'desired-count': { kind: 'integer' },

@@ -128,8 +128,11 @@ describe('bad inputs: the exact error and not one mutating call', () => {
     expect(run.exitCode).toBe(1);
     expect(errorsOf(run)).toHaveLength(1);
     const message = errorsOf(run)[0];
-    if (typeof expected === 'string') expect(message).toBe(`ecs-deploy: ${expected}`);
-    else expect(message.replace(/^ecs-deploy: /, '')).toMatch(expected);
+    // Every refusal ends by saying nothing changed; the cause comes first.
+    const [cause, outcome] = message.split(/; (?=nothing was changed)/);
+    expect(outcome).toMatch(/^nothing was changed: /);
+    if (typeof expected === 'string') expect(cause).toBe(`ecs-deploy: ${expected.replace(/\.$/, '')}`);
+    else expect(cause.replace(/^ecs-deploy: /, '')).toMatch(expected);
     expect(world.sim.control.mutatingRequests()).toEqual([]);
     expect(run.post?.log).toContain('Nothing to roll back');
   });
@@ -197,7 +200,7 @@ describe('deploy modes', () => {
     expect(world.sim.control.mutatingRequests()).toEqual([]);
     expect(errorsOf(run)).toHaveLength(1);
     expect(errorsOf(run)[0]).toMatch(
-      /^ecs-deploy: A deployment is already in flight \("web": ecs-svc\/\d+ of arn:aws:ecs:us-east-1:123456789012:task-definition\/web:2 is IN_PROGRESS\): set "wait-for-in-flight: true" to wait for it, or retry later\.$/,
+      /^ecs-deploy: A deployment is already in flight \("web": ecs-svc\/\d+ of arn:aws:ecs:us-east-1:123456789012:task-definition\/web:2 is IN_PROGRESS\): set "wait-for-in-flight: true" to wait for it, or retry later; nothing was changed: web stays as it was$/,
     );
   });
 

@@ -119,7 +119,9 @@ describe('rolling deploy', () => {
       { signalAfter: { whenLogMatches: /web: web:1 → web:2 started/ } },
     );
     expect(run.conclusion).toBe('cancelled');
-    expect(errorsOf(run)).toEqual(['ecs-deploy: cancelled while deploying; the post step rolls back what started']);
+    expect(errorsOf(run)).toEqual([
+      'ecs-deploy: cancelled while deploying web (web:1 → web:2); the post step puts web back on web:1',
+    ]);
     expect(run.outputs.status).toBe('cancelled');
     expect(run.post?.exitCode).toBe(0);
     expect(run.post?.log).toMatch(/web: rolled-back — stopped with ROLLBACK, now on web:1/);

@@ -248,6 +248,8 @@ async function prepare(ctx: Context) {
     if (ctx.signal.aborted) throw new DeploymentFailure('cancelled before any service was updated');
     return { plans, revisions, changes };
   } catch (error) {
+    // Only a deploy could have changed something; plan and register say nothing more than their cause.
+    if (inputs.mode !== 'deploy') throw error;
     const where = plans
       ? plans.map((p) => `${p.name} stays on ${revisionName(p.currentTaskDefinitionArn)}`).join(', ')
       : `${inputs.services.join(', ')} ${inputs.services.length > 1 ? 'stay' : 'stays'} as ${inputs.services.length > 1 ? 'they were' : 'it was'}`;

@@ -11,7 +11,7 @@ const INPUTS: InputTable = {
   'files-root': { kind: 'path', with: { 'changed-files': 'dist/index.html' } },
   'url-prefix': { kind: 'identifier', with: { 'changed-files': 'index.html' } },
   'origin-path': { kind: 'identifier', with: { 'changed-files': 'upload: a.js to s3://b/a.js' } },
-  'directory-index': { kind: 'identifier' },
+  'directory-index': { kind: 'text' },
   'cost-mode': { kind: 'boolean' },
   'path-budget': { kind: 'integer' },
   wait: { kind: 'boolean' },

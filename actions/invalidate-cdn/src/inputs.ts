@@ -39,7 +39,7 @@ const SCOPES: readonly IdempotencyScope[] = ['run', 'attempt'];
 // RFC 3986 path characters, "%" only in an escape; the prefixes are joined with file names into CloudFront paths.
 const URL_PATH = /^(?:[A-Za-z0-9._~!$&'()*+,;=:@/-]|%[0-9A-Fa-f]{2})*$/;
 const URL_PATH_LIMIT = 1_024;
-const URL_PATH_RULE = `letters, digits, "-", ".", "_", "~", "/" and %XX escapes, at most ${URL_PATH_LIMIT} characters`;
+const URL_PATH_RULE = `starting with "/": letters, digits, "-", ".", "_", "~", "/" and %XX escapes, at most ${URL_PATH_LIMIT} characters`;
 
 export function parseDistributions(name: string, items: string[]): DistributionRef[] {
   if (items.length === 0) throw new ConfigError(`Input "${name}" is required but was empty or not set.`);
@@ -67,10 +67,12 @@ export function parseScope(name: string, raw: string): IdempotencyScope {
   return value as IdempotencyScope;
 }
 
-/** A URL path prefix such as `/app`: no ".." segment, nothing CloudFront would see differently. */
+/** A URL path prefix such as `/app`: absolute, no ".." segment, nothing CloudFront would see differently. */
 export function parseUrlPath(name: string, raw: string, fallback: string): string {
   const value = raw.trim() || fallback;
-  if (value.length > URL_PATH_LIMIT || !URL_PATH.test(value) || value.split('/').includes('..')) {
+  if (value === '') return value;
+  const absolute = value.startsWith('/');
+  if (!absolute || value.length > URL_PATH_LIMIT || !URL_PATH.test(value) || value.split('/').includes('..')) {
     throw new ConfigError(`Input "${name}" must be a URL path such as /app (${URL_PATH_RULE}), got ${quote(raw)}.`);
   }
   return value;

@@ -39,7 +39,8 @@ test('cancelled run (SIGINT): the main step saves the task ARN and the post step
   const taskArn = run.state['task-arn'];
   expect(taskArn).toMatch(/^arn:aws:ecs:us-east-1:123456789012:task\/fsp-staging\//);
   expect(run.state['task-settled']).toBeUndefined();
-  expect(run.log).toContain(`The post step of this action stops task ${taskArn}.`);
+  const firstError = run.annotations.find((a) => a.level === 'error')?.message;
+  expect(firstError).toMatch(new RegExp(`; the post step stops the migration task ${taskArn}$`));
   expect(run.post?.exitCode).toBe(0);
   expect(run.post?.log).toContain(`Stopped task ${taskArn}: shipyard migrate: the GitHub Actions run was cancelled`);
   const stops = sim.control.requests({ operation: 'StopTask' });

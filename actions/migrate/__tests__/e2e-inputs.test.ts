@@ -36,7 +36,7 @@ test.each<[string, Record<string, string>, string | RegExp]>([
   [
     'an unknown task definition',
     { 'task-definition': 'fsp-api-staging:9' },
-    /^migrate: Input "task-definition" names "fsp-api-staging:9", which ECS cannot describe in us-east-1 \(ecs:DescribeTaskDefinition failed: ClientException: .+\)\.$/,
+    /^migrate: Input "task-definition" names "fsp-api-staging:9", which ECS cannot describe in us-east-1 \(ecs:DescribeTaskDefinition failed: ClientException: .+\); the migration did not run$/,
   ],
 ])('%s', async (_, inputs, expected) => {
   const run = await migrate(sim, inputs);

@@ -8,6 +8,7 @@ const INPUTS: InputTable = {
   service: { kind: 'list' },
   target: { kind: 'identifier' },
   'dry-run': { kind: 'boolean' },
+  'show-env-values': { kind: 'boolean' },
   wait: { kind: 'boolean' },
   timeout: { kind: 'duration' },
   'verify-url': { kind: 'list' },

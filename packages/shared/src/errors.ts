@@ -46,7 +46,7 @@ export class FailureWithOutcome extends Error {
   override readonly cause: unknown;
 
   constructor(cause: unknown, outcome: string) {
-    super(`${describeError(cause)}; ${outcome}`, { cause });
+    super(`${describeError(cause).replace(/\.$/, '')}; ${outcome}`, { cause });
     this.cause = cause;
   }
 }
