@@ -138,7 +138,9 @@ describe('bad inputs are refused before any AWS call changes anything', () => {
     async (_name, inputs, message, readsFirst) => {
       const run = await migrate(sim, inputs);
       expect(run.exitCode).toBe(1);
-      expect(run.log).toContain(`::error::migrate: ${message}`);
+      // After AWS was asked, the error also says the migration did not run.
+      const outcome = readsFirst ? '; the migration did not run' : '';
+      expect(run.log).toContain(`::error::migrate: ${readsFirst ? message.replace(/\.$/, '') : message}${outcome}`);
       expect(sim.control.mutatingRequests()).toEqual([]);
       // Input mistakes are found without calling AWS at all; task definition mistakes with read-only calls only.
       expect(sim.control.requests().length > 0).toBe(readsFirst);

@@ -33,6 +33,8 @@ export interface InputSpec {
   with?: Record<string, string>;
   /** Put before each value, e.g. `npmrc=` for the path in an `id=path` line. */
   prefix?: string;
+  /** The malformed values, when the kind's generic ones include values this input rightly accepts. */
+  values?: string[];
 }
 
 /** Every input of the action.yml: a spec, or a reason why no value is malformed (free text, secrets). */
@@ -132,10 +134,14 @@ export function badInputCases(
     // By the action's folder name, not its path: every checkout draws the same cases.
     const seed = seedOf(`${basename(actionDir)} ${input}`);
     const ownCount = Math.ceil(perInput / 2);
-    const own = distinct(fc.sample(BY_KIND[spec.kind], { seed, numRuns: 30 })).slice(0, ownCount);
-    const generic = distinct(fc.sample(spec.kind === 'text' ? BY_KIND.text : anyKind, { seed: seed + 1, numRuns: 30 }))
-      .filter((value) => !own.includes(value))
-      .slice(0, perInput - ownCount);
+    const drawn = (kind: fc.Arbitrary<string>, offset: number) =>
+      distinct(fc.sample(kind, { seed: seed + offset, numRuns: 30 }));
+    const own = (spec.values ?? drawn(BY_KIND[spec.kind], 0)).slice(0, spec.values ? perInput : ownCount);
+    const generic = spec.values
+      ? []
+      : drawn(spec.kind === 'text' ? BY_KIND.text : anyKind, 1)
+          .filter((value) => !own.includes(value))
+          .slice(0, perInput - ownCount);
     const blank = declared[input].required ? ['', ' \n\t '] : [];
     return [...blank, ...own, ...generic].map((value) => ({
       input,
