@@ -52,3 +52,31 @@ test('without them a crashing image is still judged failed and rolled back to we
   expect(run.outputs.status).toBe('rolled-back');
   expect(await runningRevision(world, 'web')).toBe('web:1');
 });
+
+test('three services, the rollback of one refused: the error names it, where it is and the command that puts it back', async () => {
+  world = await startWorld([
+    { name: 'web', container: 'web' },
+    { name: 'api', container: 'api' },
+    { name: 'worker', container: 'worker' },
+  ]);
+  // The three deploys are UpdateService calls 1 to 3; the first rollback call (4th) is refused.
+  world.sim.control.addFault({
+    operation: 'UpdateService',
+    nth: 4,
+    error: { code: 'AccessDeniedException', message: 'not authorized to perform: ecs:UpdateService', status: 400 },
+  });
+  const run = await deployAction(world, {
+    service: 'web\napi\nworker',
+    images: 'web=example/web:v2\napi=example/api:crash\nworker=example/worker:v2',
+  });
+  expect(run.exitCode).toBe(1);
+  const [headline] = errorsOf(run);
+  expect(headline).toMatch(/^ecs-deploy: 1 of 3 services failed \(api: .*\)\. rolled back: (web|worker) to \1:1\. /);
+  const refused =
+    /NOT restored: (web|worker) \(on (web|worker):2\); put back with `aws ecs update-service --region us-east-1 --cluster prod --service (web|worker) --task-definition arn:aws:ecs:us-east-1:123456789012:task-definition\/(web|worker):1`, or the rollback action$/.exec(
+      headline,
+    );
+  expect(refused).not.toBeNull();
+  expect(await runningRevision(world, refused![1])).toBe(`${refused![1]}:2`);
+  expect(run.outputs.status).toBe('failed');
+});
