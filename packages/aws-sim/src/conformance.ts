@@ -58,12 +58,14 @@ function modelOf(service: string): TrimmedModel {
 
 /** Every way the recorded answers differ from what AWS can answer. */
 export function modelViolations(records: readonly RequestRecord[]): Violation[] {
-  return records
-    // Injected faults answer as a proxy or a broken network would, on purpose: not the sim speaking for AWS.
-    .filter((r) => (CHECKED_SERVICES as readonly string[]).includes(r.service) && !r.injected)
-    .flatMap((record) =>
-      recordViolations(record).map((message) => ({ service: record.service, operation: record.operation, message })),
-    );
+  return (
+    records
+      // Injected faults answer as a proxy or a broken network would, on purpose: not the sim speaking for AWS.
+      .filter((r) => (CHECKED_SERVICES as readonly string[]).includes(r.service) && !r.injected)
+      .flatMap((record) =>
+        recordViolations(record).map((message) => ({ service: record.service, operation: record.operation, message })),
+      )
+  );
 }
 
 function recordViolations(record: RequestRecord): string[] {
