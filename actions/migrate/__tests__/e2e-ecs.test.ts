@@ -172,7 +172,7 @@ test('an unknown container is refused before anything is started', async () => {
 
   expect(run.exitCode).toBe(1);
   expect(run.log).toContain(
-    '::error::migrate: Input "container" names "migrator", which task definition fsp-api-staging:1 does not have; its containers are "api".',
+    '::error::migrate: Input "container" names "migrator", which task definition fsp-api-staging:1 does not have; its containers are "api"; the migration did not run',
   );
   expect(sim.control.mutatingRequests()).toEqual([]);
 }, 60_000);
