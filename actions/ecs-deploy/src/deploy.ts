@@ -235,6 +235,15 @@ async function reportWithoutDeploying(
   await writeSummary(buildSummary(report));
 }
 
+/** What a failure before the first UpdateService left behind: every service where it was. */
+function nothingChanged(inputs: Inputs, plans: ServicePlan[] | undefined): string {
+  const several = inputs.services.length > 1;
+  const where = plans
+    ? plans.map((p) => `${p.name} stays on ${revisionName(p.currentTaskDefinitionArn)}`).join(', ')
+    : `${inputs.services.join(', ')} ${several ? 'stay as they were' : 'stays as it was'}`;
+  return `nothing was changed: ${where}`;
+}
+
 /** Everything before the first UpdateService: a failure (or a cancellation) here changed no service, and says so. */
 async function prepare(ctx: Context) {
   const { ecs, inputs, region } = ctx;
@@ -250,17 +259,14 @@ async function prepare(ctx: Context) {
   } catch (error) {
     // Only a deploy could have changed something; plan and register say nothing more than their cause.
     if (inputs.mode !== 'deploy') throw error;
-    const where = plans
-      ? plans.map((p) => `${p.name} stays on ${revisionName(p.currentTaskDefinitionArn)}`).join(', ')
-      : `${inputs.services.join(', ')} ${inputs.services.length > 1 ? 'stay' : 'stays'} as ${inputs.services.length > 1 ? 'they were' : 'it was'}`;
     const cause = ctx.signal.aborted ? new DeploymentFailure('cancelled before any service was updated') : error;
-    throw new FailureWithOutcome(cause, `nothing was changed: ${where}`);
+    throw new FailureWithOutcome(cause, nothingChanged(inputs, plans));
   }
 }
 
 export async function deploy(inputs: Inputs, region: string, startedAtMs: number): Promise<void> {
   const signal = cancellationSignal();
-  // Every call of the run stops when the run is cancelled; the post step (its own client) restores what changed.
+  // A cancelled run abandons its reads at once (changes in flight finish); the post step restores what changed.
   const ecs = createClient(ECSClient, { action: ACTION_NAME, region, maxAttempts: AWS_MAX_ATTEMPTS, signal });
   const registrar = createClient(ECSClient, { action: ACTION_NAME, region, maxAttempts: 1, signal });
   const ctx: Context = { inputs, region, ecs, registrar, startedAtMs, signal };
@@ -281,12 +287,12 @@ export async function deploy(inputs: Inputs, region: string, startedAtMs: number
     environmentUrl: inputs.github.environmentUrl,
   });
 
-  // What each service may have become, saved for the post step before and after every UpdateService.
   if (signal.aborted)
     throw new FailureWithOutcome(
       new DeploymentFailure('cancelled before any service was updated'),
-      'nothing was changed',
+      nothingChanged(inputs, plans),
     );
+  // What each service may have become, saved for the post step before and after every UpdateService.
   const begun = new Map<string, SavedDeployment>();
   const startedSoFar = new Map<string, StartedDeployment>();
   const save = () => saveDeployments({ cluster: inputs.cluster, region, deployments: [...begun.values()] });
