@@ -80,3 +80,22 @@ test('three services, the rollback of one refused: the error names it, where it 
   expect(await runningRevision(world, refused![1])).toBe(`${refused![1]}:2`);
   expect(run.outputs.status).toBe('failed');
 });
+
+describe('an UpdateService answer that still names the old service deployment (eventually consistent)', () => {
+  test('the new deployment is found by listing and judged: success', async () => {
+    world = await startWorld([{ name: 'web' }], { lags: { staleUpdateServiceAnswer: true } });
+    const run = await deployAction(world, { service: 'web', images: 'app=example/web:v2' });
+    expect(errorsOf(run)).toEqual([]);
+    expect(run.exitCode).toBe(0);
+    expect(world.sim.control.requests({ operation: 'ListServiceDeployments' }).length).toBeGreaterThan(0);
+    expect(await runningRevision(world, 'web')).toBe('web:2');
+  });
+
+  test('a crash is judged on its own deployment, not the one it replaced: rolled back to web:1', async () => {
+    world = await startWorld([{ name: 'web' }], { lags: { staleUpdateServiceAnswer: true } });
+    const run = await deployAction(world, { service: 'web', images: 'app=example/web:crash' });
+    expect(run.exitCode).toBe(1);
+    expect(errorsOf(run)[0]).toMatch(/^ecs-deploy: web: service deployment ROLLBACK_\w+: .*web:1$/);
+    expect(await runningRevision(world, 'web')).toBe('web:1');
+  });
+});

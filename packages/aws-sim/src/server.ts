@@ -6,7 +6,7 @@ import { AwsError } from './errors';
 import type { ImageScenario } from './scenarios';
 import type { ServiceModule, SimRequest, SimResponse } from './service';
 import { allServices } from './services/index';
-import { isMutating, World, type FaultRule, type FiredFault, type RequestFilter } from './world';
+import { isMutating, World, type FaultRule, type FiredFault, type Lags, type RequestFilter } from './world';
 
 export { liveUrls } from './services/live';
 
@@ -22,6 +22,8 @@ export interface SimOptions {
   accountId?: string;
   /** Seed of the pseudo-random numbers used by fault injection. */
   randomSeed?: number;
+  /** Eventually consistent answers AWS may give (off by default). */
+  lags?: Lags;
 }
 
 export interface SimControl {
@@ -83,6 +85,7 @@ function toSimRequest(req: IncomingMessage, body: Buffer): SimRequest {
 export async function startSim(options: SimOptions = {}): Promise<Sim> {
   const clock = options.clock ?? new ScaledClock(options.timeScale ?? 1);
   const world = new World(clock, options.accountId, options.randomSeed);
+  Object.assign(world.lags, options.lags);
   const services: ServiceModule[] = allServices();
   const applySeed = (doc: Record<string, unknown>) => {
     if (Array.isArray(doc.scenarios)) world.scenarios.add(...(doc.scenarios as ImageScenario[]));

@@ -80,6 +80,12 @@ export interface FiredFault {
 const BAD_GATEWAY_PAGE =
   '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n</body>\r\n</html>\r\n';
 
+/** Answers AWS may give, documented as eventually consistent, that the sim gives only when asked. */
+export interface Lags {
+  /** UpdateService answers with the service as it was: its `currentServiceDeployment` is not yet the new one. */
+  staleUpdateServiceAnswer?: boolean;
+}
+
 export interface RequestFilter {
   service?: string;
   operation?: string;
@@ -122,6 +128,8 @@ export class World {
   readonly requests: RequestRecord[] = [];
   readonly milestones: Milestone[] = [];
   readonly faults: FaultRule[] = [];
+  /** Answers AWS may give that the sim does not give by default (see SimOptions.lags). */
+  readonly lags: Lags = {};
   readonly random: () => number;
   private readonly stores = new Map<string, unknown>();
   private readonly matchCounts = new WeakMap<FaultRule, number>();

@@ -295,7 +295,12 @@ export const serviceHandlers: Record<string, JsonHandler> = {
 
   UpdateService(input, ctx) {
     const state = ecsState(ctx.world);
-    return { service: renderService(state, updateService(state, ctx, input), false) };
+    const cluster = requireCluster(state, ctx, input.cluster);
+    const before = requireService(state, cluster, input.service).currentServiceDeployment;
+    const service = renderService(state, updateService(state, ctx, input), false);
+    // UpdateService is eventually consistent: its answer may still name the service deployment it replaced.
+    if (ctx.world.lags.staleUpdateServiceAnswer) return { service: { ...service, currentServiceDeployment: before } };
+    return { service };
   },
 
   DeleteService(input: { cluster?: string; service?: string; force?: boolean }, ctx) {
