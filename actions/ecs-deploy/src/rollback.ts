@@ -7,13 +7,7 @@ import {
   type DeploymentSnapshot,
   type DeploymentTarget,
 } from '@shipyard/shared/ecs-deployments';
-import {
-  describePatiently,
-  judgeRollback,
-  startRollback,
-  watchRollbacks,
-  type StartedRollback,
-} from '@shipyard/shared/ecs-rollback';
+import { describePatiently, startRollback, watchRollbacks, type StartedRollback } from '@shipyard/shared/ecs-rollback';
 import {
   chooseRollbackMethod,
   type CurrentDeployment,
@@ -97,31 +91,6 @@ async function describeBeforeRollback(
       `The services could not be read before rolling back (${describeError(error)}); redeploying each one's known-good revision`,
     );
     return new Map();
-  }
-}
-
-/**
- * After the watch broke off (a call it cannot go past), one more patient look: when it works, each rollback is judged
- * from it; when it does not, the reason the rollbacks stay unconfirmed.
- */
-async function lastLook(
-  ecs: ECSClient,
-  cluster: string,
-  watched: { rollback: { target: DeploymentTarget } }[],
-  latest: Map<string, WatchedDeployment>,
-  broke: unknown,
-  signal: AbortSignal | undefined,
-): Promise<string | undefined> {
-  const targets = watched.map((w) => w.rollback.target);
-  try {
-    const snapshots = await describePatiently(ecs, cluster, targets, signal);
-    for (const target of targets) {
-      const snapshot = snapshots.get(target.service) ?? {};
-      latest.set(target.service, { snapshot, verdict: judgeRollback(target, snapshot) });
-    }
-    return undefined;
-  } catch {
-    return `could not be watched: ${describeError(broke)}`;
   }
 }
 
@@ -237,7 +206,7 @@ async function attempt(
     } catch (error) {
       if (error instanceof PollCancelledError) throw error;
       if (error instanceof PollTimeoutError) timedOut = true;
-      else watchError = await lastLook(ecs, cluster, watched, latest, error, options.signal);
+      else watchError = `could not be watched: ${describeError(error)}`;
     }
   }
   return begun.map((b): Attempt => {

@@ -2,7 +2,7 @@ import * as core from '@shipyard/shared/core';
 import type { ECSClient } from '@aws-sdk/client-ecs';
 import { ServiceEventStream, type DeploymentSnapshot, type DeploymentTarget } from '@shipyard/shared/ecs-deployments';
 import { shortTaskDefinition } from '@shipyard/shared/ecs-names';
-import { describePatiently, judgeRollback, startRollback, watchRollbacks } from '@shipyard/shared/ecs-rollback';
+import { judgeRollback, startRollback, watchRollbacks } from '@shipyard/shared/ecs-rollback';
 import { progressLine, type WatchResult } from '@shipyard/shared/ecs-watch';
 import { describeError } from '@shipyard/shared/errors';
 import { PollCancelledError, PollTimeoutError, type Clock } from '@shipyard/shared/poll';
@@ -118,11 +118,8 @@ export async function waitForRollbacks(
       if (error instanceof PollCancelledError) throw error;
       return;
     }
-    // A watch that broke off: one more patient look judges each rollback; without it they stay unconfirmed.
-    const targets = started.map((s) => s.target);
-    const seen = await describePatiently(ecs, inputs.cluster, targets, signal).catch(() => undefined);
-    const why = `could not be watched: ${describeError(error)}`;
-    for (const service of started) settle(service, seen?.get(service.target.service), why);
+    // The watch went past passing faults and a few odd errors, then broke off: each rollback stays unconfirmed.
+    for (const service of started) settle(service, undefined, `could not be watched: ${describeError(error)}`);
     return;
   }
   for (const service of started) settle(service, results.get(service.target.service)?.snapshot ?? {});

@@ -204,4 +204,23 @@ describe('watchRollbacks', () => {
     ]);
     expect(result.get('web')?.verdict).toEqual({ state: 'succeeded' });
   });
+
+  test('goes on after a few odd errors (a denied read), and gives up after more', async () => {
+    const watchWith = async (deniedReads: number) => {
+      let denied = 0;
+      const ecs = fakeClient({
+        DescribeServiceDeploymentsCommand: () => ({
+          serviceDeployments: [{ serviceDeploymentArn: 'sd/3', status: 'ROLLBACK_SUCCESSFUL' }],
+        }),
+        DescribeServicesCommand: () => {
+          if (denied++ < deniedReads) throw awsError('AccessDeniedException', 'not authorized: ecs:DescribeServices');
+          return { services: [primaryOn(GOOD)] };
+        },
+      });
+      const options = { ecs: ecs as unknown as ECSClient, cluster: 'prod', targets: [target], timeoutMs: 60_000 };
+      return watchRollbacks({ ...options, clock: fakeClock() });
+    };
+    expect((await watchWith(3)).get('web')?.verdict).toEqual({ state: 'succeeded' });
+    await expect(watchWith(4)).rejects.toMatchObject({ name: 'AccessDeniedException' });
+  });
 });

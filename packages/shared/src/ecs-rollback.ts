@@ -152,7 +152,7 @@ export async function watchRollbacks(options: RollbackWatchOptions): Promise<Map
 
 /**
  * The targets' services and deployments as they are now, tried again through passing faults for
- * ROLLBACK_CALL_PATIENCE_MS: the look before a rollback starts, and the last look when a watch broke off.
+ * ROLLBACK_CALL_PATIENCE_MS: the look before a rollback starts.
  */
 export function describePatiently(
   ecs: ECSClient,
