@@ -4,6 +4,7 @@ import {
   AwsOperationError,
   ConfigError,
   DeploymentFailure,
+  FailureWithOutcome,
   asAwsOperationError,
   describeError,
   isAccessDenied,
@@ -138,6 +139,15 @@ describe('runAction', () => {
     );
     expect(mockedCore.debug).not.toHaveBeenCalled();
     expect(mockedCore.info).not.toHaveBeenCalled();
+  });
+
+  test('a failure told with its outcome: the cause, then what it left; a ConfigError cause shows no stack', async () => {
+    mockedCore.isDebug.mockReturnValue(true);
+    await runAction('ecs-deploy', async () => {
+      throw new FailureWithOutcome(new ConfigError('Service "api" does not exist.'), 'nothing was changed');
+    });
+    expect(mockedCore.setFailed).toHaveBeenCalledWith('ecs-deploy: Service "api" does not exist; nothing was changed');
+    expect(mockedCore.debug).not.toHaveBeenCalled();
   });
 
   test('a DeploymentFailure prints its details to the log before failing', async () => {

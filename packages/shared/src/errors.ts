@@ -100,7 +100,8 @@ export async function runAction(action: string, main: () => Promise<void>): Prom
     await main();
   } catch (error) {
     for (const line of errorDetails(error)) core.info(line);
-    if (core.isDebug() && !(error instanceof ConfigError)) {
+    const mistake = error instanceof FailureWithOutcome ? error.cause : error;
+    if (core.isDebug() && !(mistake instanceof ConfigError)) {
       for (const stack of stacks(error)) core.debug(stack);
     }
     core.setFailed(`${action}: ${describeError(error)}`);
