@@ -1,6 +1,7 @@
 // Checks the inputs of the reusable deploy.yml and pr-checks.yml once, in their first job, and turns them into the
-// step outputs the other jobs read: matrices, per-environment values, paths inside the `app/` checkout. It runs on
-// the runner's own Node before any AWS call, so a mistake costs seconds, not a half-finished deploy.
+// step outputs the other jobs read: matrices, per-environment values, paths inside the `app/` checkout, the tags and
+// build arguments of each image, the frontend build and its buckets. It runs on the runner's own Node before any AWS
+// call, so a mistake costs seconds, not a half-finished deploy.
 // Inputs arrive as environment variables (never spliced into a script); outputs go to $GITHUB_OUTPUT.
 // Usage: node .github/scripts/workflow-inputs.mjs   (see docs/reusable-workflows.md for the variables)
 import { createHash } from 'node:crypto';
@@ -15,6 +16,12 @@ const CONTAINER_NAME = /^[A-Za-z0-9_-]{1,255}$/;
 // ECR and the distribution spec both want lower-case path components joined by separators.
 const REPOSITORY_NAME = /^[a-z0-9]+(?:[._/-]+[a-z0-9]+)*$/;
 const ECR_HOST = /^\d{12}\.dkr\.ecr(?:-fips)?\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?$/;
+const GHCR_HOST = 'ghcr.io';
+// Dockerfile ARG names.
+const BUILD_ARG_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+// S3 bucket names (3–63 lower-case letters, digits, dots and hyphens), optionally `s3://` and a key prefix.
+const BUCKET = /^(?:s3:\/\/)?([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(\/[^\s]*)?$/;
+const TAG_PLACEHOLDER = /\{([^{}]*)\}/g;
 
 class InputError extends Error {}
 
@@ -41,13 +48,19 @@ function parseEnvironments(raw) {
   return KNOWN_ENVIRONMENTS.filter((name) => chosen.includes(name));
 }
 
-/** A path inside the application checkout: relative and never climbing out of it. */
-function appPath(input, value) {
+/** A path relative to the application repository: no leading `./`, no trailing `/`, never climbing out of it. */
+function repositoryPath(input, value) {
   if (value.startsWith('/') || value.split('/').includes('..')) {
     throw new InputError(`${input} must be a path inside your repository, got ${quote(value)}.`);
   }
   const trimmed = value.replace(/^(?:\.\/)+/, '').replace(/\/+$/, '');
-  return trimmed === '' || trimmed === '.' ? APP_DIR : `${APP_DIR}/${trimmed}`;
+  return trimmed === '.' ? '' : trimmed;
+}
+
+/** The same path inside the `app/` checkout of the jobs that run Shipyard actions. */
+function appPath(input, value) {
+  const relative = repositoryPath(input, value);
+  return relative === '' ? APP_DIR : `${APP_DIR}/${relative}`;
 }
 
 function optionalString(entry, field, index) {
@@ -55,6 +68,25 @@ function optionalString(entry, field, index) {
   if (value === undefined) return '';
   if (typeof value !== 'string') throw new InputError(`"images"[${index}].${field} must be a string.`);
   return value.trim();
+}
+
+/** `{"SERVICE_PATH": "packages/services/api", "SERVICE_PORT": 8080}` → build-push's `KEY=value` lines. */
+function buildArgs(entry, index) {
+  const args = entry['build-args'];
+  if (args === undefined) return '';
+  const field = `"images"[${index}]["build-args"]`;
+  if (typeof args !== 'object' || args === null || Array.isArray(args)) {
+    throw new InputError(`${field} must be an object of build arguments, e.g. {"SERVICE_PORT": "8080"}.`);
+  }
+  return Object.entries(args)
+    .map(([name, value]) => {
+      if (!BUILD_ARG_NAME.test(name)) throw new InputError(`${field} has an invalid name ${quote(name)}.`);
+      if (!['string', 'number'].includes(typeof value) || /[\r\n]/.test(String(value))) {
+        throw new InputError(`${field}.${name} must be a one-line string or a number.`);
+      }
+      return `${name}=${value}`;
+    })
+    .join('\n');
 }
 
 function parseImages(raw, artifactPrefix) {
@@ -66,8 +98,8 @@ function parseImages(raw, artifactPrefix) {
       `"images" must be a JSON list such as [{"container": "web", "repository": "my-app"}], got ${quote(raw ?? '')}.`,
     );
   }
-  if (!Array.isArray(images) || images.length === 0 || images.length > MAX_IMAGES) {
-    throw new InputError(`"images" must be a JSON list of 1 to ${MAX_IMAGES} images.`);
+  if (!Array.isArray(images) || images.length > MAX_IMAGES) {
+    throw new InputError(`"images" must be a JSON list of 0 to ${MAX_IMAGES} images.`);
   }
   const seen = new Set();
   return images.map((entry, index) => {
@@ -96,12 +128,39 @@ function parseImages(raw, artifactPrefix) {
       context: appPath(`"images"[${index}].context`, optionalString(entry, 'context', index) || '.'),
       file: file && appPath(`"images"[${index}].file`, file),
       target: optionalString(entry, 'target', index),
+      'build-args': buildArgs(entry, index),
       artifact: `${artifactPrefix}${container}`,
     };
   });
 }
 
-function parseMigrationCommand(raw) {
+/** A branch name as a Docker tag (the rule build-push applies to its own branch tag). */
+function branchTag(name) {
+  return name
+    .replace(/[^A-Za-z0-9_.-]+/g, '-')
+    .replace(/^[.-]+/, '')
+    .slice(0, 128)
+    .replace(/[.-]+$/, '');
+}
+
+/** Extra tags for every image, `{branch}`, `{sha}` and `{sha7}` filled in from the commit being deployed. */
+function imageTags(raw, env) {
+  const sha = env.GITHUB_SHA ?? '';
+  const values = { branch: branchTag(env.GITHUB_REF_NAME ?? ''), sha, sha7: sha.slice(0, 7) };
+  return list(raw)
+    .map((template) =>
+      template.replace(TAG_PLACEHOLDER, (_, name) => {
+        if (!(name in values)) {
+          throw new InputError(`"image-tags" has ${quote(`{${name}}`)}; it may use {branch}, {sha} and {sha7}.`);
+        }
+        if (values[name] === '') throw new InputError(`"image-tags" uses {${name}}, which is empty for this run.`);
+        return values[name];
+      }),
+    )
+    .join('\n');
+}
+
+function parseMigrationCommand(raw, images) {
   const value = (raw ?? '').trim();
   if (value === '') return '';
   let command;
@@ -115,20 +174,31 @@ function parseMigrationCommand(raw) {
       `"migration-command" must be a JSON list of strings such as ["npm","run","db:push"], got ${quote(value)}.`,
     );
   }
+  if (images.length === 0) {
+    throw new InputError('"migration-command" runs in the new task definition, so "images" must list its image.');
+  }
   return JSON.stringify(command);
 }
 
-/** What one environment deploys; every value required once the environment is selected. */
-function parseTarget(environment, env) {
+/** The ECS settings of one environment: all required once it is selected and images are deployed. */
+function parseTarget(environment, env, deploying) {
   const prefix = environment.toUpperCase();
   const cluster = (env[`${prefix}_CLUSTER`] ?? '').trim();
   const services = list(env[`${prefix}_SERVICES`]);
   const taskDefinition = (env[`${prefix}_TASK_DEFINITION`] ?? '').trim();
-  const missing = [
+  const settings = [
     ['cluster', cluster !== ''],
     ['services', services.length > 0],
     ['task-definition', taskDefinition !== ''],
-  ].find(([, given]) => !given);
+  ];
+  if (!deploying) {
+    const given = settings.find(([, isGiven]) => isGiven);
+    if (given) {
+      throw new InputError(`"${environment}-${given[0]}" is set, but "images" is empty: there is nothing to deploy.`);
+    }
+    return undefined;
+  }
+  const missing = settings.find(([, isGiven]) => !isGiven);
   if (missing) {
     throw new InputError(`"${environment}-${missing[0]}" is required because "environments" includes ${environment}.`);
   }
@@ -144,6 +214,19 @@ function parseTarget(environment, env) {
   };
 }
 
+/** An instance or a cluster is snapshotted before migrating, never both (migrate refuses that too, but later). */
+function checkSnapshot(environment, env) {
+  const prefix = environment.toUpperCase();
+  const instance = (env[`${prefix}_SNAPSHOT_DB_INSTANCE`] ?? '').trim();
+  const cluster = (env[`${prefix}_SNAPSHOT_DB_CLUSTER`] ?? '').trim();
+  if (instance && cluster) {
+    throw new InputError(
+      `"${environment}-snapshot-db-instance" and "${environment}-snapshot-db-cluster" are both set: an Aurora or ` +
+        'Multi-AZ DB cluster is snapshotted as a cluster, any other database as an instance; give one.',
+    );
+  }
+}
+
 function migrationContainer(raw, images, migrating) {
   const value = (raw ?? '').trim();
   if (value !== '' || !migrating) return value;
@@ -151,6 +234,57 @@ function migrationContainer(raw, images, migrating) {
   throw new InputError(
     `"migration-container" is required with "migration-command" when "images" lists ${images.length} containers.`,
   );
+}
+
+/** `s3://bucket[/prefix]` for `aws s3 sync`, from a bucket name or an S3 URL. */
+function bucketUrl(environment, raw) {
+  const value = (raw ?? '').trim();
+  if (value === '') return '';
+  const match = BUCKET.exec(value);
+  if (!match || match[1].includes('..')) {
+    throw new InputError(
+      `"${environment}-frontend-bucket" must be an S3 bucket name or s3://bucket/prefix, got ${quote(value)}.`,
+    );
+  }
+  return `s3://${match[1]}${(match[2] ?? '').replace(/\/+$/, '')}`;
+}
+
+/** The frontend built once (outputs shared by every environment) and where each environment uploads it. */
+function parseFrontend(env, environments) {
+  const command = (env.FRONTEND_BUILD_COMMAND ?? '').trim();
+  const directory = (env.FRONTEND_DIRECTORY ?? '').trim();
+  const buckets = Object.fromEntries(
+    KNOWN_ENVIRONMENTS.map((name) => [name, bucketUrl(name, env[`${name.toUpperCase()}_FRONTEND_BUCKET`])]),
+  );
+  if ((command === '') !== (directory === '')) {
+    throw new InputError(
+      `"frontend-build-command" and "frontend-directory" go together: the command builds, the directory is uploaded.`,
+    );
+  }
+  for (const name of environments) {
+    if (buckets[name] && !command) {
+      throw new InputError(`"${name}-frontend-bucket" needs "frontend-build-command" and "frontend-directory".`);
+    }
+  }
+  const built = command !== '' && environments.some((name) => buckets[name] !== '');
+  if (command !== '' && !built) {
+    throw new InputError(
+      `"frontend-build-command" is set, but no selected environment has a "<environment>-frontend-bucket".`,
+    );
+  }
+  return {
+    frontend: String(built),
+    'frontend-directory': built ? repositoryPath('"frontend-directory"', directory) || '.' : '',
+    'frontend-artifact': built
+      ? `shipyard-frontend-${createHash('sha256')
+          .update(`${directory}\n${env.IMAGES ?? ''}`)
+          .digest('hex')
+          .slice(0, 12)}`
+      : '',
+    ...Object.fromEntries(
+      KNOWN_ENVIRONMENTS.map((name) => [`${name}-frontend-bucket`, environments.includes(name) ? buckets[name] : '']),
+    ),
+  };
 }
 
 /** Every output the workflows read, from the environment variables the first job passes in. */
@@ -162,21 +296,34 @@ function plan(env) {
     .digest('hex')
     .slice(0, 12)}-`;
   const images = parseImages(env.IMAGES, artifactPrefix);
-  const migrationCommand = parseMigrationCommand(env.MIGRATION_COMMAND);
-  const targets = environments.map((environment) => parseTarget(environment, env));
-  const registry = (env.REGISTRY ?? '').trim();
+  const deploying = images.length > 0;
+  const migrationCommand = parseMigrationCommand(env.MIGRATION_COMMAND, images);
+  const targets = environments.map((environment) => parseTarget(environment, env, deploying)).filter(Boolean);
+  environments.forEach((environment) => checkSnapshot(environment, env));
+  const registry = (env.REGISTRY ?? '').trim().toLowerCase();
+  const ecr = registry === '' || ECR_HOST.test(registry);
+  const staging = environments.includes('staging');
+  const production = environments.includes('production');
   const sha = env.GITHUB_SHA ?? '';
   const outputs = {
-    staging: String(environments.includes('staging')),
-    production: String(environments.includes('production')),
+    staging: String(staging),
+    production: String(production),
     targets: JSON.stringify(targets),
     images: JSON.stringify(images),
+    build: String(deploying),
     'artifact-prefix': artifactPrefix,
-    ecr: String(registry === '' || ECR_HOST.test(registry.toLowerCase())),
+    ecr: String(ecr),
+    ghcr: String(registry === GHCR_HOST),
+    // The build carries the tag of the first environment it goes to; production gets its own tag by promotion
+    // (ECR) only when the same digest went through staging first.
+    'build-environment': staging ? 'staging' : 'production',
+    promote: String(deploying && ecr && staging && production),
+    'image-tags': imageTags(env.IMAGE_TAGS, env),
     'migration-command': migrationCommand,
     'migration-container': migrationContainer(env.MIGRATION_CONTAINER, images, migrationCommand !== ''),
     // What the plan renders in place of images that are only built on merge.
     'plan-images': images.map((image) => `${image.container}=${image.repository}:${sha || 'pull-request'}`).join('\n'),
+    ...parseFrontend(env, environments),
   };
   for (const target of targets) {
     outputs[`${target.environment}-task-definition`] = target['task-definition'];

@@ -1,128 +1,274 @@
-import { actionSteps, describeRun, mutations, startExample, stepsNamed } from '../src/examples';
+import { join } from 'node:path';
+import {
+  actionSteps,
+  describeRun,
+  filesFrom,
+  mutations,
+  runningRevisions,
+  startExample,
+  stepsNamed,
+} from '../src/examples';
 import type { WorkflowRun } from '../src/model';
 import type { World } from '../src/world';
 
-// Rideshare (eu-north-1): a push to main builds `rideshare-api` once as staging-<sha>, runs the alembic migration as
-// a one-off task of the new revision before each rolling deploy, promotes the same digest to production-<sha>, and
-// then the frontend job invalidates each environment's CloudFront `/*`. A later push whose image never turns
-// healthy is rolled back by the circuit breaker in staging, and production is never touched.
-jest.setTimeout(180_000);
+// Rideshare (eu-north-1), as its deployment strategy describes it: Backend Deployment on a push to develop deploys
+// staging with the image tagged staging-<sha>, on a push to main production with production-<sha> (staging keeps
+// what develop deployed); alembic runs as a one-off task of the new revision before traffic shifts. Frontend
+// Deployment builds frontend/dist once and syncs that build to rideshare-<env>-frontend, then invalidates `/*` on
+// the distribution held in a repository variable. A later develop push whose image never turns healthy is rolled
+// back automatically; a manual rollback puts production back on its previous version for real.
+jest.setTimeout(300_000);
 
-const SHA = 'c0ffee0000000000000000000000000000000001';
-const BAD_SHA = 'c0ffee0000000000000000000000000000000002';
-const REGISTRY = '123456789012.dkr.ecr.eu-north-1.amazonaws.com';
+const REGION = 'eu-north-1';
+const REGISTRY = `123456789012.dkr.ecr.${REGION}.amazonaws.com`;
 const ALEMBIC = ['python', '-m', 'alembic', 'upgrade', 'head'];
-const SKIPPED = 'the app toolchain (pip, npm) and S3 are not part of this repository or aws-sim';
+const DEVELOP_SHA = 'c0ffee0000000000000000000000000000000001';
+const MAIN_SHA = 'c0ffee0000000000000000000000000000000002';
+const BAD_SHA = 'c0ffee0000000000000000000000000000000003';
+const ENV = {
+  staging: { cluster: 'rideshare-staging', service: 'rideshare-api-staging', distribution: 'E2RIDESHARESTG' },
+  production: { cluster: 'rideshare-production', service: 'rideshare-api-production', distribution: 'E2RIDESHAREPRD' },
+};
+const VARS = {
+  STAGING_CLOUDFRONT_DISTRIBUTION_ID: ENV.staging.distribution,
+  PRODUCTION_CLOUDFRONT_DISTRIBUTION_ID: ENV.production.distribution,
+};
+const SECRETS = {
+  RIDESHARE_STAGING_ROLE_ARN: 'arn:aws:iam::123456789012:role/stg',
+  RIDESHARE_PRODUCTION_ROLE_ARN: 'arn:aws:iam::123456789012:role/prd',
+};
+const push = (branch: string, sha: string, runId: string) => ({
+  sha,
+  ref: `refs/heads/${branch}`,
+  ref_name: branch,
+  repository: 'acme/rideshare',
+  run_id: runId,
+});
+
+interface Phase {
+  run: WorkflowRun;
+  mutations: string[];
+  requests: { seq: number; operation: string; params: Record<string, unknown> }[];
+}
 let world: World;
-let good: WorkflowRun;
-let goodRequests: { seq: number; operation: string; params: Record<string, unknown> }[];
-let bad: WorkflowRun;
-let badMutations: string[];
 let failing = false;
+/** Why the caller's test command cannot run here, for the workflow being run (undefined: it runs). */
+let testsCannotRun: string | undefined;
+const phases: Record<string, Phase> = {};
+let stagingAfterDevelop: Record<string, string>;
+let stagingAfterMain: Record<string, string>;
+let productionBeforeRollback: Record<string, string>;
+
+async function phase(name: string, run: () => Promise<WorkflowRun>): Promise<void> {
+  world.sim.control.clearRequests();
+  const result = await run();
+  const requests = world.sim.control
+    .mutatingRequests()
+    .map((r) => ({ seq: r.seq, operation: r.operation, params: r.params as Record<string, unknown> }));
+  phases[name] = { run: result, mutations: mutations(world), requests };
+}
 
 beforeAll(async () => {
   world = await startExample('rideshare', {
     routes: {
-      'api-staging.rideshare.example.com': { cluster: 'rideshare-staging', service: 'rideshare-api-staging' },
-      'api.rideshare.example.com': { cluster: 'rideshare-production', service: 'rideshare-api-production' },
+      'api-staging.rideshare.example.com': { cluster: ENV.staging.cluster, service: ENV.staging.service },
+      'api.rideshare.example.com': { cluster: ENV.production.cluster, service: ENV.production.service },
     },
-    files: { Dockerfile: 'FROM python:3.12-slim\n' },
-    skipScripts: { 'Run the tests': SKIPPED, Build: SKIPPED, 'Upload to S3': SKIPPED },
+    files: {
+      Dockerfile: 'FROM python:3.9-slim\n',
+      ...filesFrom(join(__dirname, 'fixtures/frontend'), 'frontend'),
+    },
+    skipScripts: (info) => (info.name === 'Run the tests' ? testsCannotRun : undefined),
     afterStep: (record) => {
-      // The second commit's code never turns healthy behind the load balancer (its migration still succeeds).
+      // The bad commit's code never turns healthy behind the load balancer (its migration still succeeds).
       if (failing && record.uses === './actions/build-push' && record.outputs.digest) {
         world.sim.control.addScenarios({ image: `*@${record.outputs.digest}`, health: 'unhealthy' });
       }
     },
   });
-  const secrets = {
-    RIDESHARE_STAGING_ROLE_ARN: 'arn:aws:iam::123456789012:role/stg',
-    RIDESHARE_PRODUCTION_ROLE_ARN: 'arn:aws:iam::123456789012:role/prd',
-  };
-  good = await world.run('.github/workflows/deploy.yml', {
-    secrets,
-    github: { sha: SHA, repository: 'acme/rideshare' },
-  });
-  goodRequests = world.sim.control
-    .mutatingRequests()
-    .map((r) => ({ seq: r.seq, operation: r.operation, params: r.params as Record<string, unknown> }));
-  world.sim.control.clearRequests();
+  const backend = (branch: string, sha: string, runId: string) => () =>
+    world.run('.github/workflows/backend-deployment.yml', { secrets: SECRETS, github: push(branch, sha, runId) });
+  const frontend = (branch: string, sha: string, runId: string) => () =>
+    world.run('.github/workflows/frontend-deployment.yml', {
+      secrets: SECRETS,
+      vars: VARS,
+      github: { ...push(branch, sha, runId), workflow: 'Frontend Deployment' },
+    });
+  // pytest needs the API's sources and requirements, which this repository does not hold; npm runs for real.
+  testsCannotRun = 'the API sources are not in this repository';
+  await phase('develop', backend('develop', DEVELOP_SHA, '2001'));
+  stagingAfterDevelop = await runningRevisions(world, REGION, ENV.staging.cluster, [ENV.staging.service]);
+  await phase('main', backend('main', MAIN_SHA, '2002'));
+  stagingAfterMain = await runningRevisions(world, REGION, ENV.staging.cluster, [ENV.staging.service]);
+  testsCannotRun = undefined;
+  await phase('frontend develop', frontend('develop', DEVELOP_SHA, '2003'));
+  await phase('frontend main', frontend('main', MAIN_SHA, '2004'));
+  testsCannotRun = 'the API sources are not in this repository';
   failing = true;
-  bad = await world.run('.github/workflows/deploy.yml', {
-    secrets,
-    github: { sha: BAD_SHA, repository: 'acme/rideshare', run_id: '1000000002' },
-  });
-  badMutations = mutations(world);
+  await phase('bad develop', backend('develop', BAD_SHA, '2005'));
+  productionBeforeRollback = await runningRevisions(world, REGION, ENV.production.cluster, [ENV.production.service]);
+  await phase('rollback', () =>
+    world.run('.github/workflows/rollback.yml', {
+      secrets: SECRETS,
+      inputs: { environment: 'production', target: 'previous', 'dry-run': false },
+      github: { repository: 'acme/rideshare', event_name: 'workflow_dispatch', workflow: 'Rollback', run_id: '2006' },
+    }),
+  );
+  await phase('pull request', () =>
+    world.run('.github/workflows/pr-checks.yml', {
+      secrets: {
+        RIDESHARE_STAGING_READ_ROLE_ARN: 'arn:aws:iam::123456789012:role/stg-read',
+        RIDESHARE_PRODUCTION_READ_ROLE_ARN: 'arn:aws:iam::123456789012:role/prd-read',
+      },
+      github: {
+        repository: 'acme/rideshare',
+        event_name: 'pull_request',
+        ref: 'refs/pull/7/merge',
+        ref_name: '7/merge',
+        workflow: 'PR checks',
+        run_id: '2007',
+      },
+    }),
+  );
 });
 afterAll(() => world?.close());
 
-test('staging-<sha> built once, production-<sha> promoted by digest, everything in eu-north-1', () => {
-  expect(describeRun(good)).not.toMatch(/→ failure/);
-  const [build, promote] = actionSteps(good, 'build-push');
+const jobResults = (run: WorkflowRun) => Object.fromEntries(run.jobs.map((job) => [job.id, job.result]));
+
+test('develop: staging only, image tagged staging-<sha>, alembic as a one-off task before the rolling deploy', () => {
+  const { run, requests, mutations: calls } = phases.develop;
+  expect(describeRun(run)).not.toMatch(/→ failure/);
+  expect(jobResults(run)).toMatchObject({
+    'deploy / build': 'success',
+    'deploy / staging': 'success',
+    'deploy / promote': 'skipped',
+    'deploy / production': 'skipped',
+  });
+  const [build] = actionSteps(run, 'build-push');
   expect(build.outputs.tags.split('\n')).toEqual([
-    `${REGISTRY}/rideshare-api:staging-${SHA}`,
+    `${REGISTRY}/rideshare-api:staging-${DEVELOP_SHA}`,
     `${REGISTRY}/rideshare-api:sha-c0ffee0`,
   ]);
-  expect(promote.outputs).toMatchObject({
-    promoted: 'true',
-    digest: build.outputs.digest,
-    tags: `${REGISTRY}/rideshare-api:production-${SHA}`,
+  const runTask = requests.find((r) => r.operation === 'RunTask');
+  const update = requests.find((r) => r.operation === 'UpdateService');
+  const [register] = stepsNamed(run, 'Register the new task definition for the migration');
+  expect(runTask?.params).toMatchObject({
+    cluster: ENV.staging.cluster,
+    taskDefinition: register.outputs['task-definition-arn'],
+    overrides: { containerOverrides: [{ name: 'rideshare-api', command: ALEMBIC }] },
   });
+  expect(runTask!.seq).toBeLessThan(update!.seq);
+  expect(update?.params).toMatchObject({ cluster: ENV.staging.cluster, service: ENV.staging.service });
+  expect(calls.filter((call) => call.includes('production'))).toEqual([]);
+  expect(stagingAfterDevelop).toEqual({ [ENV.staging.service]: 'rideshare-api-staging:2' });
   const regions = new Set(world.sim.control.requests({ service: 'ecs' }).map((r) => r.region));
-  expect([...regions]).toEqual(['eu-north-1']);
+  expect([...regions]).toEqual([REGION]);
 });
 
-test('per environment: alembic as a one-off task of the new revision before the rolling deploy, then the CDN', () => {
-  expect(describeRun(good)).not.toMatch(/→ failure/);
-  const [build] = actionSteps(good, 'build-push');
-  for (const environment of ['staging', 'production']) {
-    const cluster = `rideshare-${environment}`;
-    const calls = goodRequests.filter((r) => r.params.cluster === cluster);
-    const runTask = calls.find((r) => r.operation === 'RunTask');
-    const update = calls.find((r) => r.operation === 'UpdateService');
-    const register = good.steps.find(
-      (s) => s.environment === environment && s.step === 'Register the new task definition for the migration',
-    );
-    expect(runTask?.params).toMatchObject({
-      taskDefinition: register?.outputs['task-definition-arn'],
-      overrides: { containerOverrides: [{ name: 'rideshare-api', command: ALEMBIC }] },
-    });
-    expect(runTask!.seq).toBeLessThan(update!.seq);
-    expect(update?.params).toMatchObject({ cluster, service: `rideshare-api-${environment}` });
-  }
-  for (const migrate of actionSteps(good, 'migrate')) expect(migrate.outputs['exit-code']).toBe('0');
-  const deploys = stepsNamed(good, 'Deploy and verify');
-  expect(deploys.map((s) => [s.environment, s.outputs.status])).toEqual([
-    ['staging', 'succeeded'],
+test('main: production only, image tagged production-<sha>; staging keeps what develop deployed', () => {
+  const { run, requests } = phases.main;
+  expect(describeRun(run)).not.toMatch(/→ failure/);
+  expect(jobResults(run)).toMatchObject({
+    'deploy / staging': 'skipped',
+    'deploy / promote': 'skipped',
+    'deploy / production': 'success',
+  });
+  const [build] = actionSteps(run, 'build-push');
+  expect(build.outputs.tags.split('\n')).toEqual([
+    `${REGISTRY}/rideshare-api:production-${MAIN_SHA}`,
+    `${REGISTRY}/rideshare-api:sha-c0ffee0`,
+  ]);
+  const clusters = new Set(requests.map((r) => r.params.cluster).filter(Boolean));
+  expect([...clusters]).toEqual([ENV.production.cluster]);
+  expect(requests.filter((r) => r.operation === 'RegisterTaskDefinition').map((r) => r.params.family)).toEqual([
+    'rideshare-api-production',
+  ]);
+  const runTask = requests.find((r) => r.operation === 'RunTask');
+  expect(runTask!.seq).toBeLessThan(requests.find((r) => r.operation === 'UpdateService')!.seq);
+  expect(stepsNamed(run, 'Deploy and verify').map((s) => [s.environment, s.outputs.status])).toEqual([
     ['production', 'succeeded'],
   ]);
-  const registrations = goodRequests.filter((r) => r.operation === 'RegisterTaskDefinition');
-  const images = registrations.map(
-    (r) => (r.params as { containerDefinitions: { image: string }[] }).containerDefinitions[0].image,
-  );
-  expect(new Set(images)).toEqual(new Set([build.outputs['image-ref']]));
-  // The deploy step reuses the revision the migration ran in (the same content and tags): one per environment.
-  expect(registrations.map((r) => r.params.family)).toEqual(['rideshare-api-staging', 'rideshare-api-production']);
-  const invalidations = goodRequests.filter((r) => r.operation === 'CreateInvalidation');
-  expect(invalidations.map((r) => r.params.DistributionId)).toEqual(['E2RIDESHARESTG', 'E2RIDESHAREPRD']);
-  expect(invalidations[0].seq).toBeGreaterThan(
-    goodRequests.find((r) => r.operation === 'UpdateService' && r.params.cluster === 'rideshare-production')!.seq,
-  );
+  expect(stagingAfterMain).toEqual(stagingAfterDevelop);
 });
 
-test('an image that never turns healthy is rolled back by the circuit breaker in staging; production is untouched', async () => {
-  expect(bad.result).toBe('failure');
-  const jobs = Object.fromEntries(bad.jobs.map((job) => [job.id, job.result]));
-  expect(jobs).toMatchObject({
-    'api / staging': 'failure',
-    'api / promote': 'skipped',
-    'api / production': 'skipped',
-    frontend: 'skipped',
+test('frontend: built once per run, that build synced to the branch’s bucket, then /* invalidated', () => {
+  for (const [name, environment] of [
+    ['frontend develop', 'staging'],
+    ['frontend main', 'production'],
+  ] as const) {
+    const { run, mutations: calls } = phases[name];
+    expect(describeRun(run)).not.toMatch(/→ failure/);
+    const builds = stepsNamed(run, 'Build the frontend');
+    expect(builds).toHaveLength(1);
+    const buildId = /built (\S+)/.exec(builds[0].log)?.[1];
+    const bucket = world.bucket(`rideshare-${environment}-frontend`);
+    expect(Object.keys(bucket)).toEqual(['assets/app.js', 'index.html']);
+    expect(bucket['index.html']).toContain(`build ${buildId}`);
+    const [sync] = stepsNamed(run, 'Upload the frontend');
+    expect(sync.environment).toBe(environment);
+    expect(calls).toEqual([`CreateInvalidation ${ENV[environment].distribution}`]);
+    expect(actionSteps(run, 'invalidate-cdn')[0].inputs).toMatchObject({
+      distributions: ENV[environment].distribution,
+      paths: '/*',
+    });
+  }
+  expect(world.calls('aws')).toEqual([
+    [
+      's3',
+      'sync',
+      expect.stringMatching(/shipyard-frontend$/),
+      's3://rideshare-staging-frontend',
+      '--delete',
+      '--no-progress',
+    ],
+    [
+      's3',
+      'sync',
+      expect.stringMatching(/shipyard-frontend$/),
+      's3://rideshare-production-frontend',
+      '--delete',
+      '--no-progress',
+    ],
+  ]);
+});
+
+test('an image that never turns healthy is rolled back in staging at once; production is untouched', async () => {
+  const { run, mutations: calls } = phases['bad develop'];
+  expect(run.result).toBe('failure');
+  expect(jobResults(run)).toMatchObject({ 'deploy / staging': 'failure', 'deploy / production': 'skipped' });
+  const [deploy] = stepsNamed(run, 'Deploy and verify');
+  expect(deploy.outputs).toMatchObject({ status: 'rolled-back', 'rolled-back': 'true' });
+  expect(deploy.annotations.at(-1)?.message).toMatch(/^ecs-deploy: rideshare-api-staging: /);
+  expect(calls.filter((call) => call.includes('production'))).toEqual([]);
+  expect(await runningRevisions(world, REGION, ENV.staging.cluster, [ENV.staging.service])).toEqual(
+    stagingAfterDevelop,
+  );
+  expect((await fetch(world.route('https://api-staging.rideshare.example.com/health'))).status).toBe(200);
+});
+
+test('the manual rollback puts production back on its previous version, for real', async () => {
+  const { run, mutations: calls } = phases.rollback;
+  expect(describeRun(run)).not.toMatch(/→ failure/);
+  expect(productionBeforeRollback).toEqual({ [ENV.production.service]: 'rideshare-api-production:2' });
+  const [rollback] = actionSteps(run, 'rollback');
+  expect(rollback.outputs.status).toBe('succeeded');
+  expect(JSON.parse(rollback.outputs['rolled-back-to'])).toEqual({
+    [ENV.production.service]: `arn:aws:ecs:${REGION}:123456789012:task-definition/rideshare-api-production:1`,
   });
-  const deploy = stepsNamed(bad, 'Deploy and verify')[0];
-  expect(deploy?.outputs).toMatchObject({ status: 'rolled-back', 'rolled-back': 'true' });
-  expect(deploy?.annotations.at(-1)?.message).toMatch(/^ecs-deploy: rideshare-api-staging: /);
-  expect(badMutations.filter((m) => m.includes('production'))).toEqual([]);
-  const health = await fetch(world.route('https://api-staging.rideshare.example.com/health'));
-  expect(health.status).toBe(200);
+  expect(calls).toContain(`UpdateService ${ENV.production.service}`);
+  expect(await runningRevisions(world, REGION, ENV.production.cluster, [ENV.production.service])).toEqual({
+    [ENV.production.service]: 'rideshare-api-production:1',
+  });
+});
+
+test('pull request: the tests and the plan of both environments pass, and nothing changes', () => {
+  const { run, mutations: calls } = phases['pull request'];
+  expect(describeRun(run)).not.toMatch(/→ failure/);
+  expect(jobResults(run)).toMatchObject({ 'checks / plan': 'success', 'checks / result': 'success' });
+  const plans = actionSteps(run, 'ecs-deploy');
+  expect(plans.map((step) => [step.inputs.mode, step.inputs.cluster, step.inputs.service])).toEqual([
+    ['plan', ENV.staging.cluster, ENV.staging.service],
+    ['plan', ENV.production.cluster, ENV.production.service],
+  ]);
+  expect(calls).toEqual([]);
 });

@@ -1,4 +1,6 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
 import type { ImageScenario } from '@shipyard/aws-sim/scenarios';
 import type { RunnerHost, StepInfo, StepRecord, WorkflowRun } from './model';
 import { readJson, SHIPYARD_ROOT, startWorld, type HostRoute, type World } from './world';
@@ -22,8 +24,11 @@ export interface ExampleOptions {
   scenarios?: ImageScenario[];
   routes?: Record<string, HostRoute>;
   files?: Record<string, string>;
-  /** `run:` steps by name that need what this machine lacks (the app's own toolchain, the AWS CLI). */
-  skipScripts?: Record<string, string>;
+  /**
+   * `run:` steps that need what this machine lacks (the app's own toolchain): by step name → why, or a function of
+   * the step that returns why (undefined: run it).
+   */
+  skipScripts?: Record<string, string> | ((info: StepInfo) => string | undefined);
   afterStep?: RunnerHost['afterStep'];
   environmentSecrets?: RunnerHost['environmentSecrets'];
   /** Stand-ins for what an action would run that this machine lacks (applied after the fast verification). */
@@ -31,7 +36,8 @@ export interface ExampleOptions {
 }
 
 export async function startExample(system: string, options: ExampleOptions = {}): Promise<World> {
-  const skip = options.skipScripts ?? {};
+  const skips = options.skipScripts ?? {};
+  const skip = typeof skips === 'function' ? skips : (info: StepInfo) => skips[info.name];
   return startWorld({
     seed: readJson(join(EXAMPLES, system, 'scenario.json')),
     scenarios: [{ image: '*', startSeconds: 5, healthCheckSeconds: 5 }, ...(options.scenarios ?? [])],
@@ -41,7 +47,10 @@ export async function startExample(system: string, options: ExampleOptions = {})
     routes: options.routes,
     environmentSecrets: options.environmentSecrets,
     hooks: {
-      overrideScript: (info: StepInfo) => (skip[info.name] ? { skip: skip[info.name] } : undefined),
+      overrideScript: (info: StepInfo) => {
+        const reason = skip(info);
+        return reason ? { skip: reason } : undefined;
+      },
       actionInputs: (action, inputs, info) => {
         const fast = fastVerification(action, inputs);
         return options.actionInputs?.(action, fast, info) ?? fast;
@@ -49,6 +58,16 @@ export async function startExample(system: string, options: ExampleOptions = {})
       afterStep: options.afterStep,
     },
   });
+}
+
+/** A fixture folder as files of the caller's repository under `into` (path → content). */
+export function filesFrom(dir: string, into: string): Record<string, string> {
+  return Object.fromEntries(
+    readdirSync(dir, { recursive: true })
+      .map(String)
+      .filter((file) => statSync(join(dir, file)).isFile())
+      .map((file) => [join(into, file), readFileSync(join(dir, file), 'utf8')]),
+  );
 }
 
 /** The steps that ran (not skipped) one of our actions, e.g. `ecs-deploy`, in the order they ran. */
@@ -83,4 +102,31 @@ export function mutations(world: World, service?: string): string[] {
       p.service ?? p.family ?? p.repositoryName ?? p.DistributionId ?? p.DBInstanceIdentifier ?? p.taskDefinition;
     return subject ? `${request.operation} ${String(subject)}` : request.operation;
   });
+}
+
+/** service → the `family:revision` it runs now, as DescribeServices reports it. */
+export async function runningRevisions(
+  world: World,
+  region: string,
+  cluster: string,
+  services: string[],
+): Promise<Record<string, string>> {
+  const ecs = new ECSClient({
+    endpoint: world.sim.endpoint,
+    region,
+    credentials: { accessKeyId: 'scenario', secretAccessKey: 'scenario' },
+  });
+  try {
+    const revisions: Record<string, string> = {};
+    // DescribeServices takes at most 10 services per call.
+    for (let i = 0; i < services.length; i += 10) {
+      const page = await ecs.send(new DescribeServicesCommand({ cluster, services: services.slice(i, i + 10) }));
+      for (const service of page.services ?? []) {
+        revisions[service.serviceName ?? ''] = service.taskDefinition?.split('/').pop() ?? '';
+      }
+    }
+    return revisions;
+  } finally {
+    ecs.destroy();
+  }
 }

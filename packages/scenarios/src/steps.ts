@@ -1,6 +1,15 @@
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { delimiter, dirname, join, resolve } from 'node:path';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { basename, delimiter, dirname, join, resolve } from 'node:path';
 import { runAction, type ActionRun, type Annotation } from '@shipyard/testkit/run-action';
 import { createFileCommandFiles, inheritedEnvironment } from '@shipyard/testkit/runner-env';
 import type { SecretMasker } from '@shipyard/testkit/secret-masker';
@@ -142,9 +151,11 @@ function checkout(ctx: JobContext, inputs: Record<string, string>): StepOutcome 
   return outcome('success', { note: `Shipyard at ${inputs.ref ?? 'HEAD'} (${sparse.join(', ') || 'all'})` });
 }
 
+/** As upload-artifact stores one path: a file under its own name, a folder's contents at the artifact's root. */
 function copyInto(source: string, target: string): void {
   mkdirSync(target, { recursive: true });
-  cpSync(source, join(target, source.split('/').pop() ?? ''), { recursive: true });
+  if (statSync(source).isDirectory()) cpSync(source, target, { recursive: true });
+  else cpSync(source, join(target, basename(source)));
 }
 
 function uploadArtifact(ctx: JobContext, inputs: Record<string, string>): StepOutcome {
@@ -164,7 +175,8 @@ function downloadArtifact(ctx: JobContext, inputs: Record<string, string>): Step
   const target = resolve(ctx.workspace, inputs.path ?? '');
   const names = existsSync(ctx.host.artifacts) ? readdirSync(ctx.host.artifacts).filter((n) => pattern.test(n)) : [];
   for (const name of names) {
-    const into = inputs['merge-multiple'] === 'true' ? target : join(target, name);
+    // One artifact by name lands in `path` itself; several (a pattern) each in a folder of their name unless merged.
+    const into = inputs.name || inputs['merge-multiple'] === 'true' ? target : join(target, name);
     mkdirSync(into, { recursive: true });
     cpSync(join(ctx.host.artifacts, name), into, { recursive: true });
   }

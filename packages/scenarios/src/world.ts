@@ -1,4 +1,15 @@
-import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { ImageScenario } from '@shipyard/aws-sim/scenarios';
@@ -12,10 +23,12 @@ import { runWorkflow, type RunWorkflowOptions } from './workflow';
 
 // A machine for running workflows locally: aws-sim on a free loopback port, the build-push tests' docker SHIM on
 // PATH (there is no Docker engine: a "build" pushes a synthetic image into the sim's ECR through the registry
-// stand-in), the caller's repository, and "DNS" that sends the workflows' public URLs to the sim's live endpoints.
+// stand-in), an `aws` CLI stand-in for `aws s3 sync` (aws-sim has no S3: buckets are folders), the caller's
+// repository, and "DNS" that sends the workflows' public URLs to the sim's live endpoints.
 
 export const SHIPYARD_ROOT = resolve(__dirname, '../../..');
 const DOCKER_SHIM = join(SHIPYARD_ROOT, 'actions/build-push/__tests__/fixtures/docker-shim.mjs');
+const AWS_CLI_STAND_IN = join(__dirname, 'aws-cli-stand-in.mjs');
 
 /** Where a public host is served in the sim: a service's production listener, or its test listener. */
 export interface HostRoute {
@@ -42,7 +55,7 @@ export interface WorldOptions {
   hooks?: Pick<RunnerHost, 'overrideScript' | 'actionInputs' | 'afterStep'>;
 }
 
-export interface WorldRunOptions extends Pick<RunWorkflowOptions, 'inputs' | 'secrets'> {
+export interface WorldRunOptions extends Pick<RunWorkflowOptions, 'inputs' | 'secrets' | 'vars'> {
   /** Differences from a push to main of `acme/app` (see githubContext). */
   github?: Partial<GithubContext>;
 }
@@ -55,6 +68,10 @@ export interface World {
   route(url: string): string;
   /** Runs a workflow file of the caller's repository (or ours) on this machine. */
   run(file: string, options: WorldRunOptions): ReturnType<typeof runWorkflow>;
+  /** What `aws s3 sync` put in a bucket: its files (relative paths, sorted) and their contents. */
+  bucket(name: string): Record<string, string>;
+  /** The argv of every `aws` and `docker` call so far. */
+  calls(tool: 'aws' | 'docker'): string[][];
   close(): Promise<void>;
 }
 
@@ -99,10 +116,16 @@ export async function startWorld(options: WorldOptions): Promise<World> {
   const home = mkdtempSync(join(tmpdir(), 'shipyard-world-'));
   const bin = join(home, 'bin');
   mkdirSync(bin);
-  writeFileSync(join(bin, 'docker'), `#!/bin/sh\nexec "${process.execPath}" "${DOCKER_SHIM}" "$@"\n`);
-  chmodSync(join(bin, 'docker'), 0o755);
-  const dockerLog = join(home, 'docker-calls.jsonl');
-  writeFileSync(dockerLog, '');
+  for (const [tool, script] of [
+    ['docker', DOCKER_SHIM],
+    ['aws', AWS_CLI_STAND_IN],
+  ]) {
+    writeFileSync(join(bin, tool), `#!/bin/sh\nexec "${process.execPath}" "${script}" "$@"\n`);
+    chmodSync(join(bin, tool), 0o755);
+  }
+  const logs = { docker: join(home, 'docker-calls.jsonl'), aws: join(home, 'aws-calls.jsonl') };
+  Object.values(logs).forEach((log) => writeFileSync(log, ''));
+  const s3 = join(home, 's3');
   const repository = join(home, 'repository');
   for (const from of options.repositoryFrom) cpSync(from, repository, { recursive: true });
   for (const [path, content] of Object.entries(options.files ?? {})) {
@@ -118,8 +141,10 @@ export async function startWorld(options: WorldOptions): Promise<World> {
     env: {
       ...sim.env,
       PATH: `${bin}:${process.env.PATH ?? ''}`,
-      DOCKER_SHIM_LOG: dockerLog,
+      DOCKER_SHIM_LOG: logs.docker,
       DOCKER_SHIM_PUSH_URL: standIn.url,
+      AWS_CLI_STAND_IN_LOG: logs.aws,
+      AWS_CLI_STAND_IN_S3: s3,
     },
     stepTimeoutMs: options.stepTimeoutMs,
     environmentSecrets: options.environmentSecrets,
@@ -137,6 +162,20 @@ export async function startWorld(options: WorldOptions): Promise<World> {
     route,
     run: (file, { github, ...rest }) =>
       runWorkflow({ ...rest, file: resolve(repository, file), host, github: githubContext(sim, github) }),
+    bucket(name) {
+      const dir = join(s3, name);
+      if (!existsSync(dir)) return {};
+      const files = readdirSync(dir, { recursive: true })
+        .map(String)
+        .filter((file) => statSync(join(dir, file)).isFile())
+        .sort();
+      return Object.fromEntries(files.map((file) => [file, readFileSync(join(dir, file), 'utf8')]));
+    },
+    calls: (tool) =>
+      readFileSync(logs[tool], 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => (JSON.parse(line) as { argv: string[] }).argv),
     async close() {
       await standIn.close();
       await sim.close();
