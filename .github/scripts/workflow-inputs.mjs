@@ -214,6 +214,27 @@ function parseTarget(environment, env, deploying) {
   };
 }
 
+/** Plain SQL files applied on the runner with a ledger (migrate's sql-directory), instead of a migration command. */
+function parseSqlMigrations(env, migrationCommand) {
+  const directory = (env.SQL_MIGRATIONS_DIRECTORY ?? '').trim();
+  const dependent = [
+    ['sql-ledger-table', env.SQL_LEDGER_TABLE],
+    ['staging-sql-baseline', env.STAGING_SQL_BASELINE],
+    ['production-sql-baseline', env.PRODUCTION_SQL_BASELINE],
+  ].find(([, value]) => (value ?? '').trim() !== '');
+  if (directory === '') {
+    if (dependent) throw new InputError(`"${dependent[0]}" needs "sql-migrations-directory".`);
+    return '';
+  }
+  if (migrationCommand !== '') {
+    throw new InputError(
+      '"sql-migrations-directory" and "migration-command" are both set: give one way to migrate (the SQL files run ' +
+        'on the runner, the command in a one-off ECS task).',
+    );
+  }
+  return appPath('"sql-migrations-directory"', directory);
+}
+
 /** An instance or a cluster is snapshotted before migrating, never both (migrate refuses that too, but later). */
 function checkSnapshot(environment, env) {
   const prefix = environment.toUpperCase();
@@ -320,6 +341,7 @@ function plan(env) {
     promote: String(deploying && ecr && staging && production),
     'image-tags': imageTags(env.IMAGE_TAGS, env),
     'migration-command': migrationCommand,
+    'sql-directory': parseSqlMigrations(env, migrationCommand),
     'migration-container': migrationContainer(env.MIGRATION_CONTAINER, images, migrationCommand !== ''),
     // What the plan renders in place of images that are only built on merge.
     'plan-images': images.map((image) => `${image.container}=${image.repository}:${sha || 'pull-request'}`).join('\n'),

@@ -99,7 +99,13 @@ export function mutations(world: World, service?: string): string[] {
   return world.sim.control.mutatingRequests(service ? { service } : undefined).map((request) => {
     const p = request.params as Record<string, unknown>;
     const subject =
-      p.service ?? p.family ?? p.repositoryName ?? p.DistributionId ?? p.DBInstanceIdentifier ?? p.taskDefinition;
+      p.service ??
+      p.family ??
+      p.repositoryName ??
+      p.DistributionId ??
+      p.DBInstanceIdentifier ??
+      p.DBClusterIdentifier ??
+      p.taskDefinition;
     return subject ? `${request.operation} ${String(subject)}` : request.operation;
   });
 }

@@ -129,6 +129,8 @@ export interface RunnerHost {
   /** Per step run by the harness; default 60 s. */
   stepTimeoutMs?: number;
   overrideScript?(info: StepInfo): ScriptOverride | undefined;
+  /** Lets a caller adjust the `env:` of `run:` steps (e.g. public URLs routed to local endpoints). */
+  scriptEnv?(env: Record<string, string>): Record<string, string>;
   /** Lets a caller adjust our actions' inputs (e.g. shorter verification intervals for a fast clock). */
   actionInputs?(action: string, inputs: Record<string, string>, info: StepInfo): Record<string, string>;
   afterStep?(record: StepRecord): void | Promise<void>;

@@ -267,7 +267,8 @@ export async function executeStep(
   if (step.run !== undefined) {
     const override = ctx.host.overrideScript?.(info);
     if (override && 'skip' in override) return outcome('success', { note: `skipped here: ${override.skip}` });
-    const result = await runScript(ctx, step, override?.script ?? step.run, stepEnv, index);
+    const env = ctx.host.scriptEnv?.(stepEnv) ?? stepEnv;
+    const result = await runScript(ctx, step, override?.script ?? step.run, env, index);
     return override ? { ...result, note: override.note } : result;
   }
   const uses = step.uses ?? '';

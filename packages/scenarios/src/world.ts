@@ -30,12 +30,11 @@ export const SHIPYARD_ROOT = resolve(__dirname, '../../..');
 const DOCKER_SHIM = join(SHIPYARD_ROOT, 'actions/build-push/__tests__/fixtures/docker-shim.mjs');
 const AWS_CLI_STAND_IN = join(__dirname, 'aws-cli-stand-in.mjs');
 
-/** Where a public host is served in the sim: a service's production listener, or its test listener. */
-export interface HostRoute {
-  cluster: string;
-  service: string;
-  listener?: 'production' | 'test';
-}
+/**
+ * Where a public host is served: a service's production or test listener in the sim, or another local URL (a stand-in
+ * for what runs outside ECS, e.g. a Lambda API).
+ */
+export type HostRoute = { cluster: string; service: string; listener?: 'production' | 'test' } | { url: string };
 
 export interface WorldOptions {
   /** aws-sim seed document (e.g. an example's scenario.json). */
@@ -64,7 +63,7 @@ export interface World {
   sim: Sim;
   standIn: RegistryStandIn;
   host: RunnerHost;
-  /** The sim URL a public URL is routed to (unchanged when no route matches). */
+  /** The local URL a public URL is routed to (unchanged when no route matches). */
   route(url: string): string;
   /** Runs a workflow file of the caller's repository (or ours) on this machine. */
   run(file: string, options: WorldRunOptions): ReturnType<typeof runWorkflow>;
@@ -105,6 +104,7 @@ function rewriter(sim: Sim, routes: Record<string, HostRoute>): (text: string) =
     text.replace(/https?:\/\/([A-Za-z0-9.-]+(?::\d+)?)/g, (match, host: string) => {
       const route = routes[host];
       if (!route) return match;
+      if ('url' in route) return route.url.replace(/\/+$/, '');
       const urls = liveUrls(sim, route.cluster, route.service);
       return route.listener === 'test' ? urls.test : urls.production;
     });
@@ -149,6 +149,7 @@ export async function startWorld(options: WorldOptions): Promise<World> {
     stepTimeoutMs: options.stepTimeoutMs,
     environmentSecrets: options.environmentSecrets,
     overrideScript: hooks.overrideScript,
+    scriptEnv: (env) => Object.fromEntries(Object.entries(env).map(([name, value]) => [name, route(value)])),
     actionInputs: (action, inputs, info) => {
       const routed = Object.fromEntries(Object.entries(inputs).map(([name, value]) => [name, route(value)]));
       return hooks.actionInputs?.(action, routed, info) ?? routed;
