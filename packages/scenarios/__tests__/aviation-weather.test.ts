@@ -1,81 +1,153 @@
-import { DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient } from '@aws-sdk/client-ecs';
-import { actionSteps, describeRun, mutations, startExample, stepsNamed } from '../src/examples';
+import { DescribeTaskDefinitionCommand, ECSClient } from '@aws-sdk/client-ecs';
+import { actionSteps, describeRun, mutations, runningRevisions, startExample, stepsNamed } from '../src/examples';
 import type { WorkflowRun } from '../src/model';
 import type { World } from '../src/world';
 
-// Aviation Weather: a push to main builds the three images once into GHCR (no ECR, so no promotion), then production
-// (the only environment) gets one new revision of the single service with all three images by digest, rolled out
-// and verified on /health — what replaces update-service --force-new-deployment + wait services-stable + curl.
-jest.setTimeout(120_000);
+// Aviation Weather Services, as its guide's "Build and Deploy" workflow: a pull request runs the tests and the
+// production plan; a push to main builds the three images once into GHCR — logged in with the job's own token, tagged
+// main-<sha7> and main — and deploys one new revision of aviation-weather-services with the three digests to
+// aviation-weather-service, its SSM Parameter Store secrets kept, verified on /health. A manual rollback puts the
+// service back on the previous revision for real.
+jest.setTimeout(300_000);
 
+const REGION = 'us-east-1';
 const CLUSTER = 'aviation-weather-cluster';
 const SERVICE = 'aviation-weather-service';
+const SHA = '6dcb09b5b57875f334f61aebed695e2e4193db5e';
+const JOB_TOKEN = 'ghs_localrunnertoken';
+const REPOSITORIES = ['frontend', 'backend', 'nlp'].map((suffix) => `acme/aviation-weather-${suffix}`);
+const SSM = (name: string) => `arn:aws:ssm:${REGION}:123456789012:parameter/aviation-weather/${name}`;
+const SECRETS = {
+  AVIATION_WEATHER_DEPLOY_ROLE_ARN: 'arn:aws:iam::123456789012:role/deploy',
+  AVIATION_WEATHER_READ_ROLE_ARN: 'arn:aws:iam::123456789012:role/read',
+};
+const github = { repository: 'acme/aviation-weather', sha: SHA, workflow: 'Build and Deploy' };
 let world: World;
-let run: WorkflowRun;
+let pullRequest: WorkflowRun;
+let pullRequestMutations: string[];
+let push: WorkflowRun;
+let pushMutations: string[];
+let rollback: WorkflowRun;
 
 beforeAll(async () => {
   world = await startExample('aviation-weather', {
-    routes: { 'aviation-weather.example.com': { cluster: CLUSTER, service: SERVICE } },
-    files: Object.fromEntries(['frontend', 'backend', 'nlp'].map((dir) => [`${dir}/Dockerfile`, 'FROM scratch\n'])),
-    skipScripts: { 'Run the tests': '`make test` needs the app toolchain, which this repository does not hold' },
+    routes: { 'aviationweather.app': { cluster: CLUSTER, service: SERVICE } },
+    files: Object.fromEntries(
+      ['frontend-react', 'backend-node', 'backend-python-nlp'].map((dir) => [`${dir}/Dockerfile`, 'FROM scratch\n']),
+    ),
+    // The three apps' toolchains and sources (and the MongoDB and Redis service containers) are not here.
+    skipScripts: (info) => (info.job === 'test' ? 'the apps’ sources are not in this repository' : undefined),
   });
-  run = await world.run('.github/workflows/deploy.yml', {
-    secrets: {
-      GHCR_PUSH_TOKEN: 'ghp_aviationpushtoken',
-      AVIATION_WEATHER_DEPLOY_ROLE_ARN: 'arn:aws:iam::123456789012:role/deploy',
-    },
+  pullRequest = await world.run('.github/workflows/deploy.yml', {
+    secrets: SECRETS,
+    github: { ...github, event_name: 'pull_request', ref: 'refs/pull/9/merge', ref_name: '9/merge', run_id: '3001' },
+  });
+  pullRequestMutations = mutations(world);
+  world.sim.control.clearRequests();
+  push = await world.run('.github/workflows/deploy.yml', { secrets: SECRETS, github: { ...github, run_id: '3002' } });
+  pushMutations = mutations(world, 'ecs');
+  rollback = await world.run('.github/workflows/rollback.yml', {
+    secrets: SECRETS,
+    inputs: { target: 'previous', 'dry-run': false },
+    github: { ...github, event_name: 'workflow_dispatch', workflow: 'Rollback', run_id: '3003' },
   });
 });
 afterAll(() => world?.close());
 
-test('builds the three images once into GHCR and deploys them to production only', () => {
-  expect(run.result).toBe('success');
-  const jobs = Object.fromEntries(run.jobs.map((job) => [job.id, job.result]));
-  expect(jobs).toMatchObject({
-    'deploy / prepare': 'success',
+const jobResults = (run: WorkflowRun) => Object.fromEntries(run.jobs.map((job) => [job.id, job.result]));
+
+test('pull request: the tests, then the production plan of the task definition; nothing built or changed', () => {
+  expect(describeRun(pullRequest)).not.toMatch(/→ failure/);
+  expect(jobResults(pullRequest)).toMatchObject({
+    test: 'success',
+    'checks / plan': 'success',
+    'checks / result': 'success',
+    deploy: 'skipped',
+  });
+  const [plan] = actionSteps(pullRequest, 'ecs-deploy');
+  expect(plan.inputs).toMatchObject({
+    mode: 'plan',
+    cluster: CLUSTER,
+    service: SERVICE,
+    'task-definition': 'app/ecs-task-definition.json',
+  });
+  expect(actionSteps(pullRequest, 'build-push')).toEqual([]);
+  expect(pullRequestMutations).toEqual([]);
+});
+
+test('push to main: three images built once into GHCR with the job token, tagged main-<sha7> and main', () => {
+  expect(describeRun(push)).not.toMatch(/→ failure/);
+  expect(jobResults(push)).toMatchObject({
+    checks: 'skipped',
     'deploy / build': 'success',
     'deploy / staging': 'skipped',
     'deploy / promote': 'skipped',
     'deploy / production': 'success',
   });
-  const builds = actionSteps(run, 'build-push');
-  expect(builds.map((step) => step.inputs.repository)).toEqual([
-    'acme-aviation/aviation-weather-frontend',
-    'acme-aviation/aviation-weather-backend',
-    'acme-aviation/aviation-weather-nlp',
-  ]);
+  const builds = actionSteps(push, 'build-push');
+  expect(builds.map((step) => step.inputs.repository)).toEqual(REPOSITORIES);
   for (const build of builds) {
-    expect(build.outputs['image-ref']).toMatch(/^ghcr\.io\/acme-aviation\/aviation-weather-\w+@sha256:[a-f0-9]{64}$/);
+    expect(build.inputs).toMatchObject({ registry: 'ghcr.io', username: 'octocat', password: JOB_TOKEN });
+    expect(build.outputs.tags.split('\n')).toEqual([
+      `ghcr.io/${build.inputs.repository}:main-6dcb09b`,
+      `ghcr.io/${build.inputs.repository}:main`,
+      `ghcr.io/${build.inputs.repository}:production-${SHA}`,
+      `ghcr.io/${build.inputs.repository}:sha-6dcb09b`,
+    ]);
+    expect(build.outputs['image-ref']).toMatch(/^ghcr\.io\/acme\/aviation-weather-\w+@sha256:[a-f0-9]{64}$/);
     // The token reaches docker on stdin only, and the runner masks it.
-    expect(build.run?.masks).toContain('ghp_aviationpushtoken');
-    expect(build.log).not.toContain('ghp_aviationpushtoken');
+    expect(build.run?.masks).toContain(JOB_TOKEN);
+    expect(build.log).not.toContain(JOB_TOKEN);
   }
+  const logins = world.calls('docker').filter((argv) => argv[0] === 'login');
+  expect(logins).toEqual(
+    REPOSITORIES.map(() => expect.arrayContaining(['ghcr.io', '--username', 'octocat', '--password-stdin'])),
+  );
   expect(world.sim.control.requests({ service: 'ecr' })).toEqual([]);
-}, 10_000);
+});
 
-test('one new revision with the three digests replaces the running one; /health answers', async () => {
-  expect(describeRun(run)).not.toMatch(/→ failure/);
-  const [deploy] = stepsNamed(run, 'Deploy and verify');
+test('one new revision with the three digests and the SSM secrets replaces the running one; /health answers', async () => {
+  const [deploy] = stepsNamed(push, 'Deploy and verify');
   expect(deploy.outputs.status).toBe('succeeded');
-  expect(mutations(world, 'ecs')).toEqual(['RegisterTaskDefinition aviation-weather', `UpdateService ${SERVICE}`]);
+  expect(pushMutations).toEqual(['RegisterTaskDefinition aviation-weather-services', `UpdateService ${SERVICE}`]);
   const ecs = new ECSClient({
     endpoint: world.sim.endpoint,
-    region: 'us-east-1',
+    region: REGION,
     credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
   });
   try {
-    const { services } = await ecs.send(new DescribeServicesCommand({ cluster: CLUSTER, services: [SERVICE] }));
-    expect(services?.[0].taskDefinition).toBe(deploy.outputs['task-definition-arn']);
     const { taskDefinition } = await ecs.send(
       new DescribeTaskDefinitionCommand({ taskDefinition: deploy.outputs['task-definition-arn'] }),
     );
     const built = Object.fromEntries(
-      actionSteps(run, 'build-push').map((s) => [s.inputs.repository.split('-').pop(), s.outputs['image-ref']]),
+      actionSteps(push, 'build-push').map((s) => [s.inputs.repository.split('-').pop(), s.outputs['image-ref']]),
     );
-    expect(Object.fromEntries(taskDefinition!.containerDefinitions!.map((c) => [c.name, c.image]))).toEqual(built);
+    const containers = taskDefinition!.containerDefinitions!;
+    expect(Object.fromEntries(containers.map((c) => [c.name, c.image]))).toEqual(built);
+    expect(Object.fromEntries(containers.map((c) => [c.name, c.secrets?.map((s) => [s.name, s.valueFrom])]))).toEqual({
+      frontend: undefined,
+      backend: [
+        ['CHECKWX_API_KEY', SSM('checkwx-api-key')],
+        ['MONGODB_URI', SSM('mongodb-uri')],
+      ],
+      nlp: [['OPENAI_API_KEY', SSM('openai-api-key')]],
+    });
+    expect(taskDefinition?.family).toBe('aviation-weather-services');
   } finally {
     ecs.destroy();
   }
-  const health = await fetch(world.route('https://aviation-weather.example.com/health'));
-  expect(health.status).toBe(200);
+  expect(deploy.log).not.toContain(SSM('mongodb-uri'));
+  expect((await fetch(world.route('https://aviationweather.app/health'))).status).toBe(200);
+});
+
+test('the manual rollback puts the service back on the previous revision for real', async () => {
+  expect(describeRun(rollback)).not.toMatch(/→ failure/);
+  const [step] = actionSteps(rollback, 'rollback');
+  expect(step.outputs.status).toBe('succeeded');
+  expect(JSON.parse(step.outputs['rolled-back-to'])).toEqual({
+    [SERVICE]: `arn:aws:ecs:${REGION}:123456789012:task-definition/aviation-weather-services:1`,
+  });
+  expect(await runningRevisions(world, REGION, CLUSTER, [SERVICE])).toEqual({
+    [SERVICE]: 'aviation-weather-services:1',
+  });
 });

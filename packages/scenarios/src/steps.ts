@@ -191,6 +191,8 @@ function emulate(ctx: JobContext, uses: string, inputs: Record<string, string>):
       return checkout(ctx, inputs);
     case 'actions/setup-node':
       return outcome('success', { note: `node ${process.version} (the runner's own)` });
+    case 'actions/setup-python':
+      return outcome('success', { note: "python: the runner's own" });
     case 'docker/setup-buildx-action':
       return outcome('success', { note: 'docker shim on PATH (no Docker engine here)', outputs: { name: 'builder' } });
     case 'aws-actions/configure-aws-credentials': {
