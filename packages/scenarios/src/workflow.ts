@@ -44,14 +44,25 @@ function list(value: string | string[] | undefined): string[] {
   return value === undefined ? [] : Array.isArray(value) ? value : [value];
 }
 
-/** Declared inputs with their defaults and types; an input the workflow does not declare is an error. */
-function inputContext(workflow: WorkflowFile, given: Record<string, unknown>, file: string): Record<string, Value> {
-  const declared: Record<string, InputSpec> = {
-    ...(workflow.on?.workflow_dispatch?.inputs ?? {}),
-    ...(workflow.on?.workflow_call?.inputs ?? {}),
-  };
+/**
+ * Declared inputs with their defaults and types: a called workflow's `workflow_call` inputs, a dispatched one's
+ * `workflow_dispatch` inputs; other events have none (`inputs.x` is empty on a push). An input the workflow does not
+ * declare for the event is an error.
+ */
+function inputContext(
+  workflow: WorkflowFile,
+  given: Record<string, unknown>,
+  file: string,
+  trigger: 'call' | string,
+): Record<string, Value> {
+  const declared: Record<string, InputSpec> =
+    trigger === 'call'
+      ? (workflow.on?.workflow_call?.inputs ?? {})
+      : trigger === 'workflow_dispatch'
+        ? (workflow.on?.workflow_dispatch?.inputs ?? {})
+        : {};
   for (const name of Object.keys(given)) {
-    if (!(name in declared)) throw new Error(`${file}: unexpected input "${name}"`);
+    if (!(name in declared)) throw new Error(`${file}: unexpected input "${name}" for this event`);
   }
   const inputs: Record<string, Value> = {};
   for (const [name, spec] of Object.entries(declared)) {
@@ -109,7 +120,12 @@ interface LegResult {
 
 export async function runWorkflow(options: RunWorkflowOptions): Promise<WorkflowRun> {
   const workflow = parse(readFileSync(options.file, 'utf8')) as WorkflowFile;
-  const inputs = inputContext(workflow, options.inputs ?? {}, options.file);
+  const inputs = inputContext(
+    workflow,
+    options.inputs ?? {},
+    options.file,
+    options.prefix === undefined ? options.github.event_name : 'call',
+  );
   const secrets = { GITHUB_TOKEN: options.github.token, ...options.secrets };
   const github = options.github;
   const prefix = options.prefix ?? '';
