@@ -1,94 +1,183 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { actionSteps, describeRun, mutations, startExample } from '../src/examples';
+import { startPostgres, type TestPostgres } from '../../../actions/migrate/__tests__/support/postgres';
+import { actionSteps, describeRun, filesFrom, mutations, startExample, stepsNamed } from '../src/examples';
 import type { WorkflowRun } from '../src/model';
-import { SHIPYARD_ROOT, type World } from '../src/world';
+import type { World } from '../src/world';
 
-// Flight Schedule Pro (no ECS: the backend is Lambda): per environment, one job that snapshots the database, applies
-// the ordered SQL files with migrate in runner mode, and invalidates CloudFront `/*` on the distribution named by
-// its alias — staging first, then production. node-pg-migrate is stood in by a script with the same contract (a
-// ledger per DATABASE_URL instead of the pgmigrations table), since there is no PostgreSQL here.
-jest.setTimeout(120_000);
+// Flight Schedule Pro (no ECS: the backend is Lambda), as its deployment guide describes it: both databases were
+// migrated by hand with `psql -f` up to 006; a push to main then deploys staging, then production. Per environment the
+// RDS instance is snapshotted, database/migrations is applied against a real PostgreSQL with a ledger (001…006
+// recorded as the baseline, the new 007 run once), the frontend built once is synced to
+// flight-schedule-pro-<env>-frontend, CloudFront `/*` is invalidated on the distribution named by its alias, and the
+// API's /health (a local stand-in for the Lambda API) and the smoke tests pass. A re-run changes nothing; the
+// pull-request check runs the tests and the frontend build.
+jest.setTimeout(300_000);
 
-const MIGRATIONS = join(SHIPYARD_ROOT, 'actions/migrate/__tests__/fixtures/flight-schedule-pro/migrations');
-const STAND_IN = join(__dirname, 'fixtures/pg-migrate-stand-in.mjs');
+const FIXTURE = join(__dirname, 'fixtures/flight-schedule-pro');
+const MIGRATIONS = join(FIXTURE, 'database/migrations');
 const FILES = readdirSync(MIGRATIONS).sort();
-const ledgers = mkdtempSync(join(tmpdir(), 'fsp-ledgers-'));
-const ledger = (environment: string) => join(ledgers, `${environment}.ledger`);
+const BY_HAND = FILES.filter((file) => !file.startsWith('007'));
+const NEW = ['007_add_booking_weather_check.sql'];
+const ENVIRONMENTS = [
+  { name: 'staging', database: 'flight_schedule_pro_staging', db: 'flight-schedule-pro-staging' },
+  { name: 'production', database: 'flight_schedule_pro_prod', db: 'flight-schedule-pro-prod' },
+];
+const DISTRIBUTIONS = { staging: 'E3FSPSTAGING01', production: 'E3FSPPRODUCTN1' };
 
+let pg: TestPostgres;
+let api: Server;
 let world: World;
 let first: WorkflowRun;
-let rerun: WorkflowRun;
 let firstMutations: string[];
+let bucketsAfterFirst: Record<string, Record<string, string>>;
+let rerun: WorkflowRun;
+let rerunMutations: string[];
+let pullRequest: WorkflowRun;
+const databaseUrl = (database: string) => pg.url.replace(/\/postgres$/, `/${database}`);
 
 beforeAll(async () => {
+  pg = await startPostgres();
+  for (const { database } of ENVIRONMENTS) {
+    await pg.query(`CREATE DATABASE ${database}`);
+    // What the guide did by hand, file by file: nothing recorded which ones ran.
+    for (const file of BY_HAND) {
+      execFileSync('psql', ['-v', 'ON_ERROR_STOP=1', '-q', '-d', databaseUrl(database), '-f', join(MIGRATIONS, file)]);
+    }
+  }
+  api = createServer((request, response) => {
+    response.writeHead(request.url === '/health' ? 200 : 404).end();
+  });
+  await new Promise<void>((resolve) => api.listen(0, '127.0.0.1', resolve));
+  const apiUrl = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
   world = await startExample('flight-schedule-pro', {
     timeScale: 300,
-    files: Object.fromEntries(
-      FILES.map((file) => [`db/migrations/${file}`, readFileSync(join(MIGRATIONS, file), 'utf8')]),
-    ),
-    environmentSecrets: Object.fromEntries(
-      ['staging', 'production'].map((environment) => [
-        environment,
-        {
-          DATABASE_URL: `file://${ledger(environment)}`,
-          AWS_ROLE_ARN: `arn:aws:iam::123456789012:role/fsp-${environment}`,
-        },
-      ]),
-    ),
-    skipScripts: {
-      'npm ci': 'the frontend sources are not in this repository',
-      'Build the frontend': 'the frontend sources are not in this repository',
-      'Upload the frontend': 'aws-sim has no S3',
-      'Check the API and run the smoke tests': 'the API is a Lambda (out of scope)',
+    routes: {
+      'api-staging.flightschedulepro.com': { url: apiUrl },
+      'api.flightschedulepro.com': { url: apiUrl },
     },
-    actionInputs: (action, inputs) =>
-      action === 'migrate'
-        ? { ...inputs, command: JSON.stringify(['node', STAND_IN, 'up', '--migrations-dir', 'db/migrations']) }
-        : inputs,
+    files: {
+      ...filesFrom(FIXTURE, ''),
+      ...filesFrom(join(__dirname, 'fixtures/frontend'), 'frontend'),
+    },
   });
-  first = await world.run('.github/workflows/deploy.yml', {});
+  const secrets = {
+    FSP_STAGING_ROLE_ARN: 'arn:aws:iam::123456789012:role/fsp-staging',
+    FSP_PRODUCTION_ROLE_ARN: 'arn:aws:iam::123456789012:role/fsp-production',
+    FSP_STAGING_DATABASE_URL: databaseUrl(ENVIRONMENTS[0].database),
+    FSP_PRODUCTION_DATABASE_URL: databaseUrl(ENVIRONMENTS[1].database),
+  };
+  const github = { repository: 'acme/flight-schedule-pro' };
+  first = await world.run('.github/workflows/deploy.yml', { secrets, github });
   firstMutations = mutations(world);
+  bucketsAfterFirst = Object.fromEntries(
+    ['flight-schedule-pro-staging-frontend', 'flight-schedule-pro-prod-frontend'].map((name) => [
+      name,
+      world.bucket(name),
+    ]),
+  );
   world.sim.control.clearRequests();
-  rerun = await world.run('.github/workflows/deploy.yml', { github: { run_attempt: '2' } });
-});
+  rerun = await world.run('.github/workflows/deploy.yml', { secrets, github: { ...github, run_attempt: '2' } });
+  rerunMutations = mutations(world);
+  pullRequest = await world.run('.github/workflows/pr-checks.yml', {
+    github: { ...github, event_name: 'pull_request', ref: 'refs/pull/4/merge', ref_name: '4/merge', run_id: '5003' },
+  });
+}, 300_000);
 afterAll(async () => {
   await world?.close();
-  rmSync(ledgers, { recursive: true, force: true });
+  await new Promise((resolve) => api?.close(resolve));
+  await pg?.stop();
 });
 
-test('staging, then production: snapshot, the SQL files in order, then the CloudFront invalidation of /*', () => {
+test('staging, then production: snapshot, the SQL files with a ledger, the frontend, then CloudFront /*', () => {
   expect(describeRun(first)).not.toMatch(/→ failure/);
   expect(first.result).toBe('success');
-  expect(firstMutations).toEqual([
-    'CreateDBSnapshot flight-schedule-pro-staging-db',
-    'CreateInvalidation E3FSPSTAGING01',
-    'CreateDBSnapshot flight-schedule-pro-production-db',
-    'CreateInvalidation E3FSPPRODUCTN1',
+  expect(firstMutations.filter((m) => !m.startsWith('CreateDeployment'))).toEqual(
+    ENVIRONMENTS.flatMap((env) => [
+      `CreateDBSnapshot ${env.db}`,
+      `CreateInvalidation ${DISTRIBUTIONS[env.name as keyof typeof DISTRIBUTIONS]}`,
+    ]),
+  );
+  const migrations = stepsNamed(first, 'Apply the SQL migrations');
+  expect(
+    migrations.map((step) => [step.environment, step.inputs['sql-directory'], step.inputs['sql-baseline']]),
+  ).toEqual([
+    ['staging', 'app/database/migrations', '006_create_audit_log.sql'],
+    ['production', 'app/database/migrations', '006_create_audit_log.sql'],
   ]);
-  const migrations = actionSteps(first, 'migrate');
-  expect(migrations.map((step) => step.job)).toEqual(['staging / release', 'production / release']);
-  for (const step of migrations) {
-    expect(step.outputs['exit-code']).toBe('0');
-    expect(step.outputs['snapshot-id']).toMatch(/^flight-schedule-pro-(staging|production)-db-pre-/);
-    const applied = [...step.log.matchAll(/> - (\S+\.sql)/g)].map((match) => match[1]);
-    expect(applied).toEqual(FILES);
+  for (const [index, step] of migrations.entries()) {
+    expect(JSON.parse(step.outputs['sql-baselined-files'])).toEqual(BY_HAND);
+    expect(JSON.parse(step.outputs['sql-applied-files'])).toEqual(NEW);
+    expect(step.outputs['snapshot-id']).toMatch(new RegExp(`^${ENVIRONMENTS[index].db}-pre-`));
   }
-  for (const environment of ['staging', 'production']) {
-    expect(readFileSync(ledger(environment), 'utf8').split('\n').filter(Boolean)).toEqual(FILES);
-  }
-  const invalidations = actionSteps(first, 'invalidate-cdn');
-  expect(invalidations.map((step) => step.outputs['paths-submitted'])).toEqual(['1', '1']);
-  const created = world.sim.control.milestones('cloudfront-invalidation').map((m) => m.state);
-  expect(created).toEqual(['Completed', 'Completed']);
 });
 
-test('a re-run of the workflow applies no migration twice and pays for no second invalidation', () => {
-  expect(rerun.result).toBe('success');
-  for (const step of actionSteps(rerun, 'migrate')) expect(step.log).toContain('No migrations to run!');
+test('each database holds every file once in the ledger, and the new one really ran', async () => {
+  for (const { database } of ENVIRONMENTS) {
+    const ledger = execFileSync(
+      'psql',
+      ['-At', '-d', databaseUrl(database), '-c', 'SELECT file, baseline FROM shipyard_migrations ORDER BY version'],
+      { encoding: 'utf8' },
+    );
+    expect(ledger.trim().split('\n')).toEqual([...BY_HAND.map((file) => `${file}|t`), `${NEW[0]}|f`]);
+    const column = execFileSync(
+      'psql',
+      [
+        '-At',
+        '-d',
+        databaseUrl(database),
+        '-c',
+        "SELECT 1 FROM information_schema.columns WHERE column_name = 'weather_checked_at'",
+      ],
+      { encoding: 'utf8' },
+    );
+    expect(column.trim()).toBe('1');
+  }
+});
+
+test('the frontend is built once and that same build is uploaded to both buckets', () => {
+  const builds = stepsNamed(first, 'Build the frontend');
+  expect(builds).toHaveLength(1);
+  const buildId = /built (\S+)/.exec(builds[0].log)?.[1];
+  const staging = bucketsAfterFirst['flight-schedule-pro-staging-frontend'];
+  expect(Object.keys(staging)).toEqual(['assets/app.js', 'index.html']);
+  expect(staging['index.html']).toContain(`build ${buildId}`);
+  expect(bucketsAfterFirst['flight-schedule-pro-prod-frontend']).toEqual(staging);
+  const uploads = stepsNamed(first, 'Upload the frontend');
+  expect(uploads.map((step) => step.environment)).toEqual(['staging', 'production']);
+  expect(actionSteps(first, 'invalidate-cdn').map((step) => step.inputs.distributions)).toEqual([
+    'staging.flightschedulepro.com',
+    'app.flightschedulepro.com',
+  ]);
+});
+
+test('each environment ends with the API health check and the smoke tests', () => {
+  const smoke = stepsNamed(first, 'Smoke tests');
+  expect(smoke.map((step) => [step.environment, step.result])).toEqual([
+    ['staging', 'success'],
+    ['production', 'success'],
+  ]);
+  expect(smoke[0].log).toContain('smoke tests passed on staging');
+  expect(smoke[1].log).toContain('smoke tests passed on production');
+});
+
+test('a re-run applies nothing, takes no snapshot and pays for no second invalidation', () => {
+  expect(describeRun(rerun)).not.toMatch(/→ failure/);
+  for (const step of stepsNamed(rerun, 'Apply the SQL migrations')) {
+    expect(step.outputs['sql-applied-files']).toBe('[]');
+    expect(step.outputs['snapshot-id'] ?? '').toBe('');
+  }
   expect(actionSteps(rerun, 'invalidate-cdn').map((step) => step.outputs['paths-submitted'])).toEqual(['0', '0']);
-  // A new snapshot per attempt (its id carries the attempt), the invalidations of attempt 1 returned as they were.
-  expect(mutations(world).filter((m) => m.startsWith('CreateDBSnapshot'))).toHaveLength(2);
-  expect(existsSync(ledger('staging'))).toBe(true);
+  expect(rerunMutations.filter((m) => m.startsWith('CreateDB'))).toEqual([]);
+});
+
+test('the pull-request check runs the tests and the frontend build; there is no ECS plan', () => {
+  expect(describeRun(pullRequest)).not.toMatch(/→ failure/);
+  const jobs = Object.fromEntries(pullRequest.jobs.map((job) => [job.id, job.result]));
+  expect(jobs).toMatchObject({ 'checks / test': 'success', 'checks / plan': 'skipped', 'checks / result': 'success' });
+  const [tests] = stepsNamed(pullRequest, 'Run the tests');
+  expect(tests.log).toMatch(/built \S+/);
 });
