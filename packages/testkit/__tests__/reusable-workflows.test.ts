@@ -45,23 +45,26 @@ function kind(step: Step): string {
 const environmentName = (job: Job) => (typeof job.environment === 'string' ? job.environment : job.environment?.name);
 
 describe('deploy.yml', () => {
-  test('the job graph: test → build once → staging → promote → production', () => {
+  test('the job graph: test → build once (images, frontend) → staging → promote → production', () => {
     const graph = Object.fromEntries(Object.entries(deploy.jobs).map(([name, job]) => [name, needsOf(job).sort()]));
     expect(graph).toEqual({
       prepare: [],
       test: [],
+      frontend: ['prepare', 'test'],
       build: ['prepare', 'test'],
       images: ['build', 'prepare'],
-      staging: ['images', 'prepare'],
+      staging: ['frontend', 'images', 'prepare'],
       promote: ['images', 'prepare', 'staging'],
-      production: ['images', 'prepare', 'promote', 'staging'],
+      production: ['frontend', 'images', 'prepare', 'promote', 'staging'],
     });
   });
 
   test.each([
     ['prepare', { contents: 'read' }],
     ['test', { contents: 'read' }],
-    ['build', { contents: 'read', 'id-token': 'write' }],
+    ['frontend', { contents: 'read' }],
+    // packages: write for GHCR with the job's own token (GitHub checks it before any `if:`).
+    ['build', { contents: 'read', 'id-token': 'write', packages: 'write' }],
     ['images', { contents: 'read' }],
     ['staging', { contents: 'read', 'id-token': 'write', deployments: 'write' }],
     ['promote', { contents: 'read', 'id-token': 'write' }],
@@ -86,24 +89,52 @@ describe('deploy.yml', () => {
     });
   });
 
-  test.each(['staging', 'production'])('%s: register → migrate → deploy and verify → invalidate', (name) => {
-    const steps = deploy.jobs[name].steps ?? [];
-    expect(steps.map(kind)).toEqual([
-      'actions/checkout',
-      'actions/checkout',
-      'aws-actions/configure-aws-credentials',
-      './actions/ecs-deploy',
-      './actions/migrate',
-      './actions/ecs-deploy',
-      './actions/invalidate-cdn',
-    ]);
-    const [register, migrate, release] = [steps[3], steps[4], steps[5]];
-    expect(register.with?.mode).toBe('register');
-    expect(migrate.with?.['task-definition']).toBe('${{ steps.register.outputs.task-definition-arn }}');
-    expect(release.with?.mode).toBeUndefined();
-    expect(release.with?.['verify-url']).toBe(`\${{ inputs.${name}-verify-url }}`);
-    // The images built once, by digest, in both environments.
-    expect(release.with?.images).toBe('${{ needs.images.outputs.images }}');
+  test.each(['staging', 'production'])(
+    '%s: register → migrate (task or SQL files) → deploy and verify → frontend → invalidate → smoke tests',
+    (name) => {
+      const job = deploy.jobs[name];
+      const steps = job.steps ?? [];
+      expect(steps.map(kind)).toEqual([
+        'actions/checkout',
+        'actions/checkout',
+        'aws-actions/configure-aws-credentials',
+        './actions/ecs-deploy',
+        './actions/migrate',
+        './actions/migrate',
+        './actions/ecs-deploy',
+        'actions/download-artifact',
+        'run',
+        './actions/invalidate-cdn',
+        'actions/setup-node',
+        'run',
+      ]);
+      const [register, migrate, sql, release, download, upload] = steps.slice(3, 9);
+      expect(register.with?.mode).toBe('register');
+      expect(migrate.with?.['task-definition']).toBe('${{ steps.register.outputs.task-definition-arn }}');
+      expect(migrate.with?.['snapshot-db-cluster']).toBe(`\${{ inputs.${name}-snapshot-db-cluster }}`);
+      // The SQL files run on this job's runner, against this environment's database only.
+      expect(sql.with).toMatchObject({ mode: 'runner', 'sql-baseline': `\${{ inputs.${name}-sql-baseline }}` });
+      expect(sql.env).toEqual({ DATABASE_URL: `\${{ secrets.${name.toUpperCase()}_DATABASE_URL }}` });
+      expect(release.with?.mode).toBeUndefined();
+      expect(release.with?.['verify-url']).toBe(`\${{ inputs.${name}-verify-url }}`);
+      // The images built once, by digest, and the frontend built once, in both environments.
+      expect(release.with?.images).toBe('${{ needs.images.outputs.images }}');
+      expect(download.with?.name).toBe('${{ needs.prepare.outputs.frontend-artifact }}');
+      expect(upload.env?.BUCKET).toBe(`\${{ needs.prepare.outputs.${name}-frontend-bucket }}`);
+      expect(job['runs-on']).toBe('${{ fromJSON(inputs.runs-on) }}');
+    },
+  );
+
+  test('GHCR pushes log in with the job token unless credentials are given; build arguments and tags per image', () => {
+    const build = (deploy.jobs.build.steps ?? []).find((step) => step.uses === './actions/build-push');
+    expect(build?.with).toMatchObject({
+      username: "${{ secrets.REGISTRY_USERNAME || (needs.prepare.outputs.ghcr == 'true' && github.actor || '') }}",
+      password: "${{ secrets.REGISTRY_PASSWORD || (needs.prepare.outputs.ghcr == 'true' && github.token || '') }}",
+      'build-args': '${{ matrix.image.build-args }}',
+      tags: '${{ needs.prepare.outputs.image-tags }}',
+      'tag-environment': '${{ needs.prepare.outputs.build-environment }}',
+    });
+    expect(deploy.jobs.promote.if).toContain("needs.prepare.outputs.promote == 'true'");
   });
 
   test('images are built in one job only; production promotes the digest that passed staging', () => {
@@ -120,7 +151,7 @@ describe('deploy.yml', () => {
   });
 
   test('downstream jobs run when tests were skipped, never after a failure or cancellation', () => {
-    for (const name of ['build', 'images', 'staging', 'promote', 'production']) {
+    for (const name of ['frontend', 'build', 'images', 'staging', 'promote', 'production']) {
       expect(deploy.jobs[name].if).toMatch(/^\$\{\{ !cancelled\(\) && !failure\(\)/);
     }
     expect(deploy.on.workflow_call?.outputs?.images.value).toBe('${{ jobs.images.outputs.images }}');

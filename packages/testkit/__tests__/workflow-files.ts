@@ -23,6 +23,7 @@ export interface Step {
 
 export interface Job {
   name?: string;
+  'runs-on'?: string | string[];
   needs?: string | string[];
   if?: string;
   permissions?: Record<string, string>;

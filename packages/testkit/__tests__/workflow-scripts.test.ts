@@ -67,6 +67,17 @@ describe('workflow-inputs.mjs', () => {
     }).toEqual({
       staging: 'true',
       production: 'true',
+      build: 'true',
+      ghcr: 'false',
+      'build-environment': 'staging',
+      promote: 'true',
+      'image-tags': '',
+      'sql-directory': '',
+      frontend: 'false',
+      'frontend-directory': '',
+      'frontend-artifact': '',
+      'staging-frontend-bucket': '',
+      'production-frontend-bucket': '',
       images: [
         {
           container: 'web',
@@ -74,6 +85,7 @@ describe('workflow-inputs.mjs', () => {
           context: 'app',
           file: 'app/docker/web.Dockerfile',
           target: '',
+          'build-args': '',
           artifact: `${prefix}web`,
         },
       ],
@@ -113,6 +125,124 @@ describe('workflow-inputs.mjs', () => {
     expect(check({ ...valid, REGISTRY: registry }).outputs.ecr).toBe(ecr);
   });
 
+  test('one Dockerfile built per service: build arguments of each image as KEY=value lines', () => {
+    const images = ['api-gateway', 'music-service'].map((service, index) => ({
+      container: service,
+      repository: `aiponge-${service}`,
+      file: 'deploy/docker/Dockerfile.service',
+      'build-args': { SERVICE_PATH: `packages/services/${service}`, SERVICE_PORT: 8080 + index },
+    }));
+    const run = check({ ...valid, IMAGES: JSON.stringify(images), MIGRATION_CONTAINER: 'api-gateway' });
+    expect(run.status).toBe(0);
+    expect(JSON.parse(run.outputs.images).map((image: Record<string, string>) => image['build-args'])).toEqual([
+      'SERVICE_PATH=packages/services/api-gateway\nSERVICE_PORT=8080',
+      'SERVICE_PATH=packages/services/music-service\nSERVICE_PORT=8081',
+    ]);
+  });
+
+  test('image tags: {branch}, {sha} and {sha7} filled in, the branch made a valid tag', () => {
+    const run = check({
+      ...valid,
+      GITHUB_REF_NAME: 'feature/Weather alerts',
+      IMAGE_TAGS: '{branch}-{sha7}, {branch}\nrelease-{sha}',
+    });
+    expect(run.outputs['image-tags']).toBe(`feature-Weather-alerts-aaaaaaa\nfeature-Weather-alerts\nrelease-${SHA}`);
+  });
+
+  test.each([
+    ['staging, production', '', 'staging', 'true'],
+    ['staging', '', 'staging', 'false'],
+    // main deploys production alone: the build carries production-<sha>, nothing to promote, staging untouched.
+    ['production', '', 'production', 'false'],
+    ['staging, production', 'ghcr.io', 'staging', 'false'],
+  ])('environments %j, registry %j → build tagged for %s, promote=%s', (environments, registry, tag, promote) => {
+    const run = check({ ...valid, ENVIRONMENTS: environments, REGISTRY: registry });
+    expect(run.outputs).toMatchObject({ 'build-environment': tag, promote, ghcr: String(registry === 'ghcr.io') });
+  });
+
+  test('no images: no build, no ECS settings needed; a frontend built once for the buckets of the environments', () => {
+    const run = check({
+      ENVIRONMENTS: 'staging, production',
+      IMAGES: '[]',
+      FRONTEND_BUILD_COMMAND: 'cd frontend && npm ci && npm run build',
+      FRONTEND_DIRECTORY: './frontend/dist/',
+      STAGING_FRONTEND_BUCKET: 'rideshare-staging-frontend',
+      PRODUCTION_FRONTEND_BUCKET: 's3://rideshare-production-frontend/site/',
+      SQL_MIGRATIONS_DIRECTORY: 'database/migrations',
+      STAGING_SQL_BASELINE: '006_create_audit_log.sql',
+    });
+    expect(run.status).toBe(0);
+    expect(run.outputs).toMatchObject({
+      build: 'false',
+      promote: 'false',
+      targets: '[]',
+      frontend: 'true',
+      'frontend-directory': 'frontend/dist',
+      'frontend-artifact': expect.stringMatching(/^shipyard-frontend-[0-9a-f]{12}$/),
+      'staging-frontend-bucket': 's3://rideshare-staging-frontend',
+      'production-frontend-bucket': 's3://rideshare-production-frontend/site',
+      'sql-directory': 'app/database/migrations',
+    });
+  });
+
+  test.each([
+    [
+      { IMAGES: '[]', STAGING_CLUSTER: 'app-staging' },
+      '"staging-cluster" is set, but "images" is empty: there is nothing to deploy.',
+    ],
+    [
+      {
+        IMAGES: '[]',
+        PRODUCTION_CLUSTER: '',
+        PRODUCTION_SERVICES: '',
+        PRODUCTION_TASK_DEFINITION: '',
+        STAGING_CLUSTER: '',
+        STAGING_SERVICES: '',
+        STAGING_TASK_DEFINITION: '',
+      },
+      '"migration-command" runs in the new task definition, so "images" must list its image.',
+    ],
+    [
+      { IMAGES: '[{"container": "web", "repository": "web", "build-args": ["A=1"]}]' },
+      '"images"[0]["build-args"] must be an object of build arguments, e.g. {"SERVICE_PORT": "8080"}.',
+    ],
+    [
+      { IMAGES: '[{"container": "web", "repository": "web", "build-args": {"SERVICE PORT": "1"}}]' },
+      '"images"[0]["build-args"] has an invalid name "SERVICE PORT".',
+    ],
+    [{ IMAGE_TAGS: '{tag}' }, '"image-tags" has "{tag}"; it may use {branch}, {sha} and {sha7}.'],
+    [
+      { STAGING_SNAPSHOT_DB_INSTANCE: 'db', STAGING_SNAPSHOT_DB_CLUSTER: 'db' },
+      '"staging-snapshot-db-instance" and "staging-snapshot-db-cluster" are both set',
+    ],
+    [
+      { SQL_MIGRATIONS_DIRECTORY: 'database/migrations' },
+      '"sql-migrations-directory" and "migration-command" are both set',
+    ],
+    [{ PRODUCTION_SQL_BASELINE: '004' }, '"production-sql-baseline" needs "sql-migrations-directory".'],
+    [
+      { FRONTEND_BUILD_COMMAND: 'npm run build' },
+      '"frontend-build-command" and "frontend-directory" go together: the command builds, the directory is uploaded.',
+    ],
+    [
+      { FRONTEND_BUILD_COMMAND: 'npm run build', FRONTEND_DIRECTORY: 'dist' },
+      '"frontend-build-command" is set, but no selected environment has a "<environment>-frontend-bucket".',
+    ],
+    [
+      { STAGING_FRONTEND_BUCKET: 'site' },
+      '"staging-frontend-bucket" needs "frontend-build-command" and "frontend-directory".',
+    ],
+    [
+      { FRONTEND_BUILD_COMMAND: 'b', FRONTEND_DIRECTORY: 'dist', STAGING_FRONTEND_BUCKET: 'Not_A_Bucket' },
+      '"staging-frontend-bucket" must be an S3 bucket name or s3://bucket/prefix, got "Not_A_Bucket".',
+    ],
+  ])('%j → %s', (env, message) => {
+    const run = check({ ...valid, ...env });
+    expect(run.status).toBe(1);
+    expect(run.stdout).toContain(`::error title=Shipyard inputs::${message}`);
+    expect(run.outputs).toEqual({});
+  });
+
   test('only the environments asked for need settings; other sets of images get other artifact names', () => {
     const run = check({
       ENVIRONMENTS: 'production',
@@ -133,7 +263,7 @@ describe('workflow-inputs.mjs', () => {
   test.each([
     ['ENVIRONMENTS', 'qa', '"environments" lists "qa"; it may list staging and production.'],
     ['ENVIRONMENTS', ' , ', '"environments" must name staging, production or both, got " , ".'],
-    ['IMAGES', '{"container": "web"}', '"images" must be a JSON list of 1 to 20 images.'],
+    ['IMAGES', '{"container": "web"}', '"images" must be a JSON list of 0 to 20 images.'],
     [
       'IMAGES',
       'web=acme/web',
