@@ -187,7 +187,7 @@ describe('workflow-inputs.mjs', () => {
 
   test.each([
     [
-      { IMAGES: '[]', STAGING_CLUSTER: 'app-staging' },
+      { IMAGES: '[]', MIGRATION_COMMAND: '', STAGING_CLUSTER: 'app-staging' },
       '"staging-cluster" is set, but "images" is empty: there is nothing to deploy.',
     ],
     [
