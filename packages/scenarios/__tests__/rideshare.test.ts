@@ -15,7 +15,7 @@ import type { World } from '../src/world';
 // staging with the image tagged staging-<sha>, on a push to main production with production-<sha> (staging keeps
 // what develop deployed); alembic runs as a one-off task of the new revision before traffic shifts. Frontend
 // Deployment builds frontend/dist once and syncs that build to rideshare-<env>-frontend, then invalidates `/*` on
-// the distribution held in a repository variable. A later develop push whose image never turns healthy is rolled
+// the distribution whose id the team keeps as a secret. A later develop push whose image never turns healthy is rolled
 // back automatically; a manual rollback puts production back on its previous version for real.
 jest.setTimeout(300_000);
 
@@ -29,13 +29,11 @@ const ENV = {
   staging: { cluster: 'rideshare-staging', service: 'rideshare-api-staging', distribution: 'E2RIDESHARESTG' },
   production: { cluster: 'rideshare-production', service: 'rideshare-api-production', distribution: 'E2RIDESHAREPRD' },
 };
-const VARS = {
-  STAGING_CLOUDFRONT_DISTRIBUTION_ID: ENV.staging.distribution,
-  PRODUCTION_CLOUDFRONT_DISTRIBUTION_ID: ENV.production.distribution,
-};
 const SECRETS = {
   RIDESHARE_STAGING_ROLE_ARN: 'arn:aws:iam::123456789012:role/stg',
   RIDESHARE_PRODUCTION_ROLE_ARN: 'arn:aws:iam::123456789012:role/prd',
+  STAGING_CLOUDFRONT_DISTRIBUTION_ID: ENV.staging.distribution,
+  PRODUCTION_CLOUDFRONT_DISTRIBUTION_ID: ENV.production.distribution,
 };
 const push = (branch: string, sha: string, runId: string) => ({
   sha,
@@ -91,7 +89,6 @@ beforeAll(async () => {
   const frontend = (branch: string, sha: string, runId: string) => () =>
     world.run('.github/workflows/frontend-deployment.yml', {
       secrets: SECRETS,
-      vars: VARS,
       github: { ...push(branch, sha, runId), workflow: 'Frontend Deployment' },
     });
   // pytest needs the API's sources and requirements, which this repository does not hold; npm runs for real.

@@ -28,8 +28,6 @@ export interface RunWorkflowOptions {
   /** Its `with:` (a workflow_call) or dispatch inputs. */
   inputs?: Record<string, unknown>;
   secrets?: Record<string, string>;
-  /** Repository and organization variables (the `vars` context). */
-  vars?: Record<string, string>;
   github: GithubContext;
   host: RunnerHost;
   /** `owner/repo` of the repository the file belongs to (the `job.workflow_repository` context). */
@@ -132,7 +130,7 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<Workflow
   const results: Record<string, { result: Result; outputs: Record<string, string> }> = {};
   const jobs: JobRecord[] = [];
   const steps: StepRecord[] = [];
-  const base = { github, inputs, vars: options.vars ?? {}, secrets };
+  const base = { github, inputs, vars: {}, secrets };
   const workflowEnv = toStrings(interpolate(workflow.env ?? {}, { contexts: base }));
 
   for (const id of jobOrder(workflow.jobs)) {

@@ -54,7 +54,7 @@ export interface WorldOptions {
   hooks?: Pick<RunnerHost, 'overrideScript' | 'actionInputs' | 'afterStep'>;
 }
 
-export interface WorldRunOptions extends Pick<RunWorkflowOptions, 'inputs' | 'secrets' | 'vars'> {
+export interface WorldRunOptions extends Pick<RunWorkflowOptions, 'inputs' | 'secrets'> {
   /** Differences from a push to main of `acme/app` (see githubContext). */
   github?: Partial<GithubContext>;
 }

@@ -99,15 +99,19 @@ function callsFor(system: string, trigger: Omit<TriggerFacts, 'environments' | '
       contexts: {
         github: { ...trigger.github, repository: facts.repository },
         inputs,
-        vars: facts.vars ?? {},
+        vars: {},
         needs: {},
       },
       status: { success: () => true, failure: () => false, cancelled: () => false },
     };
+    const secretsScope = { ...scope, contexts: { ...scope.contexts, secrets: facts.secrets ?? {} } };
     return Object.values(workflow.jobs)
       .filter((job: Job) => REMOTE_WORKFLOW.exec(job.uses ?? '')?.[1] === called)
       .filter((job) => evaluateCondition(job.if, scope))
-      .map((job) => interpolate(job.with ?? {}, scope) as With);
+      .map((job) => ({
+        ...(interpolate(job.with ?? {}, scope) as With),
+        secrets: job.secrets === 'inherit' ? {} : (interpolate(job.secrets ?? {}, secretsScope) as With),
+      }));
   });
 }
 
@@ -208,7 +212,13 @@ describe.each(SYSTEMS.flatMap((system) => GUIDES[system].triggers.map((trigger) 
           .filter(({ identifier }) => identifier !== ''),
       );
       expect(databases).toEqual(expected.database ? [expected.database] : []);
-      expect(here.flatMap((call) => list(call[`${env}-distributions`]))).toEqual(expected.distributions ?? []);
+      const secrets = (call: With) => (call.secrets ?? {}) as With;
+      expect(
+        here.flatMap((call) => [
+          ...list(call[`${env}-distributions`]),
+          ...list(secrets(call)[`${env.toUpperCase()}_DISTRIBUTIONS`]),
+        ]),
+      ).toEqual(expected.distributions ?? []);
       const buckets = here.map((call) => s3Url(toText((call[`${env}-frontend-bucket`] ?? '') as string)));
       expect(buckets.filter(Boolean)).toEqual(expected.bucket ? [expected.bucket] : []);
     });

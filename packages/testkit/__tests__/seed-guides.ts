@@ -63,8 +63,8 @@ export interface SystemFacts {
   registry: '' | 'ghcr.io';
   /** The `github` context the workflows are read with (GHCR image names follow the repository). */
   repository: string;
-  /** Repository variables the workflows read, as the scenario seeds them. */
-  vars?: Record<string, string>;
+  /** Secrets the workflows pass on that name resources (not credentials), with the values the scenario seeds. */
+  secrets?: Record<string, string>;
   images: ImageFacts[];
   imageTags?: string;
   /** Images built outside deploy.yml with build-push (repository, context). */
@@ -385,7 +385,7 @@ const rideshare: SystemFacts = {
   region: 'eu-north-1',
   registry: '',
   repository: 'acme/rideshare',
-  vars: {
+  secrets: {
     STAGING_CLOUDFRONT_DISTRIBUTION_ID: 'E2RIDESHARESTG',
     PRODUCTION_CLOUDFRONT_DISTRIBUTION_ID: 'E2RIDESHAREPRD',
   },
