@@ -1,5 +1,6 @@
 import { actionSteps, describeRun, mutations, runningRevisions, startExample, stepsNamed } from '../src/examples';
 import type { WorkflowRun } from '../src/model';
+import { GUIDES } from '../src/seed-guides';
 import type { World } from '../src/world';
 
 // Aiponge, as its AWS deployment guide describes it: `gh workflow run deploy-aws.yml -f environment=staging` builds
@@ -12,16 +13,10 @@ jest.setTimeout(420_000);
 
 const REGION = 'us-east-1';
 const STAGING = 'aiponge-staging-cluster';
-const PORTS: Record<string, number> = {
-  'api-gateway': 8080,
-  'system-service': 3001,
-  'storage-service': 3002,
-  'user-service': 3003,
-  'ai-config-service': 3004,
-  'ai-content-service': 3005,
-  'ai-analytics-service': 3006,
-  'music-service': 3007,
-};
+// The ports the guide gives each service, as its build arguments carry them.
+const PORTS: Record<string, string> = Object.fromEntries(
+  GUIDES.aiponge.images.map((image) => [image.container, image['build-args']?.SERVICE_PORT ?? '']),
+);
 const NAMES = Object.keys(PORTS);
 const SERVICES = NAMES.map((name) => `aiponge-${name}`);
 const revisions = (revision: number) =>

@@ -1,7 +1,12 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { evaluateCondition, interpolate, toText, type ExpressionScope } from '@shipyard/scenarios/expressions';
-import { GUIDES, type EnvironmentName, type TaskDefinitionFacts, type TriggerFacts } from './seed-guides';
+import {
+  GUIDES,
+  type EnvironmentName,
+  type TaskDefinitionFacts,
+  type TriggerFacts,
+} from '@shipyard/scenarios/seed-guides';
 import {
   actionInputs,
   EXAMPLES,
