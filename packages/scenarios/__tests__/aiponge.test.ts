@@ -1,4 +1,12 @@
-import { actionSteps, describeRun, mutations, runningRevisions, startExample, stepsNamed } from '../src/examples';
+import {
+  actionSteps,
+  describeRun,
+  mutations,
+  runningRevisions,
+  startExample,
+  stepsNamed,
+  pullRequestEvent,
+} from '../src/examples';
 import type { WorkflowRun } from '../src/model';
 import { GUIDES } from '../src/seed-guides';
 import type { World } from '../src/world';
@@ -82,7 +90,7 @@ beforeAll(async () => {
       AIPONGE_STAGING_READ_ROLE_ARN: 'arn:aws:iam::123456789012:role/stg-read',
       AIPONGE_PRODUCTION_READ_ROLE_ARN: 'arn:aws:iam::123456789012:role/prd-read',
     },
-    github: { ...github, event_name: 'pull_request', ref: 'refs/pull/5/merge', ref_name: '5/merge', run_id: '4004' },
+    github: { ...github, ...pullRequestEvent(github.repository, 5, '4004') },
   });
   pullRequestMutations = mutations(world);
 });

@@ -1,5 +1,13 @@
 import { DescribeTaskDefinitionCommand, ECSClient } from '@aws-sdk/client-ecs';
-import { actionSteps, describeRun, mutations, runningRevisions, startExample, stepsNamed } from '../src/examples';
+import {
+  actionSteps,
+  describeRun,
+  mutations,
+  runningRevisions,
+  startExample,
+  stepsNamed,
+  pullRequestEvent,
+} from '../src/examples';
 import type { WorkflowRun } from '../src/model';
 import type { World } from '../src/world';
 
@@ -40,7 +48,7 @@ beforeAll(async () => {
   });
   pullRequest = await world.run('.github/workflows/deploy.yml', {
     secrets: SECRETS,
-    github: { ...github, event_name: 'pull_request', ref: 'refs/pull/9/merge', ref_name: '9/merge', run_id: '3001' },
+    github: { ...github, ...pullRequestEvent(github.repository, 9, '3001') },
   });
   pullRequestMutations = mutations(world);
   world.sim.control.clearRequests();

@@ -4,7 +4,15 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { startPostgres, type TestPostgres } from '../../../actions/migrate/__tests__/support/postgres';
-import { actionSteps, describeRun, filesFrom, mutations, startExample, stepsNamed } from '../src/examples';
+import {
+  actionSteps,
+  describeRun,
+  filesFrom,
+  mutations,
+  startExample,
+  stepsNamed,
+  pullRequestEvent,
+} from '../src/examples';
 import type { WorkflowRun } from '../src/model';
 import type { World } from '../src/world';
 
@@ -83,7 +91,7 @@ beforeAll(async () => {
   rerun = await world.run('.github/workflows/deploy.yml', { secrets, github: { ...github, run_attempt: '2' } });
   rerunMutations = mutations(world);
   pullRequest = await world.run('.github/workflows/pr-checks.yml', {
-    github: { ...github, event_name: 'pull_request', ref: 'refs/pull/4/merge', ref_name: '4/merge', run_id: '5003' },
+    github: pullRequestEvent(github.repository, 4, '5003'),
   });
 }, 300_000);
 afterAll(async () => {

@@ -7,6 +7,7 @@ import {
   runningRevisions,
   startExample,
   stepsNamed,
+  pullRequestEvent,
 } from '../src/examples';
 import type { WorkflowRun } from '../src/model';
 import type { World } from '../src/world';
@@ -117,14 +118,7 @@ beforeAll(async () => {
         RIDESHARE_STAGING_READ_ROLE_ARN: 'arn:aws:iam::123456789012:role/stg-read',
         RIDESHARE_PRODUCTION_READ_ROLE_ARN: 'arn:aws:iam::123456789012:role/prd-read',
       },
-      github: {
-        repository: 'acme/rideshare',
-        event_name: 'pull_request',
-        ref: 'refs/pull/7/merge',
-        ref_name: '7/merge',
-        workflow: 'PR checks',
-        run_id: '2007',
-      },
+      github: { ...pullRequestEvent('acme/rideshare', 7, '2007'), workflow: 'PR checks' },
     }),
   );
 });

@@ -1,4 +1,12 @@
-import { actionSteps, describeRun, mutations, runningRevisions, startExample, stepsNamed } from '../src/examples';
+import {
+  actionSteps,
+  describeRun,
+  mutations,
+  runningRevisions,
+  startExample,
+  stepsNamed,
+  pullRequestEvent,
+} from '../src/examples';
 import type { WorkflowRun } from '../src/model';
 import type { World } from '../src/world';
 
@@ -68,13 +76,7 @@ beforeAll(async () => {
       WHEELSUP_STAGING_READ_ROLE_ARN: 'arn:aws:iam::123456789012:role/stg-read',
       WHEELSUP_PROD_READ_ROLE_ARN: 'arn:aws:iam::123456789012:role/prd-read',
     },
-    github: {
-      repository: 'acme/wheelsup',
-      event_name: 'pull_request',
-      ref: 'refs/pull/3/merge',
-      ref_name: '3/merge',
-      run_id: '1000000003',
-    },
+    github: pullRequestEvent('acme/wheelsup', 3, '1000000003'),
   });
   pullRequestMutations = mutations(world);
 });

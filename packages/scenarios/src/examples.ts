@@ -136,3 +136,14 @@ export async function runningRevisions(
     ecs.destroy();
   }
 }
+
+/** The `github` context of a pull request's run (the merge ref GitHub checks out). */
+export function pullRequestEvent(repository: string, number: number, runId: string) {
+  return {
+    repository,
+    event_name: 'pull_request',
+    ref: `refs/pull/${number}/merge`,
+    ref_name: `${number}/merge`,
+    run_id: runId,
+  };
+}
