@@ -6,7 +6,7 @@ import { chmodSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { Client } from 'pg';
-import { runAction, type ActionRun } from '@shipyard/testkit/run-action';
+import { runAction, type ActionRun, type RunActionOptions } from '@shipyard/testkit/run-action';
 import { ledgerLockKey } from '../src/sql-scripts';
 import { startFspSim } from './support/fsp-sim';
 import { startPostgres, type TestPostgres } from './support/postgres';
@@ -49,7 +49,11 @@ beforeEach(async () => {
 });
 afterEach(() => rmSync(workspace, { recursive: true, force: true }));
 
-function migrate(inputs: Record<string, string> = {}, env: Record<string, string> = {}): Promise<ActionRun> {
+function migrate(
+  inputs: Record<string, string> = {},
+  env: Record<string, string> = {},
+  options: Partial<RunActionOptions> = {},
+): Promise<ActionRun> {
   return runAction({
     actionDir,
     workspace,
@@ -61,6 +65,7 @@ function migrate(inputs: Record<string, string> = {}, env: Record<string, string
     },
     env,
     timeoutMs: 60_000,
+    ...options,
   });
 }
 
@@ -84,14 +89,19 @@ function applied(run: ActionRun): string[] {
   return JSON.parse(run.outputs['sql-applied-files']) as string[];
 }
 
+/** The step passed, having applied exactly these files, in this order. */
+function expectApplied(run: ActionRun, files: string[]): void {
+  expect(run.exitCode).toBe(0);
+  expect(applied(run)).toEqual(files);
+}
+
 function errors(run: ActionRun): string[] {
   return run.annotations.filter((annotation) => annotation.level === 'error').map((annotation) => annotation.message);
 }
 
 test('the first run applies every file in version order; the second none; a new file only itself', async () => {
   const first = await migrate();
-  expect(first.exitCode).toBe(0);
-  expect(applied(first)).toEqual(FILES);
+  expectApplied(first, FILES);
   expect(first.outputs).toMatchObject({ 'sql-skipped-count': '0', 'sql-baselined-files': '[]', 'exit-code': '0' });
   const order = FILES.map((file) => first.log.indexOf(`▸ Applying ${file}`));
   expect(order.every((position) => position >= 0)).toBe(true);
@@ -106,16 +116,14 @@ test('the first run applies every file in version order; the second none; a new 
   expect(first.summary).toContain('## Migration succeeded');
 
   const second = await migrate();
-  expect(second.exitCode).toBe(0);
-  expect(applied(second)).toEqual([]);
+  expectApplied(second, []);
   expect(second.outputs['sql-skipped-count']).toBe('7');
   expect(second.log).toContain('Nothing to apply: every file is in the ledger shipyard_migrations.');
   expect(second.log).not.toContain('▸ Applying');
 
   addFile('007_add_booking_notes.sql', 'ALTER TABLE bookings ADD COLUMN notes TEXT;\n');
   const third = await migrate();
-  expect(third.exitCode).toBe(0);
-  expect(applied(third)).toEqual(['007_add_booking_notes.sql']);
+  expectApplied(third, ['007_add_booking_notes.sql']);
   expect(third.outputs['sql-skipped-count']).toBe('7');
   expect((await ledger()).map((row) => row.file)).toEqual([...FILES, '007_add_booking_notes.sql']);
 }, 120_000);
@@ -147,8 +155,7 @@ test('a failing file is rolled back and not recorded; the files before it stay a
 
   addFile('008_link_payments.sql', 'CREATE TABLE payments (id BIGSERIAL PRIMARY KEY);\n');
   const fixed = await migrate();
-  expect(fixed.exitCode).toBe(0);
-  expect(applied(fixed)).toEqual(['008_link_payments.sql']);
+  expectApplied(fixed, ['008_link_payments.sql']);
 }, 120_000);
 
 test('a file changed after it ran is refused, naming it, and nothing runs', async () => {
@@ -169,8 +176,7 @@ test('a file changed after it ran is refused, naming it, and nothing runs', asyn
     readFileSync(join(fixtures, '002_create_bookings.sql'), 'utf8').replace(/\n/g, '\r\n'),
   );
   const crlf = await migrate();
-  expect(crlf.exitCode).toBe(0);
-  expect(applied(crlf)).toEqual(['007_add_booking_notes.sql']);
+  expectApplied(crlf, ['007_add_booking_notes.sql']);
 }, 120_000);
 
 test('a new file that sorts before an applied one is refused, naming both', async () => {
@@ -248,8 +254,7 @@ test('no-transaction files and files with their own COMMIT run and are recorded'
   );
   addFile('008_own_transaction.sql', 'BEGIN;\nCREATE TABLE invoices (id BIGSERIAL PRIMARY KEY);\nCOMMIT;\n');
   const run = await migrate();
-  expect(run.exitCode).toBe(0);
-  expect(applied(run)).toEqual([...FILES, '007_index_bookings_concurrently.sql', '008_own_transaction.sql']);
+  expectApplied(run, [...FILES, '007_index_bookings_concurrently.sql', '008_own_transaction.sql']);
   expect(run.log).toContain('▸ Applying 007_index_bookings_concurrently.sql (outside a transaction)');
   expect(run.annotations).toContainEqual(
     expect.objectContaining({
@@ -319,17 +324,7 @@ test('an unreachable database fails before anything, saying so', async () => {
 
 test('a cancelled run stops the running file, which is rolled back and not recorded', async () => {
   addFile('007_slow.sql', 'CREATE TABLE slow (id INT);\nSELECT pg_sleep(600);\n');
-  const run = await runAction({
-    actionDir,
-    workspace,
-    inputs: {
-      mode: 'runner',
-      'sql-directory': 'database/migrations',
-      'environment-variables': `DATABASE_URL=${pg.url}`,
-    },
-    signalAfter: { whenLogMatches: /▸ Applying 007_slow\.sql/ },
-    timeoutMs: 60_000,
-  });
+  const run = await migrate({}, {}, { signalAfter: { whenLogMatches: /▸ Applying 007_slow\.sql/ } });
   expect(run.conclusion).toBe('cancelled');
   expect(errors(run).join('\n')).toContain(
     '007_slow.sql was stopped because the run was cancelled (psql was stopped); it was rolled back and is not recorded',
