@@ -8,6 +8,7 @@ import { join } from 'node:path';
 const scratch = mkdtempSync(join(tmpdir(), 'shipyard-test-'));
 const jestResults = join(scratch, 'jest.json');
 const steps = [
+  ['lockfile', 'node', ['scripts/check-lockfile.mjs']],
   ['typecheck', 'npx', ['tsc', '-p', 'tsconfig.json']],
   ['lint', 'npx', ['eslint', '.']],
   ['format', 'npx', ['prettier', '--check', '.', '--log-level', 'warn']],
