@@ -2,6 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseOutputFile } from '../../packages/testkit/__tests__/workflow-files';
 import { prepareRelease, verifyRelease } from '../release';
 
 // The steps prepare-release.yml and release.yml run, on a small monorepo written fresh for each test: a root, a
@@ -138,10 +139,7 @@ test('the command line writes the step outputs the runner reads (tsx, in a git r
     { encoding: 'utf8', env: { ...process.env, GITHUB_OUTPUT: output } },
   );
   expect(run.status).toBe(0);
-  const outputs = Object.fromEntries(
-    [...read(dir, 'github-output').matchAll(/^([\w-]+)<<(EOF_[\w-]+)\n([\s\S]*?)\n\2$/gm)].map((m) => [m[1], m[3]]),
-  );
-  expect(outputs).toEqual({
+  expect(parseOutputFile(read(dir, 'github-output'))).toEqual({
     version: '1.0.0',
     commit,
     'major-tag': 'v1',
