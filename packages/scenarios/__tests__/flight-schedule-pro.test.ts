@@ -14,7 +14,7 @@ import {
   pullRequestEvent,
 } from '../src/examples';
 import type { WorkflowRun } from '../src/model';
-import type { World } from '../src/world';
+import { SHIPYARD_ROOT, type World } from '../src/world';
 
 // Flight Schedule Pro (no ECS: the backend is Lambda), as its deployment guide describes it: both databases were
 // migrated by hand with `psql -f` up to 006; a push to main then deploys staging, then production. Per environment the
@@ -25,11 +25,11 @@ import type { World } from '../src/world';
 // pull-request check runs the tests and the frontend build.
 jest.setTimeout(300_000);
 
+// The guide's seven files (migrate's fixture), applied by hand; this repository then adds a new one.
+const BY_HAND_DIR = join(SHIPYARD_ROOT, 'actions/migrate/__tests__/fixtures/flight-schedule-pro/database/migrations');
+const BY_HAND = readdirSync(BY_HAND_DIR).sort();
 const FIXTURE = join(__dirname, 'fixtures/flight-schedule-pro');
-const MIGRATIONS = join(FIXTURE, 'database/migrations');
-const FILES = readdirSync(MIGRATIONS).sort();
-const BY_HAND = FILES.filter((file) => !file.startsWith('007'));
-const NEW = ['007_add_booking_weather_check.sql'];
+const NEW = readdirSync(join(FIXTURE, 'database/migrations'));
 const ENVIRONMENTS = [
   { name: 'staging', database: 'flight_schedule_pro_staging', db: 'flight-schedule-pro-staging' },
   { name: 'production', database: 'flight_schedule_pro_prod', db: 'flight-schedule-pro-prod' },
@@ -53,7 +53,7 @@ beforeAll(async () => {
     await pg.query(`CREATE DATABASE ${database}`);
     // What the guide did by hand, file by file: nothing recorded which ones ran.
     for (const file of BY_HAND) {
-      execFileSync('psql', ['-v', 'ON_ERROR_STOP=1', '-q', '-d', databaseUrl(database), '-f', join(MIGRATIONS, file)]);
+      execFileSync('psql', ['-v', 'ON_ERROR_STOP=1', '-q', '-d', databaseUrl(database), '-f', join(BY_HAND_DIR, file)]);
     }
   }
   api = createServer((request, response) => {
@@ -68,6 +68,7 @@ beforeAll(async () => {
       'api.flightschedulepro.com': { url: apiUrl },
     },
     files: {
+      ...filesFrom(BY_HAND_DIR, 'database/migrations'),
       ...filesFrom(FIXTURE, ''),
       ...filesFrom(join(__dirname, 'fixtures/frontend'), 'frontend'),
     },
