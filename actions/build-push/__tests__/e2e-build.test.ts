@@ -120,14 +120,22 @@ describe('build and push to ECR', () => {
     expect(JSON.parse(policy.lifecyclePolicyText!)).toEqual(JSON.parse(LIFECYCLE));
   });
 
-  test('calls ECR in order: token, repository, image lookup', () => {
+  test('calls ECR in order: token, repository, image lookup, then the push through the registry API', () => {
     expect(operations).toEqual([
       'GetAuthorizationToken',
       'DescribeRepositories',
       'CreateRepository',
       'PutLifecyclePolicy',
       'DescribeImages',
+      'BatchGetImage',
+      'BatchCheckLayerAvailability',
+      'InitiateLayerUpload',
+      'UploadLayerPart',
+      'CompleteLayerUpload',
+      'PutImage',
     ]);
+    const registryCalls = e2e.sim.control.requests({ userAgent: 'docker-shim/' });
+    expect(registryCalls.map((r) => r.operation)).toEqual(operations.slice(5));
   });
 
   test('summarises the build and logs out in post', () => {
@@ -168,6 +176,31 @@ describe('skip what exists', () => {
       'logout ' + REGISTRY,
     ]);
     expect(e2e.sim.control.requests({ operation: 'DescribeImages' })).toEqual([]);
+  });
+});
+
+describe('a registry cache in ECR', () => {
+  test('is read before the build and written after it; the next build pulls it', async () => {
+    pushImage(e2e.sim, { repository: 'aiponge-api', tag: 'seed' });
+    const inputs = { repository: 'aiponge-api', context: 'app', cache: 'registry', force: 'true' };
+    const registryCalls = () =>
+      e2e.sim.control.requests({ userAgent: 'docker-shim/' }).map((r) => [r.operation, r.status]);
+    e2e.reset();
+    expect((await e2e.run(inputs)).conclusion).toBe('success');
+    // No cache yet: the manifest lookup finds nothing, the build is cold; then the image and the cache are pushed.
+    const push = ['BatchGetImage', 'BatchCheckLayerAvailability', 'InitiateLayerUpload', 'UploadLayerPart'];
+    const pushed = [...push, 'CompleteLayerUpload', 'PutImage'].map((operation) => [operation, 200]);
+    expect(registryCalls()).toEqual([['BatchGetImage', 200], ...pushed, ...pushed]);
+    const cache = await e2e.ecr.send(
+      new DescribeImagesCommand({ repositoryName: 'aiponge-api', imageIds: [{ imageTag: 'buildcache' }] }),
+    );
+    expect(cache.imageDetails).toHaveLength(1);
+    e2e.reset();
+    expect((await e2e.run(inputs)).conclusion).toBe('success');
+    expect(registryCalls().slice(0, 2)).toEqual([
+      ['BatchGetImage', 200],
+      ['GetDownloadUrlForLayer', 200],
+    ]);
   });
 });
 

@@ -2,13 +2,15 @@
  * Runs an action's bundled entry points the way the GitHub runner does: `node <main>` as a child process with
  * INPUT_* and GITHUB_* variables and fresh file-command files, then `node <post>` when `post-if` holds, handing
  * over state as STATE_*, exported env and PATH additions. A cancelled workflow is mimicked with the runner's
- * signal sequence: SIGINT, SIGTERM 7.5 s later, SIGKILL 2.5 s after that.
+ * signal sequence: SIGINT, SIGTERM 7.5 s later, SIGKILL 2.5 s after that. With SHIPYARD_IAM_CALLS_DIR set, each
+ * step's AWS calls are recorded for the IAM policy check (iam-calls.ts).
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { inputVariables, readActionMetadata } from './action-metadata';
+import { runVariant, stepCallRecorder } from './iam-calls';
 import {
   createFileCommandFiles,
   createRunnerDirectories,
@@ -108,13 +110,16 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
     const masker = new SecretMasker();
     const step = { home, cwd: dirs.workspace, masker, timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS };
     const baseEnv = { ...inheritedEnvironment(), ...context, ...inputs };
+    const variant = runVariant(inputs);
+    const mainCalls = stepCallRecorder(actionDir, variant);
     const main = await runStep({
       ...step,
       name: 'main',
       script: metadata.main,
-      env: baseEnv,
+      env: { ...baseEnv, ...mainCalls?.env },
       cancel: options.signalAfter,
     });
+    await mainCalls?.collect(baseEnv);
     if (options.runPost === false || !metadata.post || !evaluatePostIf(metadata.postIf, main.conclusion)) return main;
     const stateVariables = Object.fromEntries(
       Object.entries(main.state).map(([name, value]) => [`STATE_${name}`, value]),
@@ -123,7 +128,14 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
     const postEnv = { ...inheritedEnvironment(), ...main.env, ...context, ...inputs, ...stateVariables };
     // The runner prepends GITHUB_PATH entries for later steps, the most recently added first.
     postEnv.PATH = [...[...main.path].reverse(), baseEnv.PATH].filter(Boolean).join(delimiter);
-    const post = await runStep({ ...step, name: 'post', script: metadata.post, env: postEnv });
+    const postCalls = stepCallRecorder(actionDir, variant);
+    const post = await runStep({
+      ...step,
+      name: 'post',
+      script: metadata.post,
+      env: { ...postEnv, ...postCalls?.env },
+    });
+    await postCalls?.collect(postEnv);
     return { ...main, post };
   } finally {
     rmSync(home, { recursive: true, force: true });
