@@ -132,15 +132,15 @@ export function renderIamSection(iam: ActionIam): string {
     '',
     ...table,
     '',
-    'The table is what the e2e suite sees the action call (`npm test` fails when a call is missing here or a listed',
-    'one is never made). The policy grants exactly these; narrow the resources to yours:',
+    'The table is derived from the calls the action makes in the e2e suite: `npm test` fails when a call is missing',
+    'here or a listed one is never made. The policy grants exactly these; narrow the resources to yours:',
     '',
     '```json',
     JSON.stringify(policyDocument(iam), null, 2),
     '```',
   ];
   if (readOnly) {
-    lines.push('', `${readOnly.label} needs only the actions marked in its column: it changes nothing.`);
+    lines.push('', `Runs with ${readOnly.label} need only the actions marked in that column: they change nothing.`);
   }
   return [...lines, '', SECTION_END].join('\n');
 }

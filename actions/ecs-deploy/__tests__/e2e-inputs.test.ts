@@ -270,6 +270,29 @@ describe('mode plan and register', () => {
     expect(run.summary).toContain('| container "app" | image | `example/web:v1` | `example/web:v2` |');
   });
 
+  test('plan with a deployment in flight: compares with what runs, last known-good from the history', async () => {
+    world = await startWorld([{ name: 'web' }]);
+    const registered = await world.ecs.send(
+      new RegisterTaskDefinitionCommand(taskDefinition('web', 'example/web:slow') as never),
+    );
+    await world.ecs.send(
+      new UpdateServiceCommand({
+        cluster: CLUSTER,
+        service: 'web',
+        taskDefinition: registered.taskDefinition!.taskDefinitionArn,
+      }),
+    );
+    world.sim.control.clearRequests();
+    const run = await deployAction(world, { service: 'web', images: 'app=example/web:v3', mode: 'plan' });
+    expect(errorsOf(run)).toEqual([]);
+    expect(world.sim.control.mutatingRequests()).toEqual([]);
+    expect(run.log).toMatch(/A deployment is in flight \("web": .*\); the plan compares with what runs now\./);
+    // No completed deployment to read off the service: the newest SUCCESSFUL one in its history is the known-good.
+    expect(run.log).toContain('web: runs web:2 (last known-good web:1)');
+    const reads = world.sim.control.requests({ userAgent: 'shipyard/ecs-deploy/' }).map((r) => r.operation);
+    expect(reads).toEqual(expect.arrayContaining(['ListServiceDeployments', 'DescribeServiceRevisions']));
+  });
+
   test('plan without AWS credentials: validates the file only', async () => {
     world = await startWorld([{ name: 'web' }]);
     writeWorkspaceFile(world, 'td.json', JSON.stringify(taskDefinition('web', 'example/web:v2')));

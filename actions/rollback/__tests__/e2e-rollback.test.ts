@@ -119,6 +119,18 @@ test('a dry run prints and summarises the plan and makes no mutating call', asyn
   expect(await rig.primary('dry')).toBe(taskDefinitionArn('dry', 5));
 });
 
+test('a target that crashes: the step fails with the explanation, exit code and last log lines included', async () => {
+  rig.createService('crashing');
+  await rig.register('crashing', 'broken');
+  expect(await rig.deploy('crashing', await rig.register('crashing', 'v3'))).toBe('SUCCESSFUL');
+  const run = await rig.run({ service: 'crashing', target: '2' });
+  expect(run.exitCode).toBe(1);
+  expect(run.log).toMatch(/Why "crashing" failed: /);
+  expect(run.log).toMatch(/container "app": exit code 1/);
+  expect(run.log).toContain('fatal: settings.yml not found');
+  expect(run.outputs.status).toBe('failed');
+});
+
 test('a deployment in flight is stopped with ROLLBACK and ECS returns to the revision it replaced', async () => {
   rig.createService('inflight');
   expect(await rig.deploy('inflight', await rig.register('inflight', 'v2'))).toBe('SUCCESSFUL');
