@@ -103,6 +103,30 @@ test('snapshot first: created, waited for until available, its id output, restor
   );
 }, 60_000);
 
+test('a cluster snapshot first (Aurora): created, waited for until available, then the migration', async () => {
+  sim = await startFspSim({
+    tag: 'ok',
+    snapshotSeconds: 60,
+    scenarios: [{ image: image('ok'), startSeconds: 5, oneOff: { exitCode: 0, afterSeconds: 20 }, logs: ['done'] }],
+  });
+  const run = await migrate(sim, { 'snapshot-db-cluster': 'fsp-staging-aurora' });
+
+  expect(run.exitCode).toBe(0);
+  const snapshotId = run.outputs['snapshot-id'];
+  expect(snapshotId).toMatch(/^fsp-staging-aurora-pre-[0-9a-f]{7}-1000000001$/);
+  const [create] = sim.control.requests({ operation: 'CreateDBClusterSnapshot' });
+  expect(create.params).toMatchObject({
+    DBClusterIdentifier: 'fsp-staging-aurora',
+    DBClusterSnapshotIdentifier: snapshotId,
+  });
+  expect(sim.control.requests({ operation: 'DescribeDBClusterSnapshots' }).length).toBeGreaterThan(0);
+  const [available] = sim.control.milestones('rds-cluster-snapshot');
+  const [runTask] = sim.control.requests({ operation: 'RunTask' });
+  expect(available).toMatchObject({ id: `us-east-1/${snapshotId}`, state: 'available' });
+  expect(available.realTime).toBeLessThanOrEqual(runTask.realTime);
+  expect(run.summary).toContain('aws rds restore-db-cluster-from-snapshot');
+}, 60_000);
+
 describe('bad inputs are refused before any AWS call changes anything', () => {
   beforeEach(async () => {
     sim = await startFspSim({ tag: 'ok', scenarios: [] });
