@@ -1,6 +1,7 @@
 import { DescribeImagesCommand, DescribeRepositoriesCommand, GetLifecyclePolicyCommand } from '@aws-sdk/client-ecr';
 import { pushImage } from '@shipyard/aws-sim/ecr-seed';
 import { flagValues, REGISTRY, SHA, startE2e, type E2e } from './fixtures/e2e';
+import { PUSH_CALLS } from './fixtures/registry-stand-in';
 
 // Runs the bundled dist (npm run bundle build-push) against aws-sim, with a docker SHIM on PATH standing in for
 // the Docker CLI: it records argv/stdin and pushes into aws-sim, but builds nothing (see the README's gaps).
@@ -127,12 +128,7 @@ describe('build and push to ECR', () => {
       'CreateRepository',
       'PutLifecyclePolicy',
       'DescribeImages',
-      'BatchGetImage',
-      'BatchCheckLayerAvailability',
-      'InitiateLayerUpload',
-      'UploadLayerPart',
-      'CompleteLayerUpload',
-      'PutImage',
+      ...PUSH_CALLS,
     ]);
     const registryCalls = e2e.sim.control.requests({ userAgent: 'docker-shim/' });
     expect(registryCalls.map((r) => r.operation)).toEqual(operations.slice(5));
@@ -188,8 +184,7 @@ describe('a registry cache in ECR', () => {
     e2e.reset();
     expect((await e2e.run(inputs)).conclusion).toBe('success');
     // No cache yet: the manifest lookup finds nothing, the build is cold; then the image and the cache are pushed.
-    const push = ['BatchGetImage', 'BatchCheckLayerAvailability', 'InitiateLayerUpload', 'UploadLayerPart'];
-    const pushed = [...push, 'CompleteLayerUpload', 'PutImage'].map((operation) => [operation, 200]);
+    const pushed = PUSH_CALLS.map((operation) => [operation, 200]);
     expect(registryCalls()).toEqual([['BatchGetImage', 200], ...pushed, ...pushed]);
     const cache = await e2e.ecr.send(
       new DescribeImagesCommand({ repositoryName: 'aiponge-api', imageIds: [{ imageTag: 'buildcache' }] }),

@@ -169,6 +169,18 @@ describe('bad inputs: the exact error and not one mutating call', () => {
   });
 });
 
+/** A deployment of web:2 running `image`, started by someone else (it is in flight when the action starts). */
+async function deployOutsideTheAction(world: World, image: string): Promise<void> {
+  const registered = await world.ecs.send(new RegisterTaskDefinitionCommand(taskDefinition('web', image) as never));
+  await world.ecs.send(
+    new UpdateServiceCommand({
+      cluster: CLUSTER,
+      service: 'web',
+      taskDefinition: registered.taskDefinition!.taskDefinitionArn,
+    }),
+  );
+}
+
 describe('deploy modes', () => {
   afterEach(() => world.close());
 
@@ -185,16 +197,7 @@ describe('deploy modes', () => {
 
   test('a deployment already in flight: refused with zero mutating calls', async () => {
     world = await startWorld([{ name: 'web' }]);
-    const registered = await world.ecs.send(
-      new RegisterTaskDefinitionCommand(taskDefinition('web', 'example/web:slow') as never),
-    );
-    await world.ecs.send(
-      new UpdateServiceCommand({
-        cluster: CLUSTER,
-        service: 'web',
-        taskDefinition: registered.taskDefinition!.taskDefinitionArn,
-      }),
-    );
+    await deployOutsideTheAction(world, 'example/web:slow');
     world.sim.control.clearRequests();
     const run = await deployAction(world, { service: 'web', images: 'app=example/web:v3' });
     expect(world.sim.control.mutatingRequests()).toEqual([]);
@@ -206,16 +209,7 @@ describe('deploy modes', () => {
 
   test('wait-for-in-flight: waits for the deployment in flight, then deploys', async () => {
     world = await startWorld([{ name: 'web' }], { timeScale: 10 });
-    const registered = await world.ecs.send(
-      new RegisterTaskDefinitionCommand(taskDefinition('web', 'example/web:v2') as never),
-    );
-    await world.ecs.send(
-      new UpdateServiceCommand({
-        cluster: CLUSTER,
-        service: 'web',
-        taskDefinition: registered.taskDefinition!.taskDefinitionArn,
-      }),
-    );
+    await deployOutsideTheAction(world, 'example/web:v2');
     const run = await deployAction(world, {
       service: 'web',
       images: 'app=example/web:v3',
@@ -272,16 +266,7 @@ describe('mode plan and register', () => {
 
   test('plan with a deployment in flight: compares with what runs, last known-good from the history', async () => {
     world = await startWorld([{ name: 'web' }]);
-    const registered = await world.ecs.send(
-      new RegisterTaskDefinitionCommand(taskDefinition('web', 'example/web:slow') as never),
-    );
-    await world.ecs.send(
-      new UpdateServiceCommand({
-        cluster: CLUSTER,
-        service: 'web',
-        taskDefinition: registered.taskDefinition!.taskDefinitionArn,
-      }),
-    );
+    await deployOutsideTheAction(world, 'example/web:slow');
     world.sim.control.clearRequests();
     const run = await deployAction(world, { service: 'web', images: 'app=example/web:v3', mode: 'plan' });
     expect(errorsOf(run)).toEqual([]);

@@ -108,18 +108,21 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
     const context = { ...runnerContextVariables(dirs, actionDir), ...options.env };
     const inputs = inputVariables(metadata, options.inputs ?? {}, context);
     const masker = new SecretMasker();
-    const step = { home, cwd: dirs.workspace, masker, timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS };
+    const step = {
+      home,
+      cwd: dirs.workspace,
+      masker,
+      timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      calls: { actionDir, variant: runVariant(inputs) },
+    };
     const baseEnv = { ...inheritedEnvironment(), ...context, ...inputs };
-    const variant = runVariant(inputs);
-    const mainCalls = stepCallRecorder(actionDir, variant);
     const main = await runStep({
       ...step,
       name: 'main',
       script: metadata.main,
-      env: { ...baseEnv, ...mainCalls?.env },
+      env: baseEnv,
       cancel: options.signalAfter,
     });
-    await mainCalls?.collect(baseEnv);
     if (options.runPost === false || !metadata.post || !evaluatePostIf(metadata.postIf, main.conclusion)) return main;
     const stateVariables = Object.fromEntries(
       Object.entries(main.state).map(([name, value]) => [`STATE_${name}`, value]),
@@ -128,14 +131,7 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
     const postEnv = { ...inheritedEnvironment(), ...main.env, ...context, ...inputs, ...stateVariables };
     // The runner prepends GITHUB_PATH entries for later steps, the most recently added first.
     postEnv.PATH = [...[...main.path].reverse(), baseEnv.PATH].filter(Boolean).join(delimiter);
-    const postCalls = stepCallRecorder(actionDir, variant);
-    const post = await runStep({
-      ...step,
-      name: 'post',
-      script: metadata.post,
-      env: { ...postEnv, ...postCalls?.env },
-    });
-    await postCalls?.collect(postEnv);
+    const post = await runStep({ ...step, name: 'post', script: metadata.post, env: postEnv });
     return { ...main, post };
   } finally {
     rmSync(home, { recursive: true, force: true });
@@ -151,15 +147,18 @@ interface StepSpec {
   masker: SecretMasker;
   timeoutMs: number;
   cancel?: CancelOptions;
+  /** Whose AWS calls these are, for the IAM check (recorded only when it is on). */
+  calls: { actionDir: string; variant: string };
 }
 
 async function runStep(spec: StepSpec): Promise<StepRun> {
   const files = createFileCommandFiles(spec.home, spec.name);
   const log = new StepLog(spec.masker);
+  const calls = stepCallRecorder(spec.calls.actionDir, spec.calls.variant);
   const started = Date.now();
   const child = spawn(process.execPath, [spec.script], {
     cwd: spec.cwd,
-    env: { ...spec.env, ...files },
+    env: { ...spec.env, ...calls?.env, ...files },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 
@@ -197,6 +196,7 @@ async function runStep(spec: StepSpec): Promise<StepRun> {
     exited = true;
     timers.forEach(clearTimeout);
   });
+  await calls?.collect(spec.env);
 
   return {
     exitCode,
