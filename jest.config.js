@@ -1,7 +1,7 @@
 /** One jest run for the whole monorepo: TypeScript via swc, tests in __tests__ folders. */
 module.exports = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/packages', '<rootDir>/actions'],
+  roots: ['<rootDir>/packages', '<rootDir>/actions', '<rootDir>/scripts'],
   testMatch: ['**/__tests__/**/*.test.ts'],
   transform: { '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
   setupFiles: ['<rootDir>/jest.setup.js'],

@@ -2,8 +2,9 @@
 // end the test counts as a plain "N passed, N failed" line that any CI reader understands.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 const scratch = mkdtempSync(join(tmpdir(), 'shipyard-test-'));
 const jestResults = join(scratch, 'jest.json');
@@ -11,19 +12,30 @@ const jestResults = join(scratch, 'jest.json');
 // policies are checked against them afterwards, once every test has run.
 const iamCalls = join(scratch, 'iam-calls');
 mkdirSync(iamCalls);
+
+// Each tool's own script, run by this node: no npx start-up per step, no .cmd shims on Windows, and no npm
+// warnings (devEngines on an older Node) repeated in every step.
+const require = createRequire(import.meta.url);
+function bin(pkg, name = pkg) {
+  const manifest = require.resolve(`${pkg}/package.json`);
+  const { bin: bins } = JSON.parse(readFileSync(manifest, 'utf8'));
+  return join(dirname(manifest), typeof bins === 'string' ? bins : bins[name]);
+}
+const tool = (pkg, name, ...args) => [process.execPath, [bin(pkg, name), ...args]];
+
 const steps = [
-  ['typecheck', 'npx', ['tsc', '-p', 'tsconfig.json']],
-  ['lint', 'npx', ['eslint', '.']],
-  ['format', 'npx', ['prettier', '--check', '.', '--log-level', 'warn']],
-  ['workflows', 'node', ['scripts/check-workflows.mjs']],
-  ['dist freshness', 'node', ['scripts/check-dist.mjs']],
+  ['lockfile', process.execPath, ['scripts/check-lockfile.mjs']],
+  ['typecheck', ...tool('typescript', 'tsc', '-p', 'tsconfig.json')],
+  ['lint', ...tool('eslint', 'eslint', '.')],
+  ['format', ...tool('prettier', 'prettier', '--check', '.', '--log-level', 'warn')],
+  ['workflows', process.execPath, ['scripts/check-workflows.mjs']],
+  ['dist freshness', process.execPath, ['scripts/check-dist.mjs']],
   [
     'unit and e2e tests',
-    'npx',
-    ['jest', '--ci', '--json', `--outputFile=${jestResults}`],
+    ...tool('jest', 'jest', '--ci', '--json', `--outputFile=${jestResults}`),
     { SHIPYARD_IAM_CALLS_DIR: iamCalls },
   ],
-  ['iam policies', 'npx', ['tsx', 'scripts/check-iam.ts', iamCalls]],
+  ['iam policies', ...tool('tsx', 'tsx', 'scripts/check-iam.ts', iamCalls)],
 ];
 
 function reportCounts() {

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DescribeImagesCommand, DescribeRepositoriesCommand, GetLifecyclePolicyCommand } from '@aws-sdk/client-ecr';
 import { pushImage } from '@shipyard/aws-sim/ecr-seed';
 import { flagValues, REGISTRY, SHA, startE2e, type E2e } from './fixtures/e2e';
@@ -46,7 +49,7 @@ describe('build and push to ECR', () => {
   });
 
   test('logs in with the ECR password on stdin only, masked', () => {
-    const [login] = e2e.dockerCalls();
+    const login = e2e.dockerCalls().find((call) => call.argv[0] === 'login')!;
     expect(login.argv).toEqual(['login', '--username', 'AWS', '--password-stdin', REGISTRY]);
     expect(login.stdin.length).toBeGreaterThan(10);
     expect(run.masks).toContain(login.stdin);
@@ -56,7 +59,7 @@ describe('build and push to ECR', () => {
   });
 
   test('runs buildx with metadata and iid files, provenance off, GitHub cache, secret by env', () => {
-    const build = e2e.dockerCalls()[1];
+    const build = e2e.dockerCalls().find((call) => call.argv[1] === 'build')!;
     const image = `${REGISTRY}/rideshare-api`;
     expect(build.argv.slice(0, 2)).toEqual(['buildx', 'build']);
     expect(flagValues(build.argv, '--tag')).toEqual([
@@ -148,7 +151,11 @@ describe('skip what exists', () => {
     const run = await e2e.run({ repository: 'wheelsup-web', context: 'app' }, { GITHUB_REF: 'refs/tags/v1.4.0' });
     expect(run.conclusion).toBe('success');
     expect(run.outputs).toMatchObject({ skipped: 'true', digest, 'image-ref': `${REGISTRY}/wheelsup-web@${digest}` });
-    expect(e2e.dockerCalls().map((c) => c.argv[0])).toEqual(['login', 'logout']);
+    expect(e2e.dockerCalls().map((c) => c.argv.slice(0, 2).join(' '))).toEqual([
+      'buildx version',
+      'login --username',
+      `logout ${REGISTRY}`,
+    ]);
     const puts = e2e.sim.control
       .requests({ operation: 'PutImage' })
       .map((r) => (r.params as { imageTag: string }).imageTag);
@@ -167,6 +174,7 @@ describe('skip what exists', () => {
     expect(run.conclusion).toBe('success');
     expect(run.outputs.skipped).toBe('false');
     expect(e2e.dockerCalls().map((c) => c.argv.slice(0, 2).join(' '))).toEqual([
+      'buildx version',
       'login --username',
       'buildx build',
       'logout ' + REGISTRY,
@@ -224,5 +232,43 @@ describe('a failing build', () => {
     const run = await e2e.run({ repository: 'no-such-repo', context: 'app', force: 'true' });
     expect(run.conclusion).toBe('failure');
     expect(run.log).toContain("name unknown: The repository with name 'no-such-repo' does not exist");
+  });
+});
+
+describe('a runner without Docker', () => {
+  test('no docker on PATH: the build stops before any AWS call, naming what is missing', async () => {
+    const emptyBin = mkdtempSync(join(tmpdir(), 'no-docker-'));
+    try {
+      e2e.reset();
+      const run = await e2e.run({ repository: 'rideshare-api', context: 'app' }, { PATH: emptyBin });
+      expect(run.conclusion).toBe('failure');
+      expect(run.annotations).toEqual([
+        {
+          level: 'error',
+          message:
+            'build-push: Building "app" (input "context") needs Docker, but no "docker" executable is on PATH. Run ' +
+            "this step on a runner with Docker (GitHub's Ubuntu runners have it); to re-tag an image already in ECR, " +
+            'set "promote-from" instead, which needs no Docker.',
+          properties: {},
+        },
+      ]);
+      expect(run.log).not.toContain('Unable to locate executable file');
+      expect(e2e.sim.control.requests()).toEqual([]);
+      expect(run.post?.conclusion).toBe('success');
+    } finally {
+      rmSync(emptyBin, { recursive: true, force: true });
+    }
+  });
+
+  test('docker without buildx: the build stops before any login, saying to set buildx up', async () => {
+    e2e.reset();
+    const run = await e2e.run({ repository: 'rideshare-api', context: 'app' }, { DOCKER_SHIM_NO_BUILDX: '1' });
+    expect(run.conclusion).toBe('failure');
+    expect(run.annotations.at(-1)?.message).toBe(
+      'build-push: Building "app" (input "context") needs docker buildx, but "docker buildx version" failed ' +
+        '(exit code 1: docker: unknown command: docker buildx). Add docker/setup-buildx-action before this step.',
+    );
+    expect(e2e.dockerCalls().map((c) => c.argv)).toEqual([['buildx', 'version']]);
+    expect(e2e.sim.control.requests()).toEqual([]);
   });
 });

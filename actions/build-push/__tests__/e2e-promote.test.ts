@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DescribeImagesCommand } from '@aws-sdk/client-ecr';
 import { pushImage } from '@shipyard/aws-sim/ecr-seed';
 import { REGISTRY, SHA, startE2e, type E2e } from './fixtures/e2e';
@@ -36,7 +39,7 @@ describe('promotion', () => {
       digest,
       'image-ref': `${REGISTRY}/rideshare-web@${digest}`,
     });
-    expect(e2e.dockerCalls().map((c) => c.argv[0])).toEqual(['login', 'logout']);
+    expect(e2e.dockerCalls()).toEqual([]);
     const [get] = e2e.sim.control.requests({ operation: 'BatchGetImage' });
     expect((get.params as { acceptedMediaTypes: string[] }).acceptedMediaTypes).toEqual(
       expect.arrayContaining([OCI_INDEX, 'application/vnd.docker.distribution.manifest.list.v2+json']),
@@ -57,6 +60,32 @@ describe('promotion', () => {
     expect(again.conclusion).toBe('success');
     expect(e2e.sim.control.requests({ operation: 'PutImage' })[0].errorCode).toBe('ImageAlreadyExistsException');
     expect(again.summary).toContain(`\`production-${SHA}\` (already there)`);
+  });
+
+  test('needs no Docker: with no docker on PATH, two ECR calls re-tag the image', async () => {
+    const digest = pushImage(e2e.sim, { repository: 'wheelsup-api', tag: 'staging-9' });
+    const emptyBin = mkdtempSync(join(tmpdir(), 'no-docker-'));
+    try {
+      e2e.reset();
+      const run = await e2e.run(
+        {
+          registry: REGISTRY,
+          repository: 'wheelsup-api',
+          'promote-from': 'staging-9',
+          tags: 'production-9',
+          'tag-sha': 'false',
+        },
+        { PATH: emptyBin },
+      );
+      expect(run.conclusion).toBe('success');
+      expect(run.post?.conclusion).toBe('success');
+      expect(run.outputs).toMatchObject({ registry: REGISTRY, promoted: 'true', digest });
+      expect(e2e.sim.control.requests().map((r) => r.operation)).toEqual(['BatchGetImage', 'PutImage']);
+      expect(run.log).toContain(`Promoting within ${REGISTRY} through the ECR API: no docker login needed.`);
+      expect(run.log).not.toContain('Unable to locate executable file');
+    } finally {
+      rmSync(emptyBin, { recursive: true, force: true });
+    }
   });
 
   test('an immutable tag that already names another image is a clear error', async () => {
@@ -123,6 +152,11 @@ describe('bad inputs: a clear error, no AWS call, no docker call', () => {
       'build-push: Inputs "promote-from" and "context" cannot be used together: promotion re-tags an image that exists, it builds nothing.',
     ],
     [
+      'promote-from with registry-ids',
+      { repository: 'web', 'promote-from': 'staging-1', 'registry-ids': '210987654321' },
+      'build-push: Inputs "promote-from" and "registry-ids" cannot be used together: promotion re-tags an image that exists, it builds nothing.',
+    ],
+    [
       'repository settings without create-repository',
       { repository: 'web', encryption: 'KMS' },
       'build-push: Input "encryption" only applies when "create-repository" is true (an existing repository is never changed).',
@@ -160,7 +194,8 @@ describe('GHCR (Aviation Weather)', () => {
     e2e.reset();
     const run = await e2e.run(inputs);
     expect(run.conclusion).toBe('success');
-    const [login, inspect, build, logout] = e2e.dockerCalls();
+    const [version, login, inspect, build, logout] = e2e.dockerCalls();
+    expect(version.argv).toEqual(['buildx', 'version']);
     expect(login).toMatchObject({
       argv: ['login', '--username', 'octocat', '--password-stdin', 'ghcr.io'],
       stdin: 'ghp_T0kenValue',
@@ -193,7 +228,7 @@ describe('GHCR (Aviation Weather)', () => {
     expect(run.outputs.skipped).toBe('true');
     const digest = e2e.standIn.generic.get(`${image}:sha-6dcb09b`);
     expect(run.outputs.digest).toBe(digest);
-    expect(e2e.dockerCalls()[2].argv).toEqual([
+    expect(e2e.dockerCalls()[3].argv).toEqual([
       'buildx',
       'imagetools',
       'create',

@@ -1,5 +1,9 @@
 import * as exec from '@actions/exec';
+import * as io from '@actions/io';
 import * as core from '@shipyard/shared/core';
+import { ConfigError } from '@shipyard/shared/errors';
+import { quote } from '@shipyard/shared/inputs';
+import { Input } from './constants';
 
 export interface DockerOptions {
   /** Written to stdin (how passwords reach `docker login`). */
@@ -67,4 +71,33 @@ export async function runDocker(args: string[], options: DockerOptions = {}): Pr
 
 function stringEnv(env: NodeJS.ProcessEnv): Record<string, string> {
   return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined));
+}
+
+/**
+ * Building runs `docker login` and `docker buildx`: both are looked for before any AWS call or login, so a runner
+ * without them stops on what is missing rather than on @actions/io's "Unable to locate executable file: docker"
+ * halfway through. Promotion never comes here: it only calls the ECR API.
+ */
+export async function requireBuildx(
+  context: string,
+  docker = runDocker,
+  which: (tool: string) => Promise<string> = (tool) => io.which(tool, false),
+): Promise<void> {
+  const building = `Building ${quote(context)} (input "${Input.Context}")`;
+  if (!(await which('docker'))) {
+    throw new ConfigError(
+      `${building} needs Docker, but no "docker" executable is on PATH. Run this step on a runner with Docker ` +
+        `(GitHub's Ubuntu runners have it); to re-tag an image already in ECR, set "${Input.PromoteFrom}" instead, ` +
+        'which needs no Docker.',
+    );
+  }
+  const version = await docker(['buildx', 'version'], { silent: true });
+  if (version.exitCode !== 0) {
+    // docker's first line names the problem ("unknown command: docker buildx"); the rest is usage advice.
+    const said = version.tail.find((line) => line.trim())?.trim();
+    throw new ConfigError(
+      `${building} needs docker buildx, but "docker buildx version" failed (exit code ${version.exitCode}` +
+        `${said ? `: ${said}` : ''}). Add docker/setup-buildx-action before this step.`,
+    );
+  }
 }

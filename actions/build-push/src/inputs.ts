@@ -104,6 +104,8 @@ const BUILD_INPUTS = [
   Input.Builder,
   Input.Push,
   Input.Force,
+  // Extra logins are for base images in a build; promotion logs docker in nowhere.
+  Input.RegistryIds,
 ];
 const REPOSITORY_SETTINGS = [
   Input.ScanOnPush,

@@ -9,7 +9,7 @@ import { hiddenValue } from '@shipyard/shared/redact';
 import { writeSummary } from '@shipyard/shared/summary';
 import { buildArgs, readBuildDigest, secretEnv, type BuildPlan, type Cache } from './buildx';
 import { ACTION, Input, Output } from './constants';
-import { runDocker } from './docker';
+import { requireBuildx, runDocker } from './docker';
 import { createEcrApi, type EcrApi } from './ecr';
 import { readInputs, type BuildInputs, type Inputs } from './inputs';
 import { dockerLogin, ecrCredentials } from './login';
@@ -44,9 +44,12 @@ async function main(): Promise<void> {
     const git = gitContextFromEnv();
     record.mode = inputs.build ? 'build' : 'promote';
     record.tags = computeTags(inputs.tags, git);
-    if (inputs.build) checkBuildFiles(inputs.build);
+    if (inputs.build) {
+      checkBuildFiles(inputs.build);
+      await requireBuildx(inputs.build.context);
+    }
 
-    const session = await group('Log in', () => login(inputs, git, record));
+    const session = await group(inputs.build ? 'Log in' : 'Registry', () => login(inputs, git, record));
     if (inputs.createRepository && session.ecr) {
       const settings = inputs.createRepository;
       await group('Repository', () => ensureRepository(session.ecr!, session.target, settings));
@@ -75,6 +78,13 @@ async function login(inputs: Inputs, git: GitContext, record: RunRecord): Promis
     return session(inputs, git, record, target, registry.host);
   }
   const ecr = await createEcrApi(inputs.region || undefined);
+  if (!inputs.build) {
+    // Promotion re-tags through the ECR API alone (BatchGetImage, PutImage): no docker login, so no Docker needed.
+    // The token is only asked for the registry host, when the input leaves it out.
+    const host = registry.host ?? (await ecrCredentials(ecr, registry.accountId, []))[0].registry;
+    core.info(`Promoting within ${host} through the ECR API: no docker login needed.`);
+    return { ...session(inputs, git, record, target, host), ecr };
+  }
   const credentials = await ecrCredentials(ecr, registry.accountId, inputs.registryIds);
   // The token is per account, the endpoint ECR names may differ from the host given (a FIPS endpoint): docker must
   // be logged in to the host the tags name.

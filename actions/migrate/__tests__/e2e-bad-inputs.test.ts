@@ -12,6 +12,9 @@ const RUNNER = {
   container: '',
   'copy-from-service': '',
 };
+const SQL = { ...RUNNER, command: '' };
+// Checked before the folder is read, so any folder will do.
+const SQL_FOLDER = { ...SQL, 'sql-directory': '.' };
 const SNAPSHOT = { 'snapshot-db-instance': 'fsp-staging-db' };
 const INPUTS: InputTable = {
   mode: { kind: 'choice' },
@@ -33,6 +36,9 @@ const INPUTS: InputTable = {
   'concurrency-policy': { kind: 'choice' },
   shell: { kind: 'choice', with: RUNNER },
   'working-directory': { kind: 'path', with: RUNNER },
+  'sql-directory': { kind: 'path', with: SQL },
+  'sql-ledger-table': { kind: 'identifier', with: SQL_FOLDER },
+  'sql-baseline': { kind: 'identifier', with: SQL_FOLDER },
   'snapshot-db-instance': { kind: 'identifier' },
   'snapshot-db-cluster': { kind: 'identifier' },
   'snapshot-id': { kind: 'identifier', with: SNAPSHOT },

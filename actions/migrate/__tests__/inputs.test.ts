@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ConfigError } from '@shipyard/shared/errors';
 import {
   defaultStartedBy,
@@ -210,6 +213,52 @@ describe('readInputs', () => {
     });
   });
 
+  test('runner mode with sql-directory: the files in order, the ledger, the baseline', () => {
+    const workspace = mkdtempSync(join(tmpdir(), 'migrate-inputs-'));
+    let onCleanup = () => {};
+    try {
+      mkdirSync(join(workspace, 'database', 'migrations'), { recursive: true });
+      for (const name of ['010_c.sql', '002_b.sql', '001_a.sql']) {
+        writeFileSync(join(workspace, 'database', 'migrations', name), `-- ${name}\n`);
+      }
+      const originalWorkspace = process.env.GITHUB_WORKSPACE;
+      process.env.GITHUB_WORKSPACE = workspace;
+      onCleanup = () => {
+        if (originalWorkspace === undefined) delete process.env.GITHUB_WORKSPACE;
+        else process.env.GITHUB_WORKSPACE = originalWorkspace;
+      };
+      const inputs = withInputs(
+        {
+          mode: 'runner',
+          'sql-directory': 'database/migrations',
+          'sql-ledger-table': 'ops.ledger',
+          'sql-baseline': '2',
+          'environment-variables': 'DATABASE_URL=postgres://app@db/fsp',
+        },
+        () => readInputs(context),
+      );
+      expect(inputs).toMatchObject({
+        mode: 'runner',
+        environment: { DATABASE_URL: 'postgres://app@db/fsp' },
+        sql: {
+          directory: 'database/migrations',
+          path: realpathSync(join(workspace, 'database', 'migrations')),
+          ledger: { schema: 'ops', table: 'ledger' },
+          baseline: { name: '002_b.sql' },
+        },
+      });
+      expect(inputs.mode === 'runner' && inputs.sql?.files.map((file) => file.name)).toEqual([
+        '001_a.sql',
+        '002_b.sql',
+        '010_c.sql',
+      ]);
+      expect(inputs).not.toHaveProperty('argv');
+    } finally {
+      onCleanup();
+      rmSync(workspace, { recursive: true, force: true });
+    }
+  });
+
   test('runner mode: argv from JSON, or the shell around a script', () => {
     const runner = { mode: 'runner', 'working-directory': 'db', 'environment-variables': 'DATABASE_URL=x' };
     expect(
@@ -242,7 +291,36 @@ describe('readInputs', () => {
       { mode: 'runner', command: '["x"]', cluster: 'c' },
       'Input "cluster" only applies to mode ecs, but mode is runner: remove it.',
     ],
-    [{ mode: 'runner' }, 'Input "command" is required in mode runner but was empty or not set.'],
+    [
+      { mode: 'runner' },
+      'Input "command" is required in mode runner (unless "sql-directory" is set) but was empty or not set.',
+    ],
+    [
+      { ...ecs, 'sql-directory': 'db/migrations' },
+      'Input "sql-directory" only applies to mode runner, but mode is ecs: in mode ecs the migration runs in the ' +
+        "task's image, which would need psql and the SQL files: use mode runner (with a database the runner can " +
+        'reach), or a migration tool in the image as `command`.',
+    ],
+    [
+      { ...ecs, 'sql-ledger-table': 'ledger' },
+      'Input "sql-ledger-table" only applies to mode runner, but mode is ecs: remove it.',
+    ],
+    [
+      { mode: 'runner', command: '["psql"]', 'sql-directory': 'db/migrations' },
+      'Inputs "command" and "sql-directory" cannot both be set: with "sql-directory" the action runs the files with psql itself (the folder is relative to the checkout).',
+    ],
+    [
+      { mode: 'runner', 'working-directory': 'db', 'sql-directory': 'migrations' },
+      /^Inputs "working-directory" and "sql-directory" cannot both be set/,
+    ],
+    [
+      { mode: 'runner', command: '["x"]', 'sql-baseline': '004' },
+      'Input "sql-baseline" needs "sql-directory": give the folder of SQL files too.',
+    ],
+    [
+      { mode: 'runner', 'sql-directory': '.', 'sql-ledger-table': 'Ledger' },
+      /^Input "sql-ledger-table" must be a table name or schema.table in lower-case letters/,
+    ],
     [{ ...ecs, 'started-by': 'x'.repeat(37) }, /^Input "started-by" must be 1 to 36/],
     [{ ...ecs, timeout: '0s' }, 'Input "timeout" must be a duration from 1s to 120h, got "0s".'],
     // Issue 12 defect 3: a timeout Node's timer cannot hold (it fired after ~0.5 s).

@@ -81,6 +81,41 @@ describe('buildSummary', () => {
       { mode: 'runner', command: 'npx node-pg-migrate up', succeeded: true, exitCode: 0 },
       ['| Command | `npx node-pg-migrate up` |', '| Ran on | the runner |'],
     ],
+    [
+      'SQL files: applied, recorded by the baseline, skipped, and the one that failed',
+      {
+        mode: 'runner',
+        command: 'psql on the 8 SQL files of db',
+        exitCode: 3,
+        sql: {
+          ledger: 'ops.ledger',
+          applied: ['005_a.sql'],
+          baselined: ['001_x.sql', '002_y.sql'],
+          skipped: 2,
+          failed: { file: '006_b.sql', rolledBack: true },
+        },
+      },
+      [
+        '| Ledger | `ops.ledger` |',
+        '| Applied | `005_a.sql` |',
+        '| Recorded without running (baseline) | `001_x.sql`, `002_y.sql` |',
+        '| Already applied | 2 |',
+        '| Failed | `006_b.sql` (rolled back, not recorded) |',
+        '| Exit code | 3 |',
+      ],
+    ],
+    [
+      'SQL files: nothing to apply; a no-transaction file failed',
+      {
+        mode: 'runner',
+        sql: { ledger: 'l', applied: [], baselined: [], skipped: 7, failed: { file: '8.sql', rolledBack: false } },
+      },
+      [
+        '| Applied | none |',
+        '| Already applied | 7 |',
+        '| Failed | `8.sql` (ran outside a transaction: may have run in part) |',
+      ],
+    ],
   ])('%s', (_name, fields, lines) => {
     const markdown = buildSummary(report(fields)).toMarkdown();
     for (const line of lines) expect(markdown.split('\n')).toContain(line);

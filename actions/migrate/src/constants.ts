@@ -27,6 +27,9 @@ export const Inputs = {
   SnapshotDbCluster: 'snapshot-db-cluster',
   SnapshotId: 'snapshot-id',
   SnapshotTimeout: 'snapshot-timeout',
+  SqlDirectory: 'sql-directory',
+  SqlLedgerTable: 'sql-ledger-table',
+  SqlBaseline: 'sql-baseline',
 } as const;
 
 export const Outputs = {
@@ -36,6 +39,9 @@ export const Outputs = {
   LogGroup: 'log-group',
   LogStream: 'log-stream',
   SnapshotId: 'snapshot-id',
+  SqlAppliedFiles: 'sql-applied-files',
+  SqlBaselinedFiles: 'sql-baselined-files',
+  SqlSkippedCount: 'sql-skipped-count',
 } as const;
 
 /** What the post step needs to stop a task the main step left running (a cancelled run). */
@@ -65,4 +71,13 @@ export const ECS_ONLY_INPUTS = [
 ] as const;
 
 /** Inputs that only make sense when the command runs on the runner. */
-export const RUNNER_ONLY_INPUTS = [Inputs.Shell, Inputs.WorkingDirectory] as const;
+export const RUNNER_ONLY_INPUTS = [
+  Inputs.Shell,
+  Inputs.WorkingDirectory,
+  Inputs.SqlDirectory,
+  Inputs.SqlLedgerTable,
+  Inputs.SqlBaseline,
+] as const;
+
+/** Inputs that give psql the SQL files to run, instead of a command. */
+export const SQL_INPUTS = [Inputs.SqlDirectory, Inputs.SqlLedgerTable, Inputs.SqlBaseline] as const;

@@ -14,6 +14,7 @@ import {
 } from '@shipyard/shared/inputs';
 import { ECS_ONLY_INPUTS, Inputs as Names, RUNNER_ONLY_INPUTS } from './constants';
 import { assertOverridesFit, containerOverride } from './run-task';
+import { readSqlInputs, type SqlInputs } from './sql-inputs';
 import {
   DB_IDENTIFIER_MAX_LENGTH,
   SNAPSHOT_ID_MAX_LENGTH,
@@ -84,9 +85,23 @@ export interface RunnerInputs extends CommonInputs {
   /** What is spawned: the user's argv, or the shell's argv around the user's script. */
   argv: string[];
   workingDirectory?: string;
+  sql?: undefined;
 }
 
-export type ActionInputs = EcsInputs | RunnerInputs;
+/** Mode runner with `sql-directory`: the action runs the files with psql itself. */
+export interface SqlRunnerInputs extends CommonInputs {
+  mode: 'runner';
+  sql: SqlInputs;
+}
+
+export type ActionInputs = EcsInputs | RunnerInputs | SqlRunnerInputs;
+
+/** Why an input of the other mode does not apply, where the bare rule would leave the reader guessing. */
+const WRONG_MODE_REASONS: Partial<Record<string, string>> = {
+  [Names.SqlDirectory]:
+    "in mode ecs the migration runs in the task's image, which would need psql and the SQL files: use mode " +
+    'runner (with a database the runner can reach), or a migration tool in the image as `command`',
+};
 
 /** What the run knows about itself (GITHUB_SHA, GITHUB_RUN_ID, GITHUB_RUN_ATTEMPT, GITHUB_REPOSITORY). */
 export interface RunContext {
@@ -237,7 +252,8 @@ export function readInputs(context: RunContext = runContext()): ActionInputs {
   const [wrongInputs, otherMode] = mode === 'ecs' ? [RUNNER_ONLY_INPUTS, 'runner'] : [ECS_ONLY_INPUTS, 'ecs'];
   for (const name of wrongInputs) {
     if (isSet(name)) {
-      throw new ConfigError(`Input "${name}" only applies to mode ${otherMode}, but mode is ${mode}: remove it.`);
+      const reason = WRONG_MODE_REASONS[name] ?? 'remove it';
+      throw new ConfigError(`Input "${name}" only applies to mode ${otherMode}, but mode is ${mode}: ${reason}.`);
     }
   }
   const common: CommonInputs = {
@@ -312,13 +328,26 @@ function readCopyFromService(): string | undefined {
   return service ? parseEcsName(Names.CopyFromService, service, 'service') : undefined;
 }
 
-function readRunnerInputs(common: CommonInputs): RunnerInputs {
+function readRunnerInputs(common: CommonInputs): RunnerInputs | SqlRunnerInputs {
+  for (const name of [Names.Command, Names.Shell, Names.WorkingDirectory]) {
+    if (isSet(Names.SqlDirectory) && isSet(name)) {
+      throw new ConfigError(
+        `Inputs "${name}" and "${Names.SqlDirectory}" cannot both be set: with "${Names.SqlDirectory}" the ` +
+          'action runs the files with psql itself (the folder is relative to the checkout).',
+      );
+    }
+  }
+  const sql = readSqlInputs();
+  if (sql) return { ...common, mode: 'runner', sql };
   const shell = parseShell(core.getInput(Names.Shell));
   const commandText = shell
     ? core.getInput(Names.Command, { required: false, trimWhitespace: false }).trim()
     : readString(Names.Command);
   if (!commandText) {
-    throw new ConfigError(`Input "${Names.Command}" is required in mode runner but was empty or not set.`);
+    throw new ConfigError(
+      `Input "${Names.Command}" is required in mode runner (unless "${Names.SqlDirectory}" is set) but was empty ` +
+        'or not set.',
+    );
   }
   const argv = shell ? shellArgv(shell, commandText) : parseCommand(Names.Command, commandText);
   return {

@@ -21,6 +21,9 @@ export async function migrate(): Promise<void> {
     if (inputs.mode === 'ecs') {
       const { migrateOnEcs } = await import('./ecs-mode');
       await migrateOnEcs(inputs, context);
+    } else if (inputs.sql) {
+      const { migrateSqlFiles } = await import('./sql-mode');
+      await migrateSqlFiles(inputs, context);
     } else {
       const { migrateOnRunner } = await import('./runner-mode');
       await migrateOnRunner(inputs, context);
@@ -37,6 +40,10 @@ export async function migrate(): Promise<void> {
 
 /** Arguments can carry credentials (a database URL, a token): the log and the summary show a fingerprint. */
 function commandText(inputs: ActionInputs): string {
-  if (inputs.mode === 'runner') return describeCommand(inputs.argv);
+  if (inputs.mode === 'runner') {
+    return inputs.sql
+      ? `psql on the ${inputs.sql.files.length} SQL files of ${inputs.sql.directory}`
+      : describeCommand(inputs.argv);
+  }
   return inputs.command ? describeCommand(inputs.command) : 'the command of the task definition';
 }

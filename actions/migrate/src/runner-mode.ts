@@ -7,7 +7,7 @@ import { group } from '@shipyard/shared/log';
 import { quote } from '@shipyard/shared/inputs';
 import { requireInWorkspace } from '@shipyard/shared/workspace-path';
 import { Inputs as Names } from './constants';
-import type { RunnerInputs } from './inputs';
+import type { ActionInputs, RunnerInputs } from './inputs';
 import { LastLines, LineSplitter } from './output';
 import { formatSeconds, type ModeContext } from './summary';
 
@@ -22,6 +22,8 @@ export interface CommandSpec {
   signal?: AbortSignal;
   onLine: (line: string) => void;
   killGraceMs?: number;
+  /** The first signal of a stop (default SIGTERM); SIGKILL follows after the grace. */
+  stopSignal?: NodeJS.Signals;
 }
 
 export interface CommandRun {
@@ -49,7 +51,7 @@ export function runCommand(spec: CommandSpec): Promise<CommandRun> {
   const stop = (why: 'timeout' | 'cancel') => {
     if (stoppedFor) return;
     stoppedFor = why;
-    killTree(child, 'SIGTERM');
+    killTree(child, spec.stopSignal ?? 'SIGTERM');
     killTimer = setTimeout(() => killTree(child, 'SIGKILL'), spec.killGraceMs ?? KILL_GRACE_MS);
   };
   const timeout = setTimeout(() => stop('timeout'), spec.timeoutMs);
@@ -112,15 +114,21 @@ export function commandEnvironment(
   return { ...inherited, ...environment };
 }
 
+/** The snapshot the inputs ask for, taken and waited for (the SDK is loaded only then). */
+export async function snapshotFirst(inputs: ActionInputs, context: ModeContext): Promise<void> {
+  const snapshot = inputs.snapshot;
+  if (!snapshot) return;
+  const region = resolveRegion(inputs.region);
+  const { snapshotBeforeMigrating } = await import('./snapshot');
+  await group(`Snapshot ${snapshot.db}`, () =>
+    snapshotBeforeMigrating(snapshot, context.report, { region, signal: context.signal }),
+  );
+}
+
 export async function migrateOnRunner(inputs: RunnerInputs, context: ModeContext): Promise<void> {
   const { report, signal } = context;
   const cwd = resolveWorkingDirectory(inputs.workingDirectory);
-  const snapshot = inputs.snapshot;
-  if (snapshot) {
-    const region = resolveRegion(inputs.region);
-    const { snapshotBeforeMigrating } = await import('./snapshot');
-    await group(`Snapshot ${snapshot.db}`, () => snapshotBeforeMigrating(snapshot, report, { region, signal }));
-  }
+  await snapshotFirst(inputs, context);
   const lastLines = new LastLines(inputs.logLines);
   // Not in a group: the command's output is what the reader of this log came for.
   core.info(`Running ${report.command} in ${cwd} (timeout ${formatDuration(inputs.timeoutMs)}).`);

@@ -20,6 +20,8 @@ export interface Report {
   exitCode?: number;
   durationMs?: number;
   lastLines: string[];
+  /** With `sql-directory`: what the ledger run did. */
+  sql?: SqlReport;
   snapshot?: {
     id: string;
     kind: SnapshotKind;
@@ -27,6 +29,18 @@ export interface Report {
     available: boolean;
     restore?: string;
   };
+}
+
+export interface SqlReport {
+  ledger: string;
+  /** Files applied by this run, in order. */
+  applied: string[];
+  /** Files recorded without running (`sql-baseline`). */
+  baselined: string[];
+  /** Files already in the ledger. */
+  skipped: number;
+  /** The file that failed or was stopped, and whether its changes were rolled back (not with no-transaction). */
+  failed?: { file: string; rolledBack: boolean };
 }
 
 /** What each mode works with: the report to fill, the run's cancellation, who is running. */
@@ -49,6 +63,11 @@ export function setOutputs(report: Report): void {
   if (report.durationMs !== undefined)
     core.setOutput(Outputs.DurationSeconds, String(Math.round(report.durationMs / 1000)));
   if (report.snapshot) core.setOutput(Outputs.SnapshotId, report.snapshot.id);
+  if (report.sql) {
+    core.setOutput(Outputs.SqlAppliedFiles, JSON.stringify(report.sql.applied));
+    core.setOutput(Outputs.SqlBaselinedFiles, JSON.stringify(report.sql.baselined));
+    core.setOutput(Outputs.SqlSkippedCount, String(report.sql.skipped));
+  }
 }
 
 export function buildSummary(report: Report): SummaryBuilder {
@@ -62,6 +81,7 @@ export function buildSummary(report: Report): SummaryBuilder {
   } else {
     rows.push(['Ran on', 'the runner']);
   }
+  if (report.sql) rows.push(...sqlRows(report.sql));
   rows.push(['Exit code', report.exitCode === undefined ? 'none' : String(report.exitCode)]);
   if (report.durationMs !== undefined) rows.push(['Duration', formatSeconds(report.durationMs)]);
   if (report.snapshot) {
@@ -83,6 +103,23 @@ export function buildSummary(report: Report): SummaryBuilder {
     summary.code(report.snapshot.restore, 'sh');
   }
   return summary;
+}
+
+function sqlRows(sql: SqlReport): string[][] {
+  const files = (names: string[]) => (names.length ? names.map(code).join(', ') : 'none');
+  const rows = [
+    ['Ledger', code(sql.ledger)],
+    ['Applied', files(sql.applied)],
+  ];
+  if (sql.baselined.length) rows.push(['Recorded without running (baseline)', files(sql.baselined)]);
+  rows.push(['Already applied', String(sql.skipped)]);
+  if (sql.failed) {
+    const state = sql.failed.rolledBack
+      ? 'rolled back, not recorded'
+      : 'ran outside a transaction: may have run in part';
+    rows.push(['Failed', `${code(sql.failed.file)} (${state})`]);
+  }
+  return rows;
 }
 
 /** A duration to the second: what a migration's length is worth reading. */
