@@ -198,9 +198,8 @@ function runUrl(context: GithubContext): string {
   return `${context.serverUrl}/${context.repository}/actions/runs/${context.runId}`;
 }
 
-interface RequestErrorLike {
+interface RequestErrorLike extends Error {
   status: number;
-  message: string;
   request?: { method?: string; url?: string };
   response?: { data?: unknown };
 }
