@@ -205,7 +205,8 @@ describe('deploy modes', () => {
   });
 
   test('wait-for-in-flight: waits for the deployment in flight, then deploys', async () => {
-    world = await startWorld([{ name: 'web' }], { timeScale: 10 });
+    // Slow enough that the deployment started below is still in flight when the action, started after it, looks.
+    world = await startWorld([{ name: 'web' }], { timeScale: 2 });
     const registered = await world.ecs.send(
       new RegisterTaskDefinitionCommand(taskDefinition('web', 'example/web:v2') as never),
     );
