@@ -208,7 +208,8 @@ describe('deploy modes', () => {
   });
 
   test('wait-for-in-flight: waits for the deployment in flight, then deploys', async () => {
-    world = await startWorld([{ name: 'web' }], { timeScale: 10 });
+    // Slow enough that the deployment started below is still in flight when the action, started after it, looks.
+    world = await startWorld([{ name: 'web' }], { timeScale: 2 });
     await deployOutsideTheAction(world, 'example/web:v2');
     const run = await deployAction(world, {
       service: 'web',

@@ -64,18 +64,23 @@ describe('last-known-good after a bad deploy, with skipped revisions', () => {
     expect(run.log).toMatch(/check 2: .*\/version ok/);
   });
 
-  test('summarises one row per service and records a GitHub deployment at the target commit', () => {
+  test('summarises one row per service and, without a deployment GitHub made for the job, records one at the target commit', () => {
     expect(run.summary).toContain('## Rollback succeeded — cluster prod');
     expect(run.summary).toMatch(
       /\| shop \| `shop:5 \(git [0-9a-f]{7}\)` \| `shop:2 \(git [0-9a-f]{7}\)` \| .* \| ✅ rolled back in/,
     );
     const github = rig.sim.control.requests({ service: 'github' });
     expect(github.map((r) => r.operation)).toEqual([
+      'ListDeployments',
       'CreateDeployment',
       'CreateDeploymentStatus',
       'CreateDeploymentStatus',
     ]);
-    expect(github[0].params).toMatchObject({ ref: gitShaOf('v2'), environment: 'production' });
+    expect(github[0].params).toMatchObject({
+      sha: '6dcb09b5b57875f334f61aebed695e2e4193db5e',
+      environment: 'production',
+    });
+    expect(github[1].params).toMatchObject({ ref: gitShaOf('v2'), environment: 'production' });
     expect(
       rig.sim.control
         .milestones('github-deployment')
