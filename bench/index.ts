@@ -13,7 +13,9 @@ const benches = readdirSync(dir)
 let failed = 0;
 for (const file of benches) {
   console.log(`\n▶ bench/${file}`);
-  const { status } = spawnSync(process.execPath, ['--import', 'tsx', join(dir, file)], { stdio: 'inherit' });
+  // --conditions=import: the toolkit packages (@actions/core, …) are ESM only; tsx loads our sources as CommonJS.
+  const args = ['--conditions=import', '--import', 'tsx', join(dir, file)];
+  const { status } = spawnSync(process.execPath, args, { stdio: 'inherit' });
   if (status !== 0) failed++;
 }
 process.exit(failed ? 1 : 0);

@@ -1,13 +1,11 @@
 /**
  * invalidate-cdn's figures from its issue (printed, not asserted): for a 10,000-file site with 40 changed
  * directories, paths requested vs submitted in cost mode, the estimated cost of each, and how much of the site the
- * submitted wildcards invalidate; plus the bundle's cold start.
- * Run: npx tsx bench/invalidate-cdn.ts (re-bundle first for the cold start: npm run bundle invalidate-cdn).
+ * submitted wildcards invalidate; plus the bundle's size (its cold start is in bench/startup.ts).
+ * Run: node --conditions=import --import tsx bench/invalidate-cdn.ts
  */
-import { spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { startSim } from '@shipyard/aws-sim/server';
 import { estimateCost, formatUsd, USD_PER_PATH } from '../actions/invalidate-cdn/src/collapse';
 import { covers, isWildcard, normalisePaths } from '../actions/invalidate-cdn/src/paths';
 import { planInvalidation } from '../actions/invalidate-cdn/src/plan';
@@ -73,56 +71,12 @@ function report(layout: Layout, budget: number): string[] {
   ];
 }
 
-function timeToExit(env: Record<string, string>): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const child = spawn(process.execPath, [MAIN], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: 'ignore' });
-    child.on('error', reject);
-    child.on('close', () => resolve(performance.now() - started));
-  });
-}
-
-/** Spawn → the first request the sim sees (the probe of the distribution), valid inputs. */
-async function timeToFirstRequest(): Promise<number> {
-  const sim = await startSim({ seed: { cloudfront: { distributions: [{ id: 'E2QWRUHAPOMQZL' }] } } });
-  try {
-    const started = performance.timeOrigin + performance.now();
-    await timeToExit({
-      ...sim.env,
-      INPUT_DISTRIBUTIONS: 'E2QWRUHAPOMQZL',
-      INPUT_PATHS: '/index.html',
-      INPUT_WAIT: 'false',
-      GITHUB_RUN_ID: '1',
-    });
-    return sim.control.requests()[0].realTime - started;
-  } finally {
-    await sim.close();
-  }
-}
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-
 async function main(): Promise<void> {
   console.log(`invalidate-cdn: ${site.length} files, ${CHANGED_DIRS} changed directories of ${FILES_PER_DIR} files`);
   for (const layout of layouts) {
     for (const budget of [1_000, 500]) console.log(report(layout, budget).join('\n'));
   }
-  const missingInput = [];
-  const firstRequest = [];
-  for (let i = 0; i < 7; i++) missingInput.push(await timeToExit({}));
-  for (let i = 0; i < 5; i++) firstRequest.push(await timeToFirstRequest());
-  const baseline = [];
-  for (let i = 0; i < 7; i++) {
-    const started = performance.now();
-    await new Promise((resolve) => spawn(process.execPath, ['-e', '0']).on('close', resolve));
-    baseline.push(performance.now() - started);
-  }
-  console.log(
-    `  cold start (median): to the missing-input error ${median(missingInput).toFixed(0)} ms (budget 120 ms), ` +
-      `to the first AWS request ${median(firstRequest).toFixed(0)} ms; bare \`node -e 0\` ` +
-      `${median(baseline).toFixed(0)} ms on this machine; ` +
-      `bundle ${(statSync(MAIN).size / 1024).toFixed(0)} KiB (+ the SDK chunk, loaded after validation)`,
-  );
+  console.log(`  bundle ${(statSync(MAIN).size / 1024).toFixed(0)} KiB (+ the SDK chunk, loaded after validation)`);
 }
 
 void main();

@@ -1,4 +1,4 @@
-// Bundles each action's entry points (src/index.ts → dist/index.js, src/post.ts → dist/post/index.js) with ncc:
+// Bundles each action's entry points (src/index.ts → dist/index.js, src/post-index.ts → dist/post/index.js) with ncc:
 // minified, with third-party licenses. ncc minifies only the entry file, so the chunks it splits off for dynamic
 // imports (the AWS SDK, loaded after inputs are valid) are minified here with terser. Used by `npm run bundle` and
 // by the dist freshness check.
@@ -18,7 +18,7 @@ export function actionNames() {
 
 const entries = [
   ['index.ts', ''],
-  ['post.ts', 'post'],
+  ['post-index.ts', 'post'],
 ];
 
 async function minifyChunk(file, code) {

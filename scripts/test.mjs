@@ -1,13 +1,17 @@
 // npm test: every check CI runs, in order, stopping at the first failure. Prints each step's duration, and at the
 // end the test counts as a plain "N passed, N failed" line that any CI reader understands.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
 const scratch = mkdtempSync(join(tmpdir(), 'shipyard-test-'));
 const jestResults = join(scratch, 'jest.json');
+// The test harness writes each action's AWS calls here during jest (packages/testkit/src/iam-calls.ts); the IAM
+// policies are checked against them afterwards, once every test has run.
+const iamCalls = join(scratch, 'iam-calls');
+mkdirSync(iamCalls);
 
 // Each tool's own script, run by this node: no npx start-up per step, no .cmd shims on Windows, and no npm
 // warnings (devEngines on an older Node) repeated in every step.
@@ -26,7 +30,12 @@ const steps = [
   ['format', ...tool('prettier', 'prettier', '--check', '.', '--log-level', 'warn')],
   ['workflows', process.execPath, ['scripts/check-workflows.mjs']],
   ['dist freshness', process.execPath, ['scripts/check-dist.mjs']],
-  ['unit and e2e tests', ...tool('jest', 'jest', '--ci', '--json', `--outputFile=${jestResults}`)],
+  [
+    'unit and e2e tests',
+    ...tool('jest', 'jest', '--ci', '--json', `--outputFile=${jestResults}`),
+    { SHIPYARD_IAM_CALLS_DIR: iamCalls },
+  ],
+  ['iam policies', ...tool('tsx', 'tsx', 'scripts/check-iam.ts', iamCalls)],
 ];
 
 function reportCounts() {
@@ -39,12 +48,14 @@ function reportCounts() {
 }
 
 const only = process.argv.slice(2);
+// The IAM check needs the calls of the whole jest run: a subset would leave granted actions looking unused.
+if (only.includes('iam') && !only.includes('unit')) only.push('unit');
 let exitCode = 0;
-for (const [name, cmd, args] of steps) {
+for (const [name, cmd, args, env] of steps) {
   if (only.length && !only.includes(name.split(' ')[0])) continue;
   const started = Date.now();
   console.log(`\n▶ ${name}`);
-  const { status } = spawnSync(cmd, args, { stdio: 'inherit' });
+  const { status } = spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, ...env } });
   console.log(`${status === 0 ? '✔' : '✘'} ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
   if (status !== 0) {
     exitCode = status ?? 1;

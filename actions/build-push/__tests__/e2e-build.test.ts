@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { DescribeImagesCommand, DescribeRepositoriesCommand, GetLifecyclePolicyCommand } from '@aws-sdk/client-ecr';
 import { pushImage } from '@shipyard/aws-sim/ecr-seed';
 import { flagValues, REGISTRY, SHA, startE2e, type E2e } from './fixtures/e2e';
+import { PUSH_CALLS } from './fixtures/registry-stand-in';
 
 // Runs the bundled dist (npm run bundle build-push) against aws-sim, with a docker SHIM on PATH standing in for
 // the Docker CLI: it records argv/stdin and pushes into aws-sim, but builds nothing (see the README's gaps).
@@ -123,14 +124,17 @@ describe('build and push to ECR', () => {
     expect(JSON.parse(policy.lifecyclePolicyText!)).toEqual(JSON.parse(LIFECYCLE));
   });
 
-  test('calls ECR in order: token, repository, image lookup', () => {
+  test('calls ECR in order: token, repository, image lookup, then the push through the registry API', () => {
     expect(operations).toEqual([
       'GetAuthorizationToken',
       'DescribeRepositories',
       'CreateRepository',
       'PutLifecyclePolicy',
       'DescribeImages',
+      ...PUSH_CALLS,
     ]);
+    const registryCalls = e2e.sim.control.requests({ userAgent: 'docker-shim/' });
+    expect(registryCalls.map((r) => r.operation)).toEqual(operations.slice(5));
   });
 
   test('summarises the build and logs out in post', () => {
@@ -176,6 +180,30 @@ describe('skip what exists', () => {
       'logout ' + REGISTRY,
     ]);
     expect(e2e.sim.control.requests({ operation: 'DescribeImages' })).toEqual([]);
+  });
+});
+
+describe('a registry cache in ECR', () => {
+  test('is read before the build and written after it; the next build pulls it', async () => {
+    pushImage(e2e.sim, { repository: 'aiponge-api', tag: 'seed' });
+    const inputs = { repository: 'aiponge-api', context: 'app', cache: 'registry', force: 'true' };
+    const registryCalls = () =>
+      e2e.sim.control.requests({ userAgent: 'docker-shim/' }).map((r) => [r.operation, r.status]);
+    e2e.reset();
+    expect((await e2e.run(inputs)).conclusion).toBe('success');
+    // No cache yet: the manifest lookup finds nothing, the build is cold; then the image and the cache are pushed.
+    const pushed = PUSH_CALLS.map((operation) => [operation, 200]);
+    expect(registryCalls()).toEqual([['BatchGetImage', 200], ...pushed, ...pushed]);
+    const cache = await e2e.ecr.send(
+      new DescribeImagesCommand({ repositoryName: 'aiponge-api', imageIds: [{ imageTag: 'buildcache' }] }),
+    );
+    expect(cache.imageDetails).toHaveLength(1);
+    e2e.reset();
+    expect((await e2e.run(inputs)).conclusion).toBe('success');
+    expect(registryCalls().slice(0, 2)).toEqual([
+      ['BatchGetImage', 200],
+      ['GetDownloadUrlForLayer', 200],
+    ]);
   });
 });
 

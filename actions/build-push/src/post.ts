@@ -1,3 +1,11 @@
-import { runPost } from './login';
+import { runPostStep } from '@shipyard/shared/post-step';
+import { State } from './constants';
 
-void runPost();
+/** The post step: logs out of every registry main logged in to (login.ts). */
+export function run(): Promise<void> {
+  return runPostStep({
+    idle: (saved) => !saved(State.LoggedIn) || saved(State.LoggedIn) === '[]',
+    idleMessage: 'No registry to log out of.',
+    load: () => import('./login'),
+  });
+}

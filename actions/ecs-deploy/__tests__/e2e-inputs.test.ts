@@ -169,6 +169,18 @@ describe('bad inputs: the exact error and not one mutating call', () => {
   });
 });
 
+/** A deployment of web:2 running `image`, started by someone else (it is in flight when the action starts). */
+async function deployOutsideTheAction(world: World, image: string): Promise<void> {
+  const registered = await world.ecs.send(new RegisterTaskDefinitionCommand(taskDefinition('web', image) as never));
+  await world.ecs.send(
+    new UpdateServiceCommand({
+      cluster: CLUSTER,
+      service: 'web',
+      taskDefinition: registered.taskDefinition!.taskDefinitionArn,
+    }),
+  );
+}
+
 describe('deploy modes', () => {
   afterEach(() => world.close());
 
@@ -185,16 +197,7 @@ describe('deploy modes', () => {
 
   test('a deployment already in flight: refused with zero mutating calls', async () => {
     world = await startWorld([{ name: 'web' }]);
-    const registered = await world.ecs.send(
-      new RegisterTaskDefinitionCommand(taskDefinition('web', 'example/web:slow') as never),
-    );
-    await world.ecs.send(
-      new UpdateServiceCommand({
-        cluster: CLUSTER,
-        service: 'web',
-        taskDefinition: registered.taskDefinition!.taskDefinitionArn,
-      }),
-    );
+    await deployOutsideTheAction(world, 'example/web:slow');
     world.sim.control.clearRequests();
     const run = await deployAction(world, { service: 'web', images: 'app=example/web:v3' });
     expect(world.sim.control.mutatingRequests()).toEqual([]);
@@ -205,17 +208,9 @@ describe('deploy modes', () => {
   });
 
   test('wait-for-in-flight: waits for the deployment in flight, then deploys', async () => {
-    world = await startWorld([{ name: 'web' }], { timeScale: 10 });
-    const registered = await world.ecs.send(
-      new RegisterTaskDefinitionCommand(taskDefinition('web', 'example/web:v2') as never),
-    );
-    await world.ecs.send(
-      new UpdateServiceCommand({
-        cluster: CLUSTER,
-        service: 'web',
-        taskDefinition: registered.taskDefinition!.taskDefinitionArn,
-      }),
-    );
+    // Slow enough that the deployment started below is still in flight when the action, started after it, looks.
+    world = await startWorld([{ name: 'web' }], { timeScale: 2 });
+    await deployOutsideTheAction(world, 'example/web:v2');
     const run = await deployAction(world, {
       service: 'web',
       images: 'app=example/web:v3',
@@ -268,6 +263,20 @@ describe('mode plan and register', () => {
     expect(run.summary).toContain('## ECS deploy plan: web (prod)');
     expect(run.summary).toContain('| web | web:1 → new revision | ROLLING |');
     expect(run.summary).toContain('| container "app" | image | `example/web:v1` | `example/web:v2` |');
+  });
+
+  test('plan with a deployment in flight: compares with what runs, last known-good from the history', async () => {
+    world = await startWorld([{ name: 'web' }]);
+    await deployOutsideTheAction(world, 'example/web:slow');
+    world.sim.control.clearRequests();
+    const run = await deployAction(world, { service: 'web', images: 'app=example/web:v3', mode: 'plan' });
+    expect(errorsOf(run)).toEqual([]);
+    expect(world.sim.control.mutatingRequests()).toEqual([]);
+    expect(run.log).toMatch(/A deployment is in flight \("web": .*\); the plan compares with what runs now\./);
+    // No completed deployment to read off the service: the newest SUCCESSFUL one in its history is the known-good.
+    expect(run.log).toContain('web: runs web:2 (last known-good web:1)');
+    const reads = world.sim.control.requests({ userAgent: 'shipyard/ecs-deploy/' }).map((r) => r.operation);
+    expect(reads).toEqual(expect.arrayContaining(['ListServiceDeployments', 'DescribeServiceRevisions']));
   });
 
   test('plan without AWS credentials: validates the file only', async () => {

@@ -3,7 +3,7 @@ import { ECSClient } from '@aws-sdk/client-ecs';
 import { createClient } from '@shipyard/shared/aws';
 import { formatChangeLines } from '@shipyard/shared/ecs-diff';
 import { DeploymentFailure, describeError, FailureWithOutcome } from '@shipyard/shared/errors';
-import { createGithubDeployment, setGithubDeploymentStatus } from '@shipyard/shared/github';
+import { githubDeploymentForJob, setGithubDeploymentStatus } from '@shipyard/shared/github';
 import { group } from '@shipyard/shared/log';
 import { cancellationSignal, PollCancelledError } from '@shipyard/shared/poll';
 import { writeSummary } from '@shipyard/shared/summary';
@@ -278,7 +278,7 @@ export async function deploy(inputs: Inputs, region: string, startedAtMs: number
   }
 
   const githubId = inputs.github.environment
-    ? await createGithubDeployment({ token: inputs.github.token, environment: inputs.github.environment })
+    ? await githubDeploymentForJob({ token: inputs.github.token, environment: inputs.github.environment })
     : undefined;
   await setGithubDeploymentStatus({
     token: inputs.github.token,

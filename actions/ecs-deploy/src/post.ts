@@ -1,17 +1,11 @@
-import * as core from '@shipyard/shared/core';
-import { nothingToRollBack } from './state';
+import { runPostStep } from '@shipyard/shared/post-step';
+import { State } from './constants';
 
-/**
- * The post step runs after every deploy step. Most of the time main reached its verdict and there is nothing to do:
- * that is decided from the saved state alone, before the rollback code and the AWS SDK are loaded.
- */
-export async function run(): Promise<void> {
-  if (nothingToRollBack()) {
-    core.info('Nothing to roll back: the deploy step ended on its own.');
-    return;
-  }
-  const { runPost } = await import('./cancel');
-  await runPost();
+/** The post step: rolls back what a cancelled deploy started (cancel.ts); after a normal end, nothing. */
+export function run(): Promise<void> {
+  return runPostStep({
+    idle: (saved) => saved(State.Settled) === 'true' || !saved(State.Deployments),
+    idleMessage: 'Nothing to roll back: the deploy step ended on its own.',
+    load: () => import('./cancel'),
+  });
 }
-
-void run();

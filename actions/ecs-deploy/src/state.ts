@@ -27,11 +27,6 @@ export function markSettled(): void {
   core.saveState(State.Settled, 'true');
 }
 
-/** Main settled (or never changed a service): nothing for the post step to put back. */
-export function nothingToRollBack(): boolean {
-  return core.getState(State.Settled) === 'true' || !core.getState(State.Deployments);
-}
-
 export function readSavedState(): { settled: boolean; saved?: SavedState } {
   const settled = core.getState(State.Settled) === 'true';
   const raw = core.getState(State.Deployments);

@@ -42,4 +42,4 @@ test(`${cases.length} malformed inputs are refused, naming the input, before any
   );
   expect(report.failures).toEqual([]);
   expect(report).toMatchObject({ mutatingRequests: 0, stackTraces: 0 });
-});
+}, 600_000);

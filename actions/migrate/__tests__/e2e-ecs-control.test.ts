@@ -80,28 +80,54 @@ test('concurrency-policy wait: starts once the other migration has stopped', asy
   expect(otherStopped.realTime).toBeLessThanOrEqual(ownRun.realTime);
 }, 60_000);
 
-test('snapshot first: created, waited for until available, its id output, restore command in the summary', async () => {
-  sim = await startFspSim({
-    tag: 'ok',
-    snapshotSeconds: 60,
-    scenarios: [{ image: image('ok'), startSeconds: 5, oneOff: { exitCode: 0, afterSeconds: 20 }, logs: ['done'] }],
-  });
-  const run = await migrate(sim, { 'snapshot-db-instance': 'fsp-staging-db' });
+test.each([
+  {
+    kind: 'an instance',
+    input: 'snapshot-db-instance',
+    db: 'fsp-staging-db',
+    create: 'CreateDBSnapshot',
+    ids: ['DBInstanceIdentifier', 'DBSnapshotIdentifier'],
+    describe: 'DescribeDBSnapshots',
+    milestone: 'rds-snapshot',
+    restore: (id: string) =>
+      `aws rds restore-db-instance-from-db-snapshot --db-instance-identifier fsp-staging-db-restored --db-snapshot-identifier ${id}`,
+  },
+  {
+    kind: 'an Aurora cluster',
+    input: 'snapshot-db-cluster',
+    db: 'fsp-staging-aurora',
+    create: 'CreateDBClusterSnapshot',
+    ids: ['DBClusterIdentifier', 'DBClusterSnapshotIdentifier'],
+    describe: 'DescribeDBClusterSnapshots',
+    milestone: 'rds-cluster-snapshot',
+    restore: (id: string) =>
+      `aws rds restore-db-cluster-from-snapshot --db-cluster-identifier fsp-staging-aurora-restored --snapshot-identifier ${id} --engine aurora-postgresql`,
+  },
+])(
+  'snapshot of $kind first: created, waited for until available, its id output, restore command in the summary',
+  async ({ input, db, create, ids, describe, milestone, restore }) => {
+    sim = await startFspSim({
+      tag: 'ok',
+      snapshotSeconds: 60,
+      scenarios: [{ image: image('ok'), startSeconds: 5, oneOff: { exitCode: 0, afterSeconds: 20 }, logs: ['done'] }],
+    });
+    const run = await migrate(sim, { [input]: db });
 
-  expect(run.exitCode).toBe(0);
-  const snapshotId = run.outputs['snapshot-id'];
-  expect(snapshotId).toMatch(/^fsp-staging-db-pre-[0-9a-f]{7}-1000000001$/);
-  const [create] = sim.control.requests({ operation: 'CreateDBSnapshot' });
-  expect(create.params).toMatchObject({ DBInstanceIdentifier: 'fsp-staging-db', DBSnapshotIdentifier: snapshotId });
-  const [available] = sim.control.milestones('rds-snapshot');
-  const [runTask] = sim.control.requests({ operation: 'RunTask' });
-  expect(available).toMatchObject({ id: `us-east-1/${snapshotId}`, state: 'available' });
-  expect(available.realTime).toBeLessThanOrEqual(runTask.realTime);
-  expect(run.summary).toContain(`| Snapshot | \`${snapshotId}\` of \`fsp-staging-db\` (available) |`);
-  expect(run.summary).toContain(
-    `aws rds restore-db-instance-from-db-snapshot --db-instance-identifier fsp-staging-db-restored --db-snapshot-identifier ${snapshotId}`,
-  );
-}, 60_000);
+    expect(run.exitCode).toBe(0);
+    const snapshotId = run.outputs['snapshot-id'];
+    expect(snapshotId).toMatch(new RegExp(`^${db}-pre-[0-9a-f]{7}-1000000001$`));
+    const [created] = sim.control.requests({ operation: create });
+    expect(created.params).toMatchObject({ [ids[0]]: db, [ids[1]]: snapshotId });
+    expect(sim.control.requests({ operation: describe }).length).toBeGreaterThan(0);
+    const [available] = sim.control.milestones(milestone);
+    const [runTask] = sim.control.requests({ operation: 'RunTask' });
+    expect(available).toMatchObject({ id: `us-east-1/${snapshotId}`, state: 'available' });
+    expect(available.realTime).toBeLessThanOrEqual(runTask.realTime);
+    expect(run.summary).toContain(`| Snapshot | \`${snapshotId}\` of \`${db}\` (available) |`);
+    expect(run.summary).toContain(restore(snapshotId));
+  },
+  60_000,
+);
 
 describe('bad inputs are refused before any AWS call changes anything', () => {
   beforeEach(async () => {

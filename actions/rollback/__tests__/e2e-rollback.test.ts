@@ -64,18 +64,23 @@ describe('last-known-good after a bad deploy, with skipped revisions', () => {
     expect(run.log).toMatch(/check 2: .*\/version ok/);
   });
 
-  test('summarises one row per service and records a GitHub deployment at the target commit', () => {
+  test('summarises one row per service and, without a deployment GitHub made for the job, records one at the target commit', () => {
     expect(run.summary).toContain('## Rollback succeeded — cluster prod');
     expect(run.summary).toMatch(
       /\| shop \| `shop:5 \(git [0-9a-f]{7}\)` \| `shop:2 \(git [0-9a-f]{7}\)` \| .* \| ✅ rolled back in/,
     );
     const github = rig.sim.control.requests({ service: 'github' });
     expect(github.map((r) => r.operation)).toEqual([
+      'ListDeployments',
       'CreateDeployment',
       'CreateDeploymentStatus',
       'CreateDeploymentStatus',
     ]);
-    expect(github[0].params).toMatchObject({ ref: gitShaOf('v2'), environment: 'production' });
+    expect(github[0].params).toMatchObject({
+      sha: '6dcb09b5b57875f334f61aebed695e2e4193db5e',
+      environment: 'production',
+    });
+    expect(github[1].params).toMatchObject({ ref: gitShaOf('v2'), environment: 'production' });
     expect(
       rig.sim.control
         .milestones('github-deployment')
@@ -117,6 +122,18 @@ test('a dry run prints and summarises the plan and makes no mutating call', asyn
   expect(run.summary).toContain('| container "app" | image | `example/dry:v5` | `example/dry:v2` |');
   expect(outputsOf(run)).toMatchObject({ status: 'dry-run', 'rolled-back-to': { dry: taskDefinitionArn('dry', 2) } });
   expect(await rig.primary('dry')).toBe(taskDefinitionArn('dry', 5));
+});
+
+test('a target that crashes: the step fails with the explanation, exit code and last log lines included', async () => {
+  rig.createService('crashing');
+  await rig.register('crashing', 'broken');
+  expect(await rig.deploy('crashing', await rig.register('crashing', 'v3'))).toBe('SUCCESSFUL');
+  const run = await rig.run({ service: 'crashing', target: '2' });
+  expect(run.exitCode).toBe(1);
+  expect(run.log).toMatch(/Why "crashing" failed: /);
+  expect(run.log).toMatch(/container "app": exit code 1/);
+  expect(run.log).toContain('fatal: settings.yml not found');
+  expect(run.outputs.status).toBe('failed');
 });
 
 test('a deployment in flight is stopped with ROLLBACK and ECS returns to the revision it replaced', async () => {

@@ -3,7 +3,7 @@ import { createClient } from '@shipyard/shared/aws';
 import { shortTaskDefinition } from '@shipyard/shared/ecs-names';
 import { manualRollbackCommand } from '@shipyard/shared/ecs-rollback-target';
 import { DeploymentFailure, describeError, runAction } from '@shipyard/shared/errors';
-import { createGithubDeployment, setGithubDeploymentStatus } from '@shipyard/shared/github';
+import { githubDeploymentForJob, setGithubDeploymentStatus } from '@shipyard/shared/github';
 import { group } from '@shipyard/shared/log';
 import { cancellationSignal } from '@shipyard/shared/poll';
 import { writeSummary } from '@shipyard/shared/summary';
@@ -90,7 +90,7 @@ async function recordGithubDeployment(inputs: Inputs, report: Report): Promise<n
   if (!environment) return undefined;
   const shas = new Set(report.services.map((s) => s.toGitSha));
   const ref = shas.size === 1 ? [...shas][0] : undefined;
-  const id = await createGithubDeployment({
+  const id = await githubDeploymentForJob({
     token,
     environment,
     ref,

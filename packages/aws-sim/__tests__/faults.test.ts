@@ -116,6 +116,26 @@ test('the request log records service, operation, params, error code and whether
   expect(sim.control.mutatingRequests()).toHaveLength(2);
 });
 
+test('the request log keeps the User-Agent, and both the log and /_sim/requests filter on it', async () => {
+  const tagged = new ECRClient({
+    endpoint: sim.endpoint,
+    region: 'us-east-1',
+    credentials,
+    customUserAgent: 'shipyard/build-push/9.9.9',
+  });
+  await tagged.send(new DescribeRepositoriesCommand({}));
+  tagged.destroy();
+  await ecr.send(new DescribeImagesCommand({ repositoryName: 'web' }));
+  const [own] = sim.control.requests({ userAgent: 'shipyard/build-push/' });
+  expect(own).toEqual(expect.objectContaining({ operation: 'DescribeRepositories' }));
+  expect(own.userAgent).toMatch(/^aws-sdk-js\/\S+ .* shipyard\/build-push\/9\.9\.9$/);
+  expect(sim.control.requests({ userAgent: 'shipyard/build-push/' })).toHaveLength(1);
+  const overHttp = await fetch(`${sim.endpoint}/_sim/requests?userAgent=${encodeURIComponent('shipyard/build-push/')}`);
+  expect(((await overHttp.json()) as { operation: string }[]).map((r) => r.operation)).toEqual([
+    'DescribeRepositories',
+  ]);
+});
+
 test('no mutating call is recorded after read-only calls', async () => {
   await ecr.send(new DescribeRepositoriesCommand({}));
   await ecr.send(new DescribeImagesCommand({ repositoryName: 'web' }));

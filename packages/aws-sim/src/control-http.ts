@@ -8,7 +8,7 @@ import type { FaultRule, RequestFilter } from './world';
 /**
  * The control surface for a sim running in another process (the CLI), under `/_sim/`:
  *   GET    /_sim/health                      → { ok, simTime }
- *   GET    /_sim/requests?service=&operation=&mutating=&since=&until=   (since/until: wall-clock epoch ms)
+ *   GET    /_sim/requests?service=&operation=&mutating=&since=&until=&userAgent=   (since/until: wall-clock epoch ms)
  *   DELETE /_sim/requests
  *   GET    /_sim/milestones?kind=
  *   POST   /_sim/faults      body: FaultRule          DELETE /_sim/faults
@@ -40,6 +40,7 @@ function requestFilter(query: URLSearchParams): RequestFilter {
     mutating: query.has('mutating') ? query.get('mutating') === 'true' : undefined,
     sinceRealTime: number('since'),
     untilRealTime: number('until'),
+    userAgent: query.get('userAgent') ?? undefined,
   };
 }
 

@@ -147,6 +147,7 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
           mutating: isMutating(call.operation),
           injected: fault.effect !== undefined || undefined,
           responseBody,
+          userAgent: request.headers['user-agent'],
         });
       };
       // The change is made; only its answer goes missing below.

@@ -21,6 +21,8 @@ export interface RequestRecord {
   injected?: boolean;
   /** The body answered (text protocols), for checking answers against the AWS API models. */
   responseBody?: string;
+  /** The caller's User-Agent header, as CloudTrail records it (the SDK adds `app/<AWS_SDK_UA_APP_ID>` to it). */
+  userAgent?: string;
 }
 
 /** A final (or notable) state reached by a resource, with the moment the sim decided it. */
@@ -92,6 +94,8 @@ export interface RequestFilter {
   sinceRealTime?: number;
   untilRealTime?: number;
   mutating?: boolean;
+  /** Only requests whose User-Agent contains this text. */
+  userAgent?: string;
 }
 
 const READ_ONLY = /^(Describe|List|Get|BatchGet|Filter|Head)/;
@@ -212,7 +216,8 @@ export class World {
         (filter.operation === undefined || r.operation === filter.operation) &&
         (filter.sinceRealTime === undefined || r.realTime >= filter.sinceRealTime) &&
         (filter.untilRealTime === undefined || r.realTime <= filter.untilRealTime) &&
-        (filter.mutating === undefined || r.mutating === filter.mutating),
+        (filter.mutating === undefined || r.mutating === filter.mutating) &&
+        (filter.userAgent === undefined || (r.userAgent ?? '').includes(filter.userAgent)),
     );
   }
 

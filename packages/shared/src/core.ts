@@ -1,111 +1,61 @@
 /**
- * The part of @actions/core that Shipyard uses, with the same wire behaviour (workflow commands on stdout, file
- * commands in GITHUB_OUTPUT / GITHUB_STATE / GITHUB_ENV, the same escaping) but without @actions/core's HTTP
- * client: bundling that pulls undici into every action and costs ~100 ms of start-up before the first input is read.
+ * Shipyard's layer over @actions/core, the one module actions print through. Everything that reaches the log, an
+ * annotation or an output has its credential shapes redacted first (redact.ts); lines that come from elsewhere go
+ * through printUntrusted. The rest is @actions/core as it is.
  */
 import { randomUUID } from 'node:crypto';
-import { appendFileSync, existsSync } from 'node:fs';
-import { EOL } from 'node:os';
+import * as actionsCore from '@actions/core';
+import type { AnnotationProperties } from '@actions/core';
 import { redactCredentials } from './redact';
 
-export interface InputOptions {
-  required?: boolean;
-  trimWhitespace?: boolean;
+export type { AnnotationProperties, InputOptions } from '@actions/core';
+// The values themselves: the runner needs a secret to mask it, the post step its saved state, later steps a variable.
+export { endGroup, exportVariable, getInput, getState, isDebug, saveState, setSecret, summary } from '@actions/core';
+
+function shown(message: string | Error): string {
+  return redactCredentials(message instanceof Error ? message.toString() : message);
 }
 
-/** Where an annotation points (same fields as @actions/core). */
-export interface AnnotationProperties {
-  title?: string;
-  file?: string;
-  startLine?: number;
-  endLine?: number;
-  startColumn?: number;
-  endColumn?: number;
+function shownProperties(properties: AnnotationProperties = {}): AnnotationProperties {
+  const shownProperties = { ...properties };
+  if (properties.title !== undefined) shownProperties.title = redactCredentials(properties.title);
+  if (properties.file !== undefined) shownProperties.file = redactCredentials(properties.file);
+  return shownProperties;
 }
 
-function toCommandValue(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  return typeof value === 'string' ? value : JSON.stringify(value);
+export function info(message: string): void {
+  actionsCore.info(redactCredentials(message));
 }
 
-function escapeData(value: unknown): string {
-  return toCommandValue(value).replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+export function debug(message: string): void {
+  actionsCore.debug(redactCredentials(message));
 }
 
-function escapeProperty(value: unknown): string {
-  return escapeData(value).replace(/:/g, '%3A').replace(/,/g, '%2C');
+export function notice(message: string | Error, properties?: AnnotationProperties): void {
+  actionsCore.notice(shown(message), shownProperties(properties));
 }
 
-/**
- * Writes `::command key=value,…::message` as the runner expects it, credential shapes redacted (an annotation's
- * title and message, a group's name, a debug line). Only `add-mask` must carry the value itself.
- */
-export function issueCommand(command: string, properties: Record<string, unknown>, message: unknown): void {
-  const shown = (value: unknown) => (command === 'add-mask' ? value : redactCredentials(toCommandValue(value)));
-  const props = Object.entries(properties)
-    .filter(([, v]) => v !== undefined && v !== '')
-    .map(([k, v]) => `${k}=${escapeProperty(shown(v))}`)
-    .join(',');
-  process.stdout.write(`::${command}${props ? ` ${props}` : ''}::${escapeData(shown(message))}${EOL}`);
+export function warning(message: string | Error, properties?: AnnotationProperties): void {
+  actionsCore.warning(shown(message), shownProperties(properties));
 }
 
-/** Appends `name<<delimiter` / value / delimiter to a file command, or falls back to the legacy stdout command. */
-function keyValueFileCommand(file: 'OUTPUT' | 'STATE' | 'ENV', legacy: string, name: string, value: unknown): void {
-  const path = process.env[`GITHUB_${file}`];
-  const converted = toCommandValue(value);
-  if (!path) {
-    issueCommand(legacy, { name }, converted);
-    return;
-  }
-  if (!existsSync(path)) throw new Error(`Missing file at path: ${path}`);
-  const delimiter = `ghadelimiter_${randomUUID()}`;
-  if (name.includes(delimiter) || converted.includes(delimiter)) {
-    throw new Error(`Unexpected input: name or value contains the delimiter "${delimiter}"`);
-  }
-  appendFileSync(path, `${name}<<${delimiter}${EOL}${converted}${EOL}${delimiter}${EOL}`, 'utf8');
+export function error(message: string | Error, properties?: AnnotationProperties): void {
+  actionsCore.error(shown(message), shownProperties(properties));
 }
 
-/** The value of an input (`INPUT_<NAME>`, spaces as `_`), trimmed unless asked not to. */
-export function getInput(name: string, options: InputOptions = {}): string {
-  const value = process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '';
-  if (options.required && !value) throw new Error(`Input required and not supplied: ${name}`);
-  return options.trimWhitespace === false ? value : value.trim();
+/** Marks the step failed (exit code 1 when the process ends) with an error annotation. */
+export function setFailed(message: string | Error): void {
+  actionsCore.setFailed(shown(message));
+}
+
+export function startGroup(name: string): void {
+  actionsCore.startGroup(redactCredentials(name));
 }
 
 /** Outputs end up in other steps' logs: credential shapes are redacted here too. */
 export function setOutput(name: string, value: unknown): void {
-  keyValueFileCommand('OUTPUT', 'set-output', name, redactCredentials(toCommandValue(value)));
-}
-
-export function saveState(name: string, value: unknown): void {
-  keyValueFileCommand('STATE', 'save-state', name, value);
-}
-
-/** What the main step saved with saveState, as the post step sees it. */
-export function getState(name: string): string {
-  return process.env[`STATE_${name}`] ?? '';
-}
-
-export function exportVariable(name: string, value: unknown): void {
-  process.env[name] = toCommandValue(value);
-  keyValueFileCommand('ENV', 'set-env', name, value);
-}
-
-/** Registers a value the runner masks as `***` in every later log line. */
-export function setSecret(secret: string): void {
-  issueCommand('add-mask', {}, secret);
-}
-
-export function isDebug(): boolean {
-  return process.env.RUNNER_DEBUG === '1';
-}
-
-export function debug(message: string): void {
-  issueCommand('debug', {}, message);
-}
-
-export function info(message: string): void {
-  process.stdout.write(redactCredentials(message) + EOL);
+  const text = value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value);
+  actionsCore.setOutput(name, redactCredentials(text));
 }
 
 /**
@@ -113,47 +63,10 @@ export function info(message: string): void {
  * stop-commands markers with a fresh token, so a line such as `::add-mask::` or `::error::` written by the app is
  * shown, never executed by the runner (which also executes indented commands).
  */
-export function printUntrusted(lines: string[], write: (text: string) => void = (t) => void process.stdout.write(t)) {
+export function printUntrusted(lines: string[]): void {
   if (lines.length === 0) return;
   const token = randomUUID();
-  const shown = lines.map((line) => `${redactCredentials(line)}${EOL}`).join('');
-  write(`::stop-commands::${token}${EOL}${shown}::${token}::${EOL}`);
-}
-
-function annotation(level: 'error' | 'warning' | 'notice', message: string | Error, p: AnnotationProperties): void {
-  const properties = {
-    title: p.title,
-    file: p.file,
-    line: p.startLine,
-    endLine: p.endLine,
-    col: p.startColumn,
-    endColumn: p.endColumn,
-  };
-  issueCommand(level, properties, message instanceof Error ? message.toString() : message);
-}
-
-export function error(message: string | Error, properties: AnnotationProperties = {}): void {
-  annotation('error', message, properties);
-}
-
-export function warning(message: string | Error, properties: AnnotationProperties = {}): void {
-  annotation('warning', message, properties);
-}
-
-export function notice(message: string | Error, properties: AnnotationProperties = {}): void {
-  annotation('notice', message, properties);
-}
-
-/** Marks the step failed (exit code 1 when the process ends) with an error annotation. */
-export function setFailed(message: string | Error): void {
-  process.exitCode = 1;
-  error(message);
-}
-
-export function startGroup(name: string): void {
-  issueCommand('group', {}, name);
-}
-
-export function endGroup(): void {
-  issueCommand('endgroup', {}, '');
+  actionsCore.info(`::stop-commands::${token}`);
+  for (const line of lines) actionsCore.info(redactCredentials(line));
+  actionsCore.info(`::${token}::`);
 }

@@ -1,3 +1,6 @@
+import { HttpClient } from '@actions/http-client';
+import { fetch as undiciFetch } from 'undici';
+import { SHIPYARD_VERSION } from './constants';
 import { ConfigError } from './errors';
 import { quote, UNPRINTABLE } from './inputs';
 import { PollCancelledError, systemClock, type Clock } from './poll';
@@ -60,6 +63,7 @@ export interface VerifyOptions {
   timeoutMs: number;
   signal?: AbortSignal;
   clock?: Clock;
+  /** Default: proxyAwareFetch(). */
   fetch?: typeof fetch;
   /** Called after every round with the result of each URL. */
   onRound?: (round: number, checks: UrlCheck[]) => void;
@@ -196,7 +200,7 @@ export async function verifyUrls(options: VerifyOptions): Promise<VerifyResult> 
   const { urls, expectation, successes, intervalMs, timeoutMs, signal, onRound } = options;
   const failures = options.failures ?? successes;
   const clock = options.clock ?? systemClock;
-  const fetchFn = options.fetch ?? fetch;
+  const fetchFn = options.fetch ?? proxyAwareFetch();
   const deadline = clock.now() + timeoutMs;
   let healthyInARow = 0;
   let failedInARow = 0;
@@ -239,6 +243,22 @@ export async function verifyUrls(options: VerifyOptions): Promise<VerifyResult> 
       throw signal?.aborted ? new PollCancelledError(`verification cancelled after ${round} rounds`, undefined) : error;
     });
   }
+}
+
+/**
+ * fetch through the proxy the environment names (HTTPS_PROXY for https, HTTP_PROXY for http, NO_PROXY's exceptions,
+ * loopback never proxied), decided by @actions/http-client as for every toolkit call, so verification reaches the
+ * app the same way the runner reaches GitHub.
+ */
+export function proxyAwareFetch(): typeof fetch {
+  const http = new HttpClient(`shipyard/${SHIPYARD_VERSION}`);
+  const proxied = (url: string | URL | Request, init?: RequestInit) => {
+    const target = url instanceof Request ? url.url : String(url);
+    return undiciFetch(target, { ...init, dispatcher: http.getAgentDispatcher(target) } as Parameters<
+      typeof undiciFetch
+    >[1]);
+  };
+  return proxied as unknown as typeof fetch;
 }
 
 async function checkUrl(

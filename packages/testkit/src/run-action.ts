@@ -2,13 +2,15 @@
  * Runs an action's bundled entry points the way the GitHub runner does: `node <main>` as a child process with
  * INPUT_* and GITHUB_* variables and fresh file-command files, then `node <post>` when `post-if` holds, handing
  * over state as STATE_*, exported env and PATH additions. A cancelled workflow is mimicked with the runner's
- * signal sequence: SIGINT, SIGTERM 7.5 s later, SIGKILL 2.5 s after that.
+ * signal sequence: SIGINT, SIGTERM 7.5 s later, SIGKILL 2.5 s after that. With SHIPYARD_IAM_CALLS_DIR set, each
+ * step's AWS calls are recorded for the IAM policy check (iam-calls.ts).
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { inputVariables, readActionMetadata } from './action-metadata';
+import { runVariant, stepCallRecorder } from './iam-calls';
 import {
   createFileCommandFiles,
   createRunnerDirectories,
@@ -106,7 +108,13 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
     const context = { ...runnerContextVariables(dirs, actionDir), ...options.env };
     const inputs = inputVariables(metadata, options.inputs ?? {}, context);
     const masker = new SecretMasker();
-    const step = { home, cwd: dirs.workspace, masker, timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS };
+    const step = {
+      home,
+      cwd: dirs.workspace,
+      masker,
+      timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      calls: { actionDir, variant: runVariant(inputs) },
+    };
     const baseEnv = { ...inheritedEnvironment(), ...context, ...inputs };
     const main = await runStep({
       ...step,
@@ -139,15 +147,18 @@ interface StepSpec {
   masker: SecretMasker;
   timeoutMs: number;
   cancel?: CancelOptions;
+  /** Whose AWS calls these are, for the IAM check (recorded only when it is on). */
+  calls: { actionDir: string; variant: string };
 }
 
 async function runStep(spec: StepSpec): Promise<StepRun> {
   const files = createFileCommandFiles(spec.home, spec.name);
   const log = new StepLog(spec.masker);
+  const calls = stepCallRecorder(spec.calls.actionDir, spec.calls.variant);
   const started = Date.now();
   const child = spawn(process.execPath, [spec.script], {
     cwd: spec.cwd,
-    env: { ...spec.env, ...files },
+    env: { ...spec.env, ...calls?.env, ...files },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 
@@ -185,6 +196,7 @@ async function runStep(spec: StepSpec): Promise<StepRun> {
     exited = true;
     timers.forEach(clearTimeout);
   });
+  await calls?.collect(spec.env);
 
   return {
     exitCode,

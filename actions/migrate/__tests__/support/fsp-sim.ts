@@ -95,6 +95,14 @@ export function startFspSim(options: FspSimOptions): Promise<Sim> {
             snapshotSeconds: options.snapshotSeconds ?? 60,
           },
         ],
+        clusters: [
+          {
+            identifier: 'fsp-staging-aurora',
+            region: REGION,
+            engine: 'aurora-postgresql',
+            snapshotSeconds: options.snapshotSeconds ?? 60,
+          },
+        ],
       },
     },
   });
