@@ -5,6 +5,9 @@ module.exports = {
   testMatch: ['**/__tests__/**/*.test.ts'],
   transform: { '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
   setupFiles: ['<rootDir>/jest.setup.js'],
+  // One aws-sim model-conformance report for the whole run (packages/testkit/src/conformance-global.ts).
+  globalSetup: '<rootDir>/packages/testkit/src/conformance-setup.ts',
+  globalTeardown: '<rootDir>/packages/testkit/src/conformance-teardown.ts',
   testTimeout: 30000,
   // The end-to-end suites mostly wait on simulated time and child processes, so more workers than cores pay off.
   maxWorkers: 3,

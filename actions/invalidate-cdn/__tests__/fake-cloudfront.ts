@@ -1,5 +1,6 @@
 import {
   CloudFrontServiceException,
+  InvalidArgument,
   NoSuchDistribution,
   TooManyInvalidationsInProgress,
   type CloudFrontClient,
@@ -32,8 +33,16 @@ export const tooMany = () =>
   new TooManyInvalidationsInProgress({ message: 'Processing your request will cause you to exceed…', ...metadata });
 export const noSuchDistribution = () =>
   new NoSuchDistribution({ message: 'The specified distribution does not exist.', ...metadata });
+/** A taken CallerReference as the API reference names it… */
 export const batchAlreadyExists = () =>
   new CloudFrontServiceException({ name: 'InvalidationBatchAlreadyExists', $fault: 'client', ...metadata });
+/** … and as CloudFront answers it. */
+export const referenceTaken = () =>
+  new InvalidArgument({
+    message:
+      'Your request contains a caller reference that was used for a previous invalidation batch for the same distribution.',
+    ...metadata,
+  });
 
 export function invalidation(id: string, status = 'InProgress', createTime = new Date(1_000_000)) {
   return { Invalidation: { Id: id, Status: status, CreateTime: createTime } };

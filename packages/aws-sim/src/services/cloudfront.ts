@@ -25,6 +25,8 @@ const MAX_WILDCARD_PATHS = 15;
 const MAX_PATH_LENGTH = 4000;
 
 const invalidArgument = (message: string) => new AwsError('InvalidArgument', message);
+const REFERENCE_TAKEN =
+  'Your request contains a caller reference that was used for a previous invalidation batch for the same distribution.';
 
 /** Reads `{Quantity, Items: {<member>: [...]}}` and checks Quantity against the items, as CloudFront does. */
 function quantityItems(value: unknown, member: string): string[] {
@@ -96,12 +98,9 @@ function createInvalidation({ path, body }: RestXmlInput, { world }: RequestCont
   const previous = distribution.invalidations.find((i) => i.callerReference === callerReference);
   if (previous) {
     const same = [...previous.paths].sort().join('\n') === [...paths].sort().join('\n');
-    if (!same) {
-      throw new AwsError(
-        'InvalidationBatchAlreadyExists',
-        `An invalidation batch with CallerReference ${callerReference} already exists with different paths.`,
-      );
-    }
+    // The API reference names this InvalidationBatchAlreadyExists, a code the model does not list for the operation;
+    // CloudFront answers it as InvalidArgument with this message (which the model does list).
+    if (!same) throw invalidArgument(REFERENCE_TAKEN);
     return invalidationResponse(distribution, previous);
   }
   checkQuotas(distribution, paths);
