@@ -112,6 +112,7 @@ function createInvalidation({ path, body }: RestXmlInput, { world }: RequestCont
     callerReference,
   };
   distribution.invalidations.unshift(invalidation);
+  world.lagging.start('unknownNewInvalidation', invalidation.id);
   world.after(distribution.invalidationSeconds * 1000, () => {
     invalidation.status = 'Completed';
     world.milestone('cloudfront-invalidation', invalidation.id, 'Completed');
@@ -212,7 +213,8 @@ export function cloudFrontService(): ServiceModule {
         path: new RegExp(`^/${API}/distribution/${DISTRIBUTION_ID}/invalidation/${ID}$`),
         handler: ({ path }, { world }) => {
           const invalidation = getDistribution(world, path.DistributionId).invalidations.find((i) => i.id === path.Id);
-          if (!invalidation)
+          // Just created, it may not be visible yet (lags.unknownNewInvalidation).
+          if (!invalidation || world.lagging.read('unknownNewInvalidation', invalidation.id, 'GetInvalidation'))
             throw new AwsError('NoSuchInvalidation', 'The specified invalidation does not exist.', 404);
           return { root: 'Invalidation', value: invalidationXml(invalidation) };
         },
