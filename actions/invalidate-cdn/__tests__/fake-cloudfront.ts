@@ -2,6 +2,7 @@ import {
   CloudFrontServiceException,
   InvalidArgument,
   NoSuchDistribution,
+  NoSuchInvalidation,
   TooManyInvalidationsInProgress,
   type CloudFrontClient,
 } from '@aws-sdk/client-cloudfront';
@@ -31,6 +32,8 @@ export function fakeApi(answer: (command: string, input: Record<string, unknown>
 const metadata = { $metadata: { httpStatusCode: 400 } };
 export const tooMany = () =>
   new TooManyInvalidationsInProgress({ message: 'Processing your request will cause you to exceed…', ...metadata });
+export const noSuchInvalidation = () =>
+  new NoSuchInvalidation({ message: 'The specified invalidation does not exist.', $metadata: { httpStatusCode: 404 } });
 export const noSuchDistribution = () =>
   new NoSuchDistribution({ message: 'The specified distribution does not exist.', ...metadata });
 /** A taken CallerReference as the API reference names it… */

@@ -10,8 +10,8 @@ const serverError = () =>
   Object.assign(new Error('Internal'), { name: 'InternalFailure', $metadata: { httpStatusCode: 500 } });
 
 /** A call answering each of `answers` in turn (an Error is thrown), counting its calls. */
-function scripted(...answers: unknown[]) {
-  const call = jest.fn(async () => {
+function scripted(...answers: unknown[]): jest.Mock<Promise<unknown>, []> {
+  const call: jest.Mock<Promise<unknown>, []> = jest.fn(async () => {
     const answer = answers[Math.min(call.mock.calls.length - 1, answers.length - 1)];
     if (answer instanceof Error) throw answer;
     return answer;
