@@ -19,6 +19,7 @@ describe('a revision registered moments ago that ECS does not know yet', () => {
   test('DescribeTaskDefinition and RunTask are tried again until ECS knows it; one task runs', async () => {
     sim = await startFspSim({ tag: 'ok', scenarios: [OK], lags: { unknownNewTaskDefinition: true } });
     const revision = await registerNextRevision(sim);
+    sim.control.clearRequests();
     const run = await migrate(sim, { 'task-definition': revision });
 
     expect(errors(run)).toEqual([]);
@@ -39,6 +40,7 @@ describe('a revision registered moments ago that ECS does not know yet', () => {
   test('a lag that outlasts the wait is reported as the input naming a task definition ECS cannot describe', async () => {
     sim = await startFspSim({ tag: 'ok', scenarios: [OK], lags: { unknownNewTaskDefinition: { reads: 1000 } } });
     const revision = await registerNextRevision(sim);
+    sim.control.clearRequests();
     const run = await migrate(sim, { 'task-definition': revision }, { timeoutMs: 90_000 });
 
     expect(run.exitCode).toBe(1);
