@@ -10,6 +10,9 @@ module.exports = {
   ],
   resolver: '<rootDir>/jest.resolver.js',
   setupFiles: ['<rootDir>/jest.setup.js'],
+  // One aws-sim model-conformance report for the whole run (packages/testkit/src/conformance-global.ts).
+  globalSetup: '<rootDir>/packages/testkit/src/conformance-setup.ts',
+  globalTeardown: '<rootDir>/packages/testkit/src/conformance-teardown.ts',
   testTimeout: 30000,
   // The end-to-end suites mostly wait on simulated time and child processes, so more workers than cores pay off.
   maxWorkers: 3,

@@ -11,21 +11,43 @@ import type { Shape, ShapeTable, TrimmedModel } from '../packages/shared/src/mod
 
 export type { TrimmedModel };
 
-/** The services whose answers aws-sim's conformance test checks, and the inputs a generated table is built from. */
-export const TRIMMED_SERVICES: Record<string, { inputs: string[] }> = {
+/**
+ * The services whose answers aws-sim's conformance test checks, and the inputs a generated table is built from.
+ * `operations` keeps only those (the operations aws-sim answers), where the whole model would be large.
+ */
+export const TRIMMED_SERVICES: Record<string, { inputs: string[]; operations?: string[] }> = {
   ecs: { inputs: ['RegisterTaskDefinition'] },
   ecr: { inputs: [] },
   logs: { inputs: [] },
+  cloudfront: {
+    inputs: [],
+    operations: ['CreateInvalidation', 'GetDistribution', 'GetInvalidation', 'ListDistributions', 'ListInvalidations'],
+  },
+  rds: {
+    inputs: [],
+    operations: ['CreateDBClusterSnapshot', 'CreateDBSnapshot', 'DescribeDBClusterSnapshots', 'DescribeDBSnapshots'],
+  },
 };
+
+/** The protocols whose answers are XML documents, read with the wire details compactShape keeps for them. */
+const XML_PROTOCOLS = new Set(['rest-xml', 'query']);
 
 export const MODELS_DIR = resolve(__dirname, '..', 'aws-models');
 export const DEFAULT_SOURCE = resolve(__dirname, '..', '..', 'shared', 'aws-models');
 
+interface BotocoreMember {
+  shape: string;
+  location?: string;
+  locationName?: string;
+}
+
 interface BotocoreShape {
   type: Shape['type'];
-  members?: Record<string, { shape: string }>;
+  members?: Record<string, BotocoreMember>;
   required?: string[];
-  member?: { shape: string };
+  payload?: string;
+  flattened?: boolean;
+  member?: BotocoreMember;
   key?: { shape: string };
   value?: { shape: string };
   enum?: string[];
@@ -37,13 +59,33 @@ interface BotocoreShape {
 
 interface BotocoreModel {
   metadata: { protocol: string; apiVersion: string };
-  operations: Record<string, { input?: { shape: string }; output?: { shape: string }; errors?: { shape: string }[] }>;
+  operations: Record<
+    string,
+    {
+      http?: { responseCode?: number };
+      input?: { shape: string };
+      output?: { shape: string; resultWrapper?: string };
+      errors?: { shape: string }[];
+    }
+  >;
   shapes: Record<string, BotocoreShape>;
 }
 
 const LIMITS = ['min', 'max'] as const;
 
-function compactShape(shape: BotocoreShape): Shape {
+/** What reading an XML answer of this structure needs beyond its members: see Shape. */
+function xmlStructureHints(shape: BotocoreShape): Partial<Extract<Shape, { type: 'structure' }>> {
+  const members = Object.entries(shape.members ?? {});
+  const headers = members.filter(([, m]) => m.location === 'header').map(([name]) => name);
+  const renamed = members.filter(([name, m]) => !m.location && m.locationName && m.locationName !== name);
+  return {
+    ...(renamed.length ? { xmlNames: Object.fromEntries(renamed.map(([name, m]) => [name, m.locationName!])) } : {}),
+    ...(headers.length ? { headers } : {}),
+    ...(shape.payload ? { payload: shape.payload } : {}),
+  };
+}
+
+function compactShape(shape: BotocoreShape, xml: boolean): Shape {
   const limits = Object.fromEntries(LIMITS.filter((k) => shape[k] !== undefined).map((k) => [k, shape[k]]));
   switch (shape.type) {
     case 'structure':
@@ -51,9 +93,16 @@ function compactShape(shape: BotocoreShape): Shape {
         type: 'structure',
         members: Object.fromEntries(Object.entries(shape.members ?? {}).map(([name, m]) => [name, m.shape])),
         ...(shape.required?.length ? { required: shape.required } : {}),
+        ...(xml ? xmlStructureHints(shape) : {}),
       };
     case 'list':
-      return { type: 'list', member: shape.member!.shape, ...limits };
+      return {
+        type: 'list',
+        member: shape.member!.shape,
+        ...limits,
+        ...(xml && shape.member!.locationName ? { xmlMember: shape.member!.locationName } : {}),
+        ...(xml && shape.flattened ? { flattened: true } : {}),
+      };
     case 'map':
       return { type: 'map', key: shape.key!.shape, value: shape.value!.shape, ...limits };
     case 'string':
@@ -87,23 +136,36 @@ export function shapeClosure(shapes: Record<string, BotocoreShape> | ShapeTable,
   return [...seen].sort();
 }
 
-export function trimModel(service: string, text: string, commit: string, inputs: string[]): TrimmedModel {
+export function trimModel(
+  service: string,
+  text: string,
+  commit: string,
+  { inputs, operations: only }: { inputs: string[]; operations?: string[] },
+): TrimmedModel {
   const model = JSON.parse(text) as BotocoreModel;
+  const xml = XML_PROTOCOLS.has(model.metadata.protocol);
   const errorCode = (name: string) => model.shapes[name].error?.code ?? name;
   const operations: TrimmedModel['operations'] = {};
   const roots: string[] = [];
   for (const [name, operation] of Object.entries(model.operations).sort(([a], [b]) => (a < b ? -1 : 1))) {
+    if (only && !only.includes(name)) continue;
     const input = inputs.includes(name) ? operation.input?.shape : undefined;
     const output = operation.output?.shape;
+    const status = operation.http?.responseCode;
+    const resultWrapper = operation.output?.resultWrapper;
     // Error codes: an exception shape's `error.code`, else its name.
     operations[name] = {
       ...(input ? { input } : {}),
       ...(output ? { output } : {}),
       errors: (operation.errors ?? []).map((e) => errorCode(e.shape)),
+      ...(xml && status !== undefined && status !== 200 ? { status } : {}),
+      ...(xml && resultWrapper ? { resultWrapper } : {}),
     };
     roots.push(...[input, output].filter((s): s is string => s !== undefined));
   }
-  const shapes = Object.fromEntries(shapeClosure(model.shapes, roots).map((n) => [n, compactShape(model.shapes[n])]));
+  const shapes = Object.fromEntries(
+    shapeClosure(model.shapes, roots).map((n) => [n, compactShape(model.shapes[n], xml)]),
+  );
   return {
     source: `botocore/data/${service}/${model.metadata.apiVersion}/service-2.json`,
     commit,
@@ -125,7 +187,7 @@ export function sourceCommit(sourceDir: string): string {
 
 export function trimmedText(sourceDir: string, service: string): string {
   const text = readFileSync(join(sourceDir, service, 'service-2.json'), 'utf8');
-  return `${JSON.stringify(trimModel(service, text, sourceCommit(sourceDir), TRIMMED_SERVICES[service].inputs))}\n`;
+  return `${JSON.stringify(trimModel(service, text, sourceCommit(sourceDir), TRIMMED_SERVICES[service]))}\n`;
 }
 
 export function readTrimmedModel(service: string): TrimmedModel {

@@ -67,7 +67,13 @@ describe('startDeployments', () => {
     ]);
     expect(result.failures).toEqual([]);
     expect(result.started.map((d) => d.target)).toEqual([
-      { service: 'web', taskDefinitionArn: NEW, deploymentId: 'ecs-svc/2', serviceDeploymentArn: undefined },
+      {
+        service: 'web',
+        taskDefinitionArn: NEW,
+        deploymentId: 'ecs-svc/2',
+        serviceDeploymentArn: undefined,
+        priorDeploymentIds: ['ecs-svc/1'],
+      },
     ]);
   });
 
@@ -111,6 +117,7 @@ describe('startDeployments', () => {
       taskDefinitionArn: NEW,
       deploymentId: 'ecs-svc/2',
       serviceDeploymentArn: 'sd/2',
+      priorDeploymentIds: ['ecs-svc/1'],
     });
     expect(recorded.map((r) => r.event)).toEqual(['intend', 'started', 'started']);
   });

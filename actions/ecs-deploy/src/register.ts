@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { ConfigError, describeError, isAwsSdkError, mayHaveBeenApplied } from '@shipyard/shared/errors';
 import { retryPassing } from '@shipyard/shared/poll';
+import { isUnknownTaskDefinition, unknownTaskDefinitionYet, untilVisible } from '@shipyard/shared/consistency';
 import { taskDefinitionFamily, taskDefinitionInputError } from '@shipyard/shared/ecs-names';
 import { quote } from '@shipyard/shared/inputs';
 import { Input } from './constants';
@@ -48,7 +49,12 @@ async function describe(ecs: ECSClient, reference: string): Promise<Described> {
 
 async function describeExisting(ecs: ECSClient, reference: string, region: string): Promise<TaskDefinition> {
   try {
-    return (await describe(ecs, reference)).taskDefinition;
+    // A revision an earlier step registered moments ago may be unknown for a short while (eventual consistency).
+    const described = await untilVisible(() => describe(ecs, reference), {
+      isUnseen: isUnknownTaskDefinition,
+      onRetry: unknownTaskDefinitionYet(reference),
+    });
+    return described.taskDefinition;
   } catch (error) {
     throw taskDefinitionInputError(error, Input.TaskDefinition, reference, region);
   }

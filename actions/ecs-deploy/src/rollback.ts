@@ -122,7 +122,7 @@ async function start(
   const rollback = await startRollback(
     ecs,
     cluster,
-    { service, taskDefinitionArn: knownGood, method, current },
+    { service, taskDefinitionArn: knownGood, method, current, before: snapshot.service },
     { signal },
   );
   return { request, knownGood, rollback };

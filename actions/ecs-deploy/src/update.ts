@@ -1,14 +1,17 @@
 import * as core from '@shipyard/shared/core';
 import {
   DescribeServicesCommand,
-  ListServiceDeploymentsCommand,
   UpdateServiceCommand,
   type ECSClient,
   type Service,
   type TaskDefinition,
 } from '@aws-sdk/client-ecs';
-import { primaryTaskDefinition, type DeploymentTarget } from '@shipyard/shared/ecs-deployments';
-import { degradeOnDenial, serviceDeploymentReadsDenied } from '@shipyard/shared/ecs-permissions';
+import {
+  primaryTaskDefinition,
+  startedServiceDeployment,
+  type DeploymentTarget,
+} from '@shipyard/shared/ecs-deployments';
+import { isUnknownTaskDefinition, unknownTaskDefinitionYet, untilVisible } from '@shipyard/shared/consistency';
 import { describeError, mayHaveBeenApplied } from '@shipyard/shared/errors';
 import type { Inputs } from './inputs';
 import type { ServicePlan } from './plan';
@@ -40,42 +43,6 @@ export function needsUpdate(plan: ServicePlan, next: TaskDefinition, inputs: Inp
     plan.deploymentConfiguration !== undefined ||
     (inputs.desiredCount !== undefined && inputs.desiredCount !== plan.service.desiredCount)
   );
-}
-
-/**
- * The service deployment UpdateService started: the response's currentServiceDeployment when it changed, else the
- * newest service deployment created since the call. Undefined when that cannot be read (the role may not list
- * service deployments, or the call failed): the watch then follows the rolling view.
- */
-async function ourServiceDeployment(
-  ecs: ECSClient,
-  cluster: string,
-  plan: ServicePlan,
-  updated: Service | undefined,
-  startedAt: Date,
-): Promise<string | undefined> {
-  const arn = updated?.currentServiceDeployment;
-  if (arn && arn !== plan.service.currentServiceDeployment) return arn;
-  if (serviceDeploymentReadsDenied(ecs)) return undefined;
-  try {
-    const listed = await ecs.send(
-      new ListServiceDeploymentsCommand({
-        cluster,
-        service: plan.name,
-        createdAt: { after: new Date(startedAt.getTime() - 1000) },
-      }),
-    );
-    const newest = [...(listed.serviceDeployments ?? [])].sort(
-      (a, b) => (b.createdAt?.getTime() ?? 0) - (a.createdAt?.getTime() ?? 0),
-    )[0];
-    return newest?.serviceDeploymentArn;
-  } catch (error) {
-    if (!degradeOnDenial(ecs, 'ecs:ListServiceDeployments', error))
-      core.info(
-        `${plan.name}: the new service deployment could not be read (${describeError(error)}); following the service's deployments instead`,
-      );
-    return undefined;
-  }
 }
 
 /**
@@ -126,15 +93,26 @@ async function startOne(
   let updated: Service | undefined;
   journal.intend(plan, next);
   try {
-    const response = await ecs.send(
-      new UpdateServiceCommand({
-        cluster: inputs.cluster,
-        service: plan.name,
-        taskDefinition: next.taskDefinitionArn,
-        desiredCount: inputs.desiredCount,
-        forceNewDeployment: inputs.forceNewDeployment || undefined,
-        deploymentConfiguration: plan.deploymentConfiguration,
-      }),
+    // ECS described or registered `next` moments ago, so "Unable to describe task definition" can only mean it is
+    // not visible to UpdateService yet (ECS is eventually consistent): tried again for a while. Passing faults are
+    // not: the call may have been applied (appliedDespite below tells).
+    const response = await untilVisible(
+      () =>
+        ecs.send(
+          new UpdateServiceCommand({
+            cluster: inputs.cluster,
+            service: plan.name,
+            taskDefinition: next.taskDefinitionArn,
+            desiredCount: inputs.desiredCount,
+            forceNewDeployment: inputs.forceNewDeployment || undefined,
+            deploymentConfiguration: plan.deploymentConfiguration,
+          }),
+        ),
+      {
+        isUnseen: isUnknownTaskDefinition,
+        retryFaults: false,
+        onRetry: unknownTaskDefinitionYet(revisionName(next.taskDefinitionArn)),
+      },
     );
     updated = response.service;
   } catch (error) {
@@ -149,14 +127,26 @@ async function startOne(
   const primary = updated?.deployments?.find((d) => d.status === 'PRIMARY');
   const started: StartedDeployment = {
     plan,
-    target: { service: plan.name, taskDefinitionArn, deploymentId: primary?.id },
+    target: {
+      service: plan.name,
+      taskDefinitionArn,
+      deploymentId: primary?.id,
+      priorDeploymentIds: plan.service.deployments?.flatMap((d) => (d.id ? [d.id] : [])),
+    },
     previousTaskDefinitionArn: plan.currentTaskDefinitionArn,
     next,
     startedAt,
   };
   // Recorded before any other call: if the next one fails or the run is cancelled, the way back is known.
   journal.started(started);
-  started.target.serviceDeploymentArn = await ourServiceDeployment(ecs, inputs.cluster, plan, updated, startedAt);
+  started.target.serviceDeploymentArn = await startedServiceDeployment(ecs, {
+    cluster: inputs.cluster,
+    service: plan.name,
+    before: plan.service.currentServiceDeployment,
+    answer: updated,
+    startedAt,
+    expectNew: taskDefinitionArn !== plan.currentTaskDefinitionArn || inputs.forceNewDeployment,
+  });
   if (started.target.serviceDeploymentArn) journal.started(started);
   core.info(
     `${plan.name}: ${revisionName(plan.currentTaskDefinitionArn)} → ${revisionName(taskDefinitionArn)} started ` +

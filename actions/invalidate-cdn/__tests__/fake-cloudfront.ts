@@ -1,6 +1,8 @@
 import {
   CloudFrontServiceException,
+  InvalidArgument,
   NoSuchDistribution,
+  NoSuchInvalidation,
   TooManyInvalidationsInProgress,
   type CloudFrontClient,
 } from '@aws-sdk/client-cloudfront';
@@ -30,10 +32,20 @@ export function fakeApi(answer: (command: string, input: Record<string, unknown>
 const metadata = { $metadata: { httpStatusCode: 400 } };
 export const tooMany = () =>
   new TooManyInvalidationsInProgress({ message: 'Processing your request will cause you to exceed…', ...metadata });
+export const noSuchInvalidation = () =>
+  new NoSuchInvalidation({ message: 'The specified invalidation does not exist.', $metadata: { httpStatusCode: 404 } });
 export const noSuchDistribution = () =>
   new NoSuchDistribution({ message: 'The specified distribution does not exist.', ...metadata });
+/** A taken CallerReference as the API reference names it… */
 export const batchAlreadyExists = () =>
   new CloudFrontServiceException({ name: 'InvalidationBatchAlreadyExists', $fault: 'client', ...metadata });
+/** … and as CloudFront answers it. */
+export const referenceTaken = () =>
+  new InvalidArgument({
+    message:
+      'Your request contains a caller reference that was used for a previous invalidation batch for the same distribution.',
+    ...metadata,
+  });
 
 export function invalidation(id: string, status = 'InProgress', createTime = new Date(1_000_000)) {
   return { Invalidation: { Id: id, Status: status, CreateTime: createTime } };

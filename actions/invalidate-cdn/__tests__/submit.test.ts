@@ -1,3 +1,4 @@
+import { InvalidArgument } from '@aws-sdk/client-cloudfront';
 import { callerReference } from '../src/caller-reference';
 import { BACK_OFF, submitBatches, type InvalidationRecord } from '../src/submit';
 import {
@@ -6,6 +7,7 @@ import {
   fakeApi,
   invalidation,
   noSuchDistribution,
+  referenceTaken,
   run,
   tooMany,
 } from './fake-cloudfront';
@@ -66,11 +68,14 @@ describe('submitBatches', () => {
     );
   });
 
-  test('a reference taken by other paths moves on to the next deterministic reference', async () => {
+  test.each([
+    ['InvalidArgument, as CloudFront answers', referenceTaken],
+    ['InvalidationBatchAlreadyExists, as the API reference names it', batchAlreadyExists],
+  ])('a reference taken by other paths (%s) moves on to the next deterministic reference', async (_name, taken) => {
     const base = callerReference('E1SITE', ['/c'], run, 'run');
     const { api, sent } = fakeApi((_, input) => {
       const reference = (input.InvalidationBatch as { CallerReference: string }).CallerReference;
-      return reference === base ? batchAlreadyExists() : invalidation('I7');
+      return reference === base ? taken() : invalidation('I7');
     });
     const records = await submit(context(api), [['/c']]);
     expect(records.map((r) => r.id)).toEqual(['I7']);
@@ -78,6 +83,14 @@ describe('submitBatches', () => {
       base,
       `${base}-2`,
     ]);
+  });
+
+  test('any other InvalidArgument stops at once', async () => {
+    const { api, sent } = fakeApi(
+      () => new InvalidArgument({ message: 'bad path', $metadata: { httpStatusCode: 400 } }),
+    );
+    await expect(submit(context(api), [['/c']])).rejects.toThrow('bad path');
+    expect(sent).toHaveLength(1);
   });
 
   test('marks an invalidation that already existed (completed, or created before the step) as reused', async () => {

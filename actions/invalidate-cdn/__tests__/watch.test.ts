@@ -2,7 +2,7 @@ import { DeploymentFailure } from '@shipyard/shared/errors';
 import type { FakeClock } from '@shipyard/shared/poll';
 import type { InvalidationRecord } from '../src/submit';
 import { waitForCompletion } from '../src/watch';
-import { context, fakeApi } from './fake-cloudfront';
+import { context, fakeApi, noSuchInvalidation } from './fake-cloudfront';
 
 const record = (id: string, status = 'InProgress'): InvalidationRecord => ({
   distributionId: 'E1SITE',
@@ -41,5 +41,30 @@ describe('waitForCompletion', () => {
     );
     expect(error.details).toMatch(/^CloudFront keeps processing them after this step ends; nothing needs undoing\./);
     expect(records[0].status).toBe('InProgress');
+  });
+
+  test('an invalidation not shown yet (NoSuchInvalidation before it was ever seen) is looked at again', async () => {
+    const { api, sent } = fakeApi((_, input, call) =>
+      call <= 2 ? noSuchInvalidation() : { Invalidation: { Id: input.Id, Status: 'Completed' } },
+    );
+    const records = [record('I1')];
+    await waitForCompletion(context(api), records);
+    expect(records[0].status).toBe('Completed');
+    expect(sent).toHaveLength(3);
+  });
+
+  test('NoSuchInvalidation that outlasts the patience, or after it was seen, fails saying so', async () => {
+    const never = fakeApi(() => noSuchInvalidation());
+    const error = await waitForCompletion(context(never.api), [record('I1')]).catch((e) => e);
+    expect(error).toBeInstanceOf(DeploymentFailure);
+    expect(error.message).toBe(
+      'GetInvalidation still answers NoSuchInvalidation for I1 (E1SITE), which CreateInvalidation created, after 24s375ms of checks',
+    );
+    const gone = fakeApi((_, input, call) =>
+      call === 1 ? { Invalidation: { Id: input.Id, Status: 'InProgress' } } : noSuchInvalidation(),
+    );
+    await expect(waitForCompletion(context(gone.api), [record('I1')])).rejects.toThrow(
+      'The specified invalidation does not exist.',
+    );
   });
 });

@@ -33,7 +33,9 @@ export interface InvalidationRecord {
 
 /** Between a batch and a retry when CloudFront has no room; invalidations take tens of seconds to minutes. */
 export const BACK_OFF = { minIntervalMs: 3_000, maxIntervalMs: 30_000 };
-/** How many successor references to try after InvalidationBatchAlreadyExists before giving up. */
+/** CloudFront's words when a CallerReference is already taken by a batch of other paths. */
+const REFERENCE_TAKEN = /caller reference that was used for a previous invalidation batch/i;
+/** How many successor references to try after a taken reference before giving up. */
 const MAX_REFERENCES = 5;
 /** Clock skew allowed between the runner and CloudFront when telling a reused invalidation from a new one. */
 const REUSE_MARGIN_MS = 5 * 60_000;
@@ -59,9 +61,13 @@ async function tryCreate(ctx: AwsContext, distributionId: string, paths: string[
     switch (errorName(error)) {
       case 'TooManyInvalidationsInProgress':
         return { kind: 'busy' } satisfies Attempt;
-      // Not a modeled error class in the SDK: it arrives as a CloudFrontServiceException carrying this name.
+      // The API reference's name for it (not a modeled class: a CloudFrontServiceException carrying this name)…
       case 'InvalidationBatchAlreadyExists':
         return { kind: 'taken' } satisfies Attempt;
+      // … and what CloudFront answers: InvalidArgument, saying so.
+      case 'InvalidArgument':
+        if (REFERENCE_TAKEN.test((error as Error).message)) return { kind: 'taken' } satisfies Attempt;
+        throw error;
       case 'NoSuchDistribution':
         throw missingDistribution(distributionId);
       default:
@@ -94,8 +100,7 @@ async function createBatch(ctx: AwsContext, distributionId: string, paths: strin
     });
     if (outcome.kind === 'created') return outcome.invalidation;
     core.warning(
-      `${label}: CallerReference ${reference} is already used by a different batch ` +
-        '(InvalidationBatchAlreadyExists); trying the next reference.',
+      `${label}: CallerReference ${reference} is already used by a different batch; trying the next reference.`,
     );
   }
   throw new Error(`${label}: ${MAX_REFERENCES} CallerReferences in a row were taken by other batches.`);

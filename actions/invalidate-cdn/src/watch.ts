@@ -1,7 +1,8 @@
 import * as core from '@shipyard/shared/core';
 import { GetInvalidationCommand } from '@aws-sdk/client-cloudfront';
 import { formatDuration } from '@shipyard/shared/duration';
-import { DeploymentFailure } from '@shipyard/shared/errors';
+import { NEW_RESOURCE_PATIENCE_MS } from '@shipyard/shared/consistency';
+import { DeploymentFailure, isAwsSdkError } from '@shipyard/shared/errors';
 import { poll, PollTimeoutError } from '@shipyard/shared/poll';
 import type { AwsContext, InvalidationRecord } from './submit';
 
@@ -13,19 +14,44 @@ const pending = (records: InvalidationRecord[]) => records.filter((record) => re
 
 /**
  * Polls GetInvalidation for every invalidation not yet `Completed` until all are, updating each record's status
- * in place (so the summary shows the last known status even after a timeout).
+ * in place (so the summary shows the last known status even after a timeout). An invalidation just created may be
+ * unknown to GetInvalidation for a short while (CloudFront is eventually consistent): NoSuchInvalidation before it
+ * was ever seen is looked at again, for up to NEW_RESOURCE_PATIENCE_MS.
  */
 export async function waitForCompletion(ctx: AwsContext, records: InvalidationRecord[]): Promise<void> {
+  const seen = new Set<InvalidationRecord>();
+  const unseenSince = new Map<InvalidationRecord, number>();
+  const notShownYet = (record: InvalidationRecord, error: unknown) => {
+    if (!isAwsSdkError(error) || error.name !== 'NoSuchInvalidation' || seen.has(record)) throw error;
+    const since = unseenSince.get(record) ?? ctx.clock.now();
+    unseenSince.set(record, since);
+    const waited = ctx.clock.now() - since;
+    if (waited >= NEW_RESOURCE_PATIENCE_MS) {
+      throw new DeploymentFailure(
+        `GetInvalidation still answers NoSuchInvalidation for ${record.id} (${record.distributionId}), which ` +
+          `CreateInvalidation created, after ${formatDuration(waited)} of checks`,
+        "CloudFront may still process it; check the distribution's invalidations in the console before re-running.",
+      );
+    }
+    core.info(
+      `${record.id} (${record.distributionId}): CloudFront does not show it yet (NoSuchInvalidation); looking again.`,
+    );
+  };
   try {
     await poll<number>({
       describe: async (signal) => {
         await Promise.all(
           pending(records).map(async (record) => {
-            const { Invalidation: invalidation } = await ctx.api.send(
-              new GetInvalidationCommand({ DistributionId: record.distributionId, Id: record.id }),
-              { abortSignal: signal },
-            );
-            record.status = invalidation?.Status ?? record.status;
+            try {
+              const { Invalidation: invalidation } = await ctx.api.send(
+                new GetInvalidationCommand({ DistributionId: record.distributionId, Id: record.id }),
+                { abortSignal: signal },
+              );
+              seen.add(record);
+              record.status = invalidation?.Status ?? record.status;
+            } catch (error) {
+              notShownYet(record, error);
+            }
           }),
         );
         return pending(records).length;

@@ -18,8 +18,11 @@ beforeEach(() => {
 });
 afterEach(() => jest.restoreAllMocks());
 
-/** An ECS client answering each DescribeTasks / ListTasks with the next canned answer (the last one repeats). */
-function fakeEcs(answers: { describe?: Task[]; list?: string[][] }) {
+/**
+ * An ECS client answering each DescribeTasks / ListTasks with the next canned answer (the last one repeats); a
+ * `'MISSING'` answer is DescribeTasks' MISSING failure.
+ */
+function fakeEcs(answers: { describe?: (Task | 'MISSING')[]; list?: string[][] }) {
   const calls: string[] = [];
   let describeIndex = 0;
   let listIndex = 0;
@@ -27,7 +30,9 @@ function fakeEcs(answers: { describe?: Task[]; list?: string[][] }) {
     if (command instanceof DescribeTasksCommand) {
       calls.push('DescribeTasks');
       const describe = answers.describe ?? [];
-      return { tasks: [describe[Math.min(describeIndex++, describe.length - 1)]], failures: [] };
+      const task = describe[Math.min(describeIndex++, describe.length - 1)];
+      if (task === 'MISSING') return { tasks: [], failures: [{ arn: TASK, reason: 'MISSING' }] };
+      return { tasks: [task], failures: [] };
     }
     if (command instanceof ListTasksCommand) {
       calls.push(`ListTasks ${JSON.stringify(command.input)}`);
@@ -123,6 +128,43 @@ describe('waitForStop', () => {
     await new Promise((resolve) => setImmediate(resolve));
     controller.abort(new Error('received SIGINT'));
     await expect(waiting).rejects.toBeInstanceOf(PollCancelledError);
+  });
+
+  test('a task just started and not described yet (MISSING: eventually consistent) is looked for again', async () => {
+    const { client, calls } = fakeEcs({ describe: ['MISSING', 'MISSING', { lastStatus: 'STOPPED' }] });
+    const task = await waitForStop(client, {
+      cluster: 'prod',
+      taskArn: TASK,
+      timeoutMs: 60_000,
+      lastLines: new LastLines(5),
+      clock: fakeClock(),
+    });
+    expect(task.lastStatus).toBe('STOPPED');
+    expect(calls).toHaveLength(3);
+    expect(printed[0]).toBe(`Task abc123 is not described yet (MISSING (${TASK})); looking again.`);
+  });
+
+  test.each([
+    [
+      'never described within the patience for a new task',
+      ['MISSING' as const],
+      `ECS still did not describe task ${TASK} 26s250ms after starting it: MISSING (${TASK})`,
+    ],
+    [
+      'MISSING after it was seen: gone',
+      [{ lastStatus: 'RUNNING' }, 'MISSING' as const],
+      `task ${TASK} can no longer be described: MISSING (${TASK})`,
+    ],
+  ])('a MISSING task fails the wait when %s', async (_name, describe, message) => {
+    const { client } = fakeEcs({ describe });
+    const waiting = waitForStop(client, {
+      cluster: 'prod',
+      taskArn: TASK,
+      timeoutMs: 600_000,
+      lastLines: new LastLines(5),
+      clock: fakeClock(),
+    });
+    await expect(waiting).rejects.toThrow(new DeploymentFailure(message));
   });
 
   test('a log that cannot be read is a warning; the wait goes on and the exit code still decides', async () => {

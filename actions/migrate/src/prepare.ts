@@ -5,6 +5,7 @@ import {
   type Service,
   type TaskDefinition,
 } from '@aws-sdk/client-ecs';
+import { isUnknownTaskDefinition, unknownTaskDefinitionYet, untilVisible } from '@shipyard/shared/consistency';
 import { taskDefinitionInputError } from '@shipyard/shared/ecs-names';
 import { ConfigError } from '@shipyard/shared/errors';
 import { quote } from '@shipyard/shared/inputs';
@@ -26,11 +27,14 @@ export interface Prepared {
  * would refuse or run wrongly: a container the task definition does not have, an awsvpc task without subnets.
  */
 export async function prepare(ecs: ECSClient, inputs: EcsInputs, region: string): Promise<Prepared> {
-  const { taskDefinition } = await ecs
-    .send(new DescribeTaskDefinitionCommand({ taskDefinition: inputs.taskDefinition }))
-    .catch((error: unknown) => {
-      throw taskDefinitionInputError(error, Names.TaskDefinition, inputs.taskDefinition, region);
-    });
+  // A revision registered moments ago (by an earlier step) may be unknown for a short while: ECS is eventually
+  // consistent.
+  const { taskDefinition } = await untilVisible(
+    () => ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: inputs.taskDefinition })),
+    { isUnseen: isUnknownTaskDefinition, onRetry: unknownTaskDefinitionYet(inputs.taskDefinition) },
+  ).catch((error: unknown) => {
+    throw taskDefinitionInputError(error, Names.TaskDefinition, inputs.taskDefinition, region);
+  });
   if (!taskDefinition) throw new ConfigError(`Task definition ${quote(inputs.taskDefinition)} was not found.`);
   const name = `${taskDefinition.family}:${taskDefinition.revision}`;
   const containers = taskDefinition.containerDefinitions ?? [];

@@ -18,6 +18,7 @@ function plan(service: string, method: ServiceReport['method']): ServicePlan {
   return {
     entry: { service, changes: [], result: 'planned', method, fromArn: td(service, 3), toArn: td(service, 2) },
     target: { taskDefinition: { taskDefinitionArn: td(service, 2) }, tags: [], basis: 'test' },
+    service: { serviceName: service, currentServiceDeployment: `sd/${service}/old` },
     events: [],
   };
 }

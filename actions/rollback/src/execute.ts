@@ -44,6 +44,7 @@ export async function startRollbacks(
           taskDefinitionArn: plan.target.taskDefinition.taskDefinitionArn,
           method: entry.method ?? 'update',
           current: plan.current,
+          before: plan.service,
         },
         { signal },
       );

@@ -27,6 +27,8 @@ export interface ServicePlan {
   entry: ServiceReport;
   target: ResolvedRollbackTarget;
   current?: CurrentDeployment;
+  /** The service as planned: what an answer that predates the rollback looks like (ECS is eventually consistent). */
+  service: Service;
   /** The service's events as planned, so watching streams only newer ones. */
   events: ServiceEvent[];
 }
@@ -85,7 +87,7 @@ async function planService(
     changes: diffTaskDefinitions(from.taskDefinition, resolved.taskDefinition, { showEnvValues: inputs.showEnvValues }),
     result: method === 'none' ? 'unchanged' : 'planned',
   } satisfies Partial<ServiceReport>);
-  return { entry, target: resolved, current, events: service.events ?? [] };
+  return { entry, target: resolved, current, service, events: service.events ?? [] };
 }
 
 /** Resolves every service's target (in parallel) and prints the plan; throws one ConfigError naming every service

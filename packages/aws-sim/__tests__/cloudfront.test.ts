@@ -1,7 +1,6 @@
 import {
   BatchTooLarge,
   CloudFrontClient,
-  CloudFrontServiceException,
   CreateInvalidationCommand,
   GetDistributionCommand,
   GetInvalidationCommand,
@@ -131,14 +130,14 @@ describe('invalidations', () => {
     expect(sim.control.milestones('cloudfront-invalidation')[0].simTime).toBe(START + 120_000);
   });
 
-  test('a repeated CallerReference returns the same invalidation; other paths are InvalidationBatchAlreadyExists', async () => {
+  test('a repeated CallerReference returns the same invalidation; other paths are InvalidArgument, as CloudFront answers', async () => {
     const first = await invalidate(['/a', '/b'], 'deploy-3');
     const again = await invalidate(['/b', '/a'], 'deploy-3');
     expect(again.$metadata.httpStatusCode).toBe(201);
     expect(again.Invalidation!.Id).toBe(first.Invalidation!.Id);
     const error = await invalidate(['/a', '/c'], 'deploy-3').catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(CloudFrontServiceException);
-    expect((error as Error).name).toBe('InvalidationBatchAlreadyExists');
+    expect(error).toBeInstanceOf(InvalidArgument);
+    expect((error as Error).message).toMatch(/caller reference that was used for a previous invalidation batch/);
     const list = await cloudfront.send(new ListInvalidationsCommand({ DistributionId: 'E1WEBSITE00001' }));
     expect(list.InvalidationList!.Quantity).toBe(1);
   });

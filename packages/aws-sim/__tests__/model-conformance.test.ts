@@ -20,7 +20,23 @@ import {
   RunTaskCommand,
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
+import {
+  CloudFrontClient,
+  CreateInvalidationCommand,
+  GetDistributionCommand,
+  GetInvalidationCommand,
+  ListDistributionsCommand,
+  ListInvalidationsCommand,
+} from '@aws-sdk/client-cloudfront';
+import {
+  CreateDBClusterSnapshotCommand,
+  CreateDBSnapshotCommand,
+  DescribeDBClusterSnapshotsCommand,
+  DescribeDBSnapshotsCommand,
+  RDSClient,
+} from '@aws-sdk/client-rds';
 import { formatViolations, modelViolations } from '../src/conformance';
+import { startSim } from '../src/server';
 import type { RequestRecord } from '../src/world';
 import { fargateTaskDefinition, NETWORK, startWithClients } from './ecs-helpers';
 
@@ -76,6 +92,108 @@ describe('modelViolations', () => {
   ])('%s', (_name, fields, expected) => {
     expect(
       modelViolations([record(fields)])
+        .map((v) => v.message)
+        .join('\n'),
+    ).toContain(expected);
+  });
+
+  const INVALIDATION =
+    '<Id>I1</Id><Status>InProgress</Status><CreateTime>2026-01-01T00:00:00.000Z</CreateTime>' +
+    '<InvalidationBatch><Paths><Quantity>1</Quantity><Items><Path>/a</Path></Items></Paths>' +
+    '<CallerReference>r</CallerReference></InvalidationBatch>';
+  const cloudfront = (body: string, fields: Partial<RequestRecord> = {}) =>
+    record({ service: 'cloudfront', operation: 'GetInvalidation', responseBody: body, ...fields });
+  const rds = (result: string, fields: Partial<RequestRecord> = {}) =>
+    record({
+      service: 'rds',
+      operation: 'DescribeDBSnapshots',
+      responseBody:
+        `<DescribeDBSnapshotsResponse><DescribeDBSnapshotsResult>${result}</DescribeDBSnapshotsResult>` +
+        '<ResponseMetadata><RequestId>1</RequestId></ResponseMetadata></DescribeDBSnapshotsResponse>',
+      ...fields,
+    });
+
+  test('XML answers as the SDK reads them pass', () => {
+    expect(
+      modelViolations([cloudfront(`<?xml version="1.0"?><Invalidation xmlns="x">${INVALIDATION}</Invalidation>`)]),
+    ).toEqual([]);
+    expect(
+      modelViolations([
+        rds('<DBSnapshots><DBSnapshot><PercentProgress>5</PercentProgress></DBSnapshot></DBSnapshots>'),
+      ]),
+    ).toEqual([]);
+  });
+
+  test.each([
+    [
+      'REST-XML: a root element not named for the payload',
+      cloudfront(`<Invalidations>${INVALIDATION}</Invalidations>`),
+      'the root element is <Invalidations>, not <Invalidation>',
+    ],
+    [
+      'REST-XML: list items under the wrong element name',
+      cloudfront(`<Invalidation>${INVALIDATION.replace(/Path>/g, 'Item>')}</Invalidation>`),
+      '<Item> in a list of <Path> items',
+    ],
+    [
+      'REST-XML: a timestamp that is not ISO 8601',
+      cloudfront(`<Invalidation>${INVALIDATION.replace('2026-01-01T00:00:00.000Z', '1767225600')}</Invalidation>`),
+      '"1767225600" is not an ISO 8601 timestamp',
+    ],
+    [
+      'REST-XML: an element AWS does not have',
+      cloudfront(`<Invalidation>${INVALIDATION}<Colour>red</Colour></Invalidation>`),
+      'unknown key "Colour"',
+    ],
+    [
+      'REST-XML: a member given twice',
+      cloudfront(`<Invalidation>${INVALIDATION}<Id>I2</Id></Invalidation>`),
+      'Invalidation.Id: appears 2 times',
+    ],
+    [
+      'REST-XML: a success with another status than the model says',
+      cloudfront(`<Invalidation>${INVALIDATION}</Invalidation>`, { operation: 'CreateInvalidation' }),
+      'HTTP 200 for a success, not 201',
+    ],
+    ['REST-XML: not XML', cloudfront('{"Invalidation":{}}'), 'not well-formed XML'],
+    [
+      'Query: no ResponseMetadata',
+      rds('', {
+        responseBody: '<DescribeDBSnapshotsResponse><DescribeDBSnapshotsResult/></DescribeDBSnapshotsResponse>',
+      }),
+      '<ResponseMetadata> is missing',
+    ],
+    [
+      'Query: a result element not named for the operation',
+      rds('', { operation: 'DescribeDBClusterSnapshots' }),
+      'the root element is <DescribeDBSnapshotsResponse>, not <DescribeDBClusterSnapshotsResponse>',
+    ],
+    [
+      'Query: a wrong type',
+      rds('<DBSnapshots><DBSnapshot><Encrypted>yes</Encrypted></DBSnapshot></DBSnapshots>'),
+      'Encrypted: must be true or false, got the string "yes"',
+    ],
+    [
+      'Query: an error document naming another code',
+      rds('', {
+        status: 404,
+        errorCode: 'DBSnapshotNotFound',
+        responseBody: '<ErrorResponse><Error><Code>NotFound</Code></Error></ErrorResponse>',
+      }),
+      'the error document does not name DBSnapshotNotFound',
+    ],
+    [
+      'Query: an error the operation does not answer',
+      rds('', {
+        status: 404,
+        errorCode: 'DBInstanceNotFound',
+        responseBody: '<ErrorResponse><Error><Code>DBInstanceNotFound</Code></Error></ErrorResponse>',
+      }),
+      'error DBInstanceNotFound is not one DescribeDBSnapshots answers',
+    ],
+  ])('%s', (_name, answer, expected) => {
+    expect(
+      modelViolations([answer])
         .map((v) => v.message)
         .join('\n'),
     ).toContain(expected);
@@ -175,6 +293,62 @@ test('every answer of a tour of ECS, ECR and CloudWatch Logs matches the models'
     await clients.close();
   }
   const answers = sim.control.requests();
+  const violations = modelViolations(answers);
+  console.log(`aws-sim model conformance: ${answers.length} answers checked, ${formatViolations(violations)}`);
+  expect(violations).toEqual([]);
+});
+
+test('every answer of a tour of CloudFront and RDS matches the models', async () => {
+  const sim = await startSim({
+    timeScale: 600,
+    seed: {
+      cloudfront: { distributions: [{ id: 'E1WEBSITE00001', aliases: ['www.example.com'] }] },
+      rds: { instances: [{ identifier: 'shop-db' }], clusters: [{ identifier: 'orders' }] },
+    },
+  });
+  const config = {
+    endpoint: sim.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'AKID', secretAccessKey: 'secret' },
+  };
+  const cloudfront = new CloudFrontClient(config);
+  const rds = new RDSClient(config);
+  const failing = (promise: Promise<unknown>) => promise.catch(() => undefined);
+  const batch = (paths: string[]) => ({ CallerReference: 'r1', Paths: { Quantity: paths.length, Items: paths } });
+  try {
+    const DistributionId = 'E1WEBSITE00001';
+    const { Invalidation } = await cloudfront.send(
+      new CreateInvalidationCommand({ DistributionId, InvalidationBatch: batch(['/a', '/b*']) }),
+    );
+    await cloudfront.send(new GetInvalidationCommand({ DistributionId, Id: Invalidation!.Id }));
+    await cloudfront.send(new ListInvalidationsCommand({ DistributionId }));
+    await cloudfront.send(new GetDistributionCommand({ Id: DistributionId }));
+    await cloudfront.send(new ListDistributionsCommand({}));
+    await failing(cloudfront.send(new CreateInvalidationCommand({ DistributionId, InvalidationBatch: batch(['/c']) })));
+    await failing(cloudfront.send(new GetInvalidationCommand({ DistributionId, Id: 'INOPE' })));
+    await failing(cloudfront.send(new GetDistributionCommand({ Id: 'ENOPE' })));
+    await rds.send(new CreateDBSnapshotCommand({ DBInstanceIdentifier: 'shop-db', DBSnapshotIdentifier: 's1' }));
+    await rds.send(new DescribeDBSnapshotsCommand({ DBSnapshotIdentifier: 's1' }));
+    await rds.send(new DescribeDBSnapshotsCommand({ DBInstanceIdentifier: 'shop-db' }));
+    await rds.send(
+      new CreateDBClusterSnapshotCommand({ DBClusterIdentifier: 'orders', DBClusterSnapshotIdentifier: 'c1' }),
+    );
+    await rds.send(new DescribeDBClusterSnapshotsCommand({ DBClusterIdentifier: 'orders' }));
+    await failing(rds.send(new DescribeDBSnapshotsCommand({ DBSnapshotIdentifier: 'none' })));
+    await failing(rds.send(new CreateDBSnapshotCommand({ DBInstanceIdentifier: 'none', DBSnapshotIdentifier: 's2' })));
+    await failing(
+      rds.send(
+        new CreateDBClusterSnapshotCommand({ DBClusterIdentifier: 'orders', DBClusterSnapshotIdentifier: 'c1' }),
+      ),
+    );
+  } finally {
+    cloudfront.destroy();
+    rds.destroy();
+    await sim.close();
+  }
+  const answers = sim.control.requests();
+  expect(new Set(answers.map((r) => r.service))).toEqual(new Set(['cloudfront', 'rds']));
+  expect(answers.filter((r) => r.errorCode).length).toBe(6);
   const violations = modelViolations(answers);
   console.log(`aws-sim model conformance: ${answers.length} answers checked, ${formatViolations(violations)}`);
   expect(violations).toEqual([]);

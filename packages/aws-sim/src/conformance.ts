@@ -1,16 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkShape, type TrimmedModel } from '@shipyard/shared/model-shapes';
+import { readXmlAnswer, xmlErrorCode } from './conformance-xml';
 import type { RequestRecord } from './world';
 
-// Checks the sim's answers against the official AWS API models (the trimmed copies in aws-models/): every JSON
-// answer has its operation's output shape (required members, enum values, types, no members AWS does not have),
-// and every error code is one the model lists for the operation or one of AWS's common errors.
+// Checks the sim's answers against the official AWS API models (the trimmed copies in aws-models/): every answer has
+// its operation's output shape (required members, enum values, types, no members AWS does not have), JSON and XML
+// alike (XML read as the SDK reads it, see conformance-xml.ts), and every error code is one the model lists for the
+// operation or one of AWS's common errors.
 
 const MODELS_DIR = join(__dirname, '..', '..', '..', 'aws-models');
 
-/** Services whose answers are checked: the JSON protocols (the XML ones are not yet). */
-export const CHECKED_SERVICES = ['ecs', 'ecr', 'logs'] as const;
+/** Services whose answers are checked: all the AWS services aws-sim speaks (not the GitHub API). */
+export const CHECKED_SERVICES = ['ecs', 'ecr', 'logs', 'cloudfront', 'rds'] as const;
 
 /**
  * Errors any operation may answer (AWS's "Common Errors" and the JSON protocol's own): they are in no operation's
@@ -69,15 +71,23 @@ export function modelViolations(records: readonly RequestRecord[]): Violation[] 
 }
 
 function recordViolations(record: RequestRecord): string[] {
-  const operation = modelOf(record.service).operations[record.operation];
+  const model = modelOf(record.service);
+  const operation = model.operations[record.operation];
   if (!operation) return [`${record.operation} is not an operation of ${record.service}`];
+  const xml = model.protocol !== 'json';
   if (record.errorCode !== undefined) {
     const known = operation.errors.includes(record.errorCode) || COMMON_ERRORS.has(record.errorCode);
-    return known
+    const problems = known
       ? []
       : [`error ${record.errorCode} is not one ${record.operation} answers (${operation.errors.join(', ')})`];
+    const written = xml ? xmlErrorCode(record.responseBody ?? '') : record.errorCode;
+    if (written !== record.errorCode) problems.push(`the error document does not name ${record.errorCode}`);
+    return problems;
   }
-  if (record.status >= 300) return [`HTTP ${record.status} without an error code`];
+  if (record.status !== (operation.status ?? 200)) {
+    return [`HTTP ${record.status} for a success, not ${operation.status ?? 200}, or without an error code`];
+  }
+  if (xml) return xmlViolations(model, record);
   let body: unknown;
   try {
     body = JSON.parse(record.responseBody ?? '');
@@ -89,6 +99,16 @@ function recordViolations(record: RequestRecord): string[] {
     return empty ? [] : ['the operation has no output, but the answer has members'];
   }
   return checkShape(modelOf(record.service).shapes, operation.output, body, { limits: false }).map((p) => p.message);
+}
+
+function xmlViolations(model: TrimmedModel, record: RequestRecord): string[] {
+  const body = record.responseBody ?? '';
+  if (!model.operations[record.operation].output)
+    return body.trim() ? ['the operation has no output, but the answer has a body'] : [];
+  const { value, problems } = readXmlAnswer(model, record.operation, body);
+  if (value === undefined) return problems;
+  const output = model.operations[record.operation].output!;
+  return [...problems, ...checkShape(model.shapes, output, value, { limits: false }).map((p) => p.message)];
 }
 
 /** `N violations` and one line per distinct violation (with how often it happened), for a test's failure message. */

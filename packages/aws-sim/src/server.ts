@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ScaledClock, type ManualClock, type SimClock } from './clock';
+import { addToSuiteReport } from './conformance-suite';
 import { controlService } from './control-http';
 import { AwsError } from './errors';
 import type { ImageScenario } from './scenarios';
@@ -101,7 +102,7 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
     seed: applySeed,
     requests: (filter) => world.findRequests(filter),
     mutatingRequests: (filter) => world.findRequests({ ...filter, mutating: true }),
-    clearRequests: () => void world.requests.splice(0),
+    clearRequests: () => addToSuiteReport(world.requests.splice(0)),
     addFault: (rule) => void world.faults.push(structuredClone(rule)),
     clearFaults: () => void world.faults.splice(0),
     onFault: (listener) => world.onFault(listener),
@@ -209,6 +210,7 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
     });
   });
   server.keepAliveTimeout = 60_000;
+  let reported = false;
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve));
   const { port, address } = server.address() as AddressInfo;
   const endpoint = `http://${address}:${port}`;
@@ -226,7 +228,12 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();
-        server.close(() => resolve());
+        server.close(() => {
+          // Once, however often it is closed; the log stays readable for the test.
+          if (!reported) addToSuiteReport(world.requests);
+          reported = true;
+          resolve();
+        });
       }),
   };
 }

@@ -1,5 +1,8 @@
 import type { SimClock } from './clock';
+import { LagTracker, type Lags } from './lags';
 import { ScenarioRegistry } from './scenarios';
+
+export type { Lag, Lags } from './lags';
 
 /** One AWS (or GitHub) call as the sim saw it: what tests and benchmarks query. */
 export interface RequestRecord {
@@ -82,12 +85,6 @@ export interface FiredFault {
 const BAD_GATEWAY_PAGE =
   '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n</body>\r\n</html>\r\n';
 
-/** Answers AWS may give, documented as eventually consistent, that the sim gives only when asked. */
-export interface Lags {
-  /** UpdateService answers with the service as it was: its `currentServiceDeployment` is not yet the new one. */
-  staleUpdateServiceAnswer?: boolean;
-}
-
 export interface RequestFilter {
   service?: string;
   operation?: string;
@@ -134,6 +131,8 @@ export class World {
   readonly faults: FaultRule[] = [];
   /** Answers AWS may give that the sim does not give by default (see SimOptions.lags). */
   readonly lags: Lags = {};
+  /** The writes whose results readers do not see yet (only while a lag is on). */
+  readonly lagging = new LagTracker(this.lags, () => this.now());
   readonly random: () => number;
   private readonly stores = new Map<string, unknown>();
   private readonly matchCounts = new WeakMap<FaultRule, number>();

@@ -6,9 +6,13 @@ import {
   primaryTaskDefinition,
   ServiceEventStream,
   stableTaskDefinition,
+  startedServiceDeployment,
   type DeploymentTarget,
 } from '../src/ecs-deployments';
+import { fakeClock } from '../src/poll';
 import { fakeClient } from './fixtures/fake-client';
+
+jest.mock('../src/core', () => ({ ...jest.requireActual('../src/core'), info: jest.fn() }));
 
 const OLD = 'arn:aws:ecs:us-east-1:123456789012:task-definition/web:6';
 const NEW = 'arn:aws:ecs:us-east-1:123456789012:task-definition/web:7';
@@ -176,6 +180,85 @@ describe('stableTaskDefinition and primaryTaskDefinition', () => {
     ).toBe(OLD);
     expect(primaryTaskDefinition(service(done))).toBe(OLD);
     expect(primaryTaskDefinition({ taskDefinition: NEW })).toBe(NEW);
+  });
+});
+
+describe('judgeDeployment on an answer that predates the deployment (eventually consistent)', () => {
+  const before = deployment({ id: 'ecs-svc/1', status: 'PRIMARY', taskDefinition: OLD, rolloutState: 'COMPLETED' });
+  const seen: DeploymentTarget = { ...target, priorDeploymentIds: ['ecs-svc/1'] };
+  const unseen = { state: 'in-progress', unseen: 'DescribeServices still shows web as it was before the update' };
+
+  test.each([
+    ['the rolling view: only the deployments from before', seen, { service: service(before) }, unseen],
+    [
+      'a SUCCESSFUL service deployment, the service still as before',
+      { ...seen, serviceDeploymentArn: 'arn:sd/2' },
+      { service: service(before), serviceDeployment: sd('SUCCESSFUL') },
+      unseen,
+    ],
+    [
+      'a newer deployment than ours: gone, as before',
+      seen,
+      { service: service(deployment({ id: 'ecs-svc/3', status: 'PRIMARY', taskDefinition: OLD })) },
+      { state: 'failed', reason: `the deployment is gone; the service now runs ${OLD}`, ecsRollback: 'none' },
+    ],
+    [
+      'without the prior ids: gone, as before',
+      target,
+      { service: service(before) },
+      { state: 'failed', reason: `the deployment is gone; the service now runs ${OLD}`, ecsRollback: 'none' },
+    ],
+  ])('%s', (_name, who, snapshot, expected) => {
+    expect(judgeDeployment(who, snapshot)).toEqual(expected);
+  });
+});
+
+describe('startedServiceDeployment', () => {
+  const options = {
+    cluster: 'prod',
+    service: 'web',
+    before: 'sd/1',
+    startedAt: new Date(1_000_000),
+    expectNew: true,
+  };
+  const listing = (...answers: string[][]) => {
+    let call = 0;
+    return fakeClient({
+      ListServiceDeploymentsCommand: () => ({
+        serviceDeployments: answers[Math.min(call++, answers.length - 1)].map((arn, i) => ({
+          serviceDeploymentArn: arn,
+          createdAt: new Date(2_000_000 - i),
+        })),
+      }),
+    });
+  };
+
+  test("the answer's new currentServiceDeployment, without listing", async () => {
+    const ecs = listing([]);
+    const answer = { currentServiceDeployment: 'sd/2' };
+    expect(await startedServiceDeployment(ecs as unknown as ECSClient, { ...options, answer })).toBe('sd/2');
+    expect(ecs.calls()).toEqual([]);
+  });
+
+  test('an answer naming the replaced one: the newest listed since the call, listed again until it shows', async () => {
+    const ecs = listing(['sd/1'], [], ['sd/2', 'sd/1']);
+    const answer = { currentServiceDeployment: 'sd/1' };
+    const clock = fakeClock();
+    expect(await startedServiceDeployment(ecs as unknown as ECSClient, { ...options, answer, clock })).toBe('sd/2');
+    expect(ecs.calls()).toHaveLength(3);
+    expect(ecs.calls()[0].input).toEqual({ cluster: 'prod', service: 'web', createdAt: { after: new Date(999_000) } });
+  });
+
+  test('none listed within the patience, or none expected: undefined (the rolling view)', async () => {
+    const never = listing([]);
+    const clock = fakeClock();
+    const found = await startedServiceDeployment(never as unknown as ECSClient, { ...options, answer: {}, clock });
+    expect(found).toBeUndefined();
+    expect(clock.now()).toBe(20_000);
+    const rescale = listing([]);
+    const args = { ...options, answer: {}, expectNew: false, clock: fakeClock() };
+    expect(await startedServiceDeployment(rescale as unknown as ECSClient, args)).toBeUndefined();
+    expect(rescale.calls()).toHaveLength(1);
   });
 });
 

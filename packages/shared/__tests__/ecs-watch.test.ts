@@ -164,6 +164,48 @@ describe('watchDeployments', () => {
   });
 });
 
+describe('a service whose answers predate the deployment (eventually consistent)', () => {
+  const before = { id: 'ecs-svc/1', status: 'PRIMARY', taskDefinition: 'td/web:6', rolloutState: 'COMPLETED' };
+  const ours = { id: 'ecs-svc/2', status: 'PRIMARY', taskDefinition: NEW, rolloutState: 'COMPLETED' };
+  const target: DeploymentTarget = {
+    service: 'web',
+    taskDefinitionArn: NEW,
+    deploymentId: 'ecs-svc/2',
+    priorDeploymentIds: ['ecs-svc/1'],
+  };
+  /** DescribeServices shows the service as before for `staleRounds` calls, then with our deployment. */
+  const ecsShowingLate = (staleRounds: number) => {
+    let round = 0;
+    return fakeClient({
+      DescribeServicesCommand: () => ({
+        services: [{ serviceName: 'web', status: 'ACTIVE', deployments: [round++ < staleRounds ? before : ours] }],
+      }),
+    });
+  };
+  const watch = (ecs: ReturnType<typeof fakeClient>) =>
+    watchDeployments({
+      ecs: ecs as unknown as ECSClient,
+      cluster: 'prod',
+      targets: [target],
+      timeoutMs: 600_000,
+      clock: fakeClock(),
+    });
+
+  test('is watched on until the deployment shows, then judged', async () => {
+    const result = await watch(ecsShowingLate(3));
+    expect(result.get('web')?.verdict).toEqual({ state: 'succeeded' });
+  });
+
+  test('fails, saying so, when that outlasts the patience for a new resource', async () => {
+    const result = await watch(ecsShowingLate(Infinity));
+    expect(result.get('web')?.verdict).toEqual({
+      state: 'failed',
+      reason: 'DescribeServices still shows web as it was before the update, after 21s of checks',
+      ecsRollback: 'none',
+    });
+  });
+});
+
 describe('progressLine', () => {
   test.each([
     [

@@ -6,7 +6,12 @@ import {
   type ServiceDeployment,
   type ServiceEvent,
 } from '@aws-sdk/client-ecs';
+import { NEW_RESOURCE_PATIENCE_MS } from './consistency';
+import * as core from './core';
+import { degradeOnDenial, serviceDeploymentReadsDenied } from './ecs-permissions';
 import { isInFlightStatus } from './ecs-rollback-target';
+import { describeError } from './errors';
+import { poll, PollTimeoutError, type Clock } from './poll';
 
 // How Shipyard reads an ECS deployment: success means *our* deployment reached SUCCESSFUL/COMPLETED and the service's
 // primary revision is ours — never "the service is stable" (which is also true after a circuit-breaker rollback,
@@ -21,6 +26,11 @@ export interface DeploymentTarget {
   deploymentId?: string;
   /** The service deployment ARN: the service-deployment API view (status, lifecycle stage, hooks). */
   serviceDeploymentArn?: string;
+  /**
+   * The `deployments[].id`s the service had before the deployment was started: a DescribeServices answer listing
+   * only these predates it (ECS is eventually consistent), which says nothing about the deployment yet.
+   */
+  priorDeploymentIds?: string[];
 }
 
 /** What one poll saw of a service. */
@@ -35,7 +45,10 @@ export interface DeploymentSnapshot {
 export type EcsRollback = 'none' | 'in-progress' | 'succeeded' | 'failed';
 
 export type Verdict =
-  { state: 'in-progress' } | { state: 'succeeded' } | { state: 'failed'; reason: string; ecsRollback: EcsRollback };
+  /** `unseen`: the service's answer predates the deployment, so it cannot be judged yet (see priorDeploymentIds). */
+  | { state: 'in-progress'; unseen?: string }
+  | { state: 'succeeded' }
+  | { state: 'failed'; reason: string; ecsRollback: EcsRollback };
 
 const ROLLBACK_STATES: Record<string, EcsRollback> = {
   ROLLBACK_REQUESTED: 'in-progress',
@@ -63,9 +76,19 @@ export function judgeDeployment(target: DeploymentTarget, snapshot: DeploymentSn
   return judgeFromDeployments(target, snapshot.service);
 }
 
+/** The in-progress verdict for a DescribeServices answer that shows only deployments older than ours, if it does. */
+function notYetVisible(target: DeploymentTarget, service: Service | undefined): Verdict | undefined {
+  const prior = target.priorDeploymentIds;
+  const ids = (service?.deployments ?? []).map((d) => d.id);
+  if (!prior || ids.length === 0 || !ids.every((id) => id !== undefined && prior.includes(id))) return undefined;
+  return { state: 'in-progress', unseen: `DescribeServices still shows ${target.service} as it was before the update` };
+}
+
 function primaryIsOurs(target: DeploymentTarget, service: Service | undefined): Verdict {
   const primary = primaryTaskDefinition(service);
   if (primary && primary !== target.taskDefinitionArn) {
+    const unseen = notYetVisible(target, service);
+    if (unseen) return unseen;
     return {
       state: 'failed',
       reason: `the deployment finished but the service's primary revision is ${primary}, not ${target.taskDefinitionArn}`,
@@ -83,6 +106,8 @@ function judgeFromDeployments(target: DeploymentTarget, service: Service | undef
     : deployments.find((d) => d.taskDefinition === target.taskDefinitionArn);
   const primary = deployments.find((d) => d.status === 'PRIMARY');
   if (!ours) {
+    const unseen = notYetVisible(target, service);
+    if (unseen) return unseen;
     return {
       state: 'failed',
       reason: `the deployment is gone; the service now runs ${primary?.taskDefinition}`,
@@ -163,6 +188,64 @@ export async function lastSuccessfulRevision(
   return briefs
     .map((b) => taskDefinitionOf.get(b.targetServiceRevisionArn))
     .find((taskDefinition): taskDefinition is string => !!taskDefinition && !options.exclude?.includes(taskDefinition));
+}
+
+export interface StartedServiceDeploymentOptions {
+  cluster: string;
+  service: string;
+  /** The service's currentServiceDeployment before the call. */
+  before: string | undefined;
+  /** The service in UpdateService's answer. */
+  answer: Service | undefined;
+  /** When the call went out (runner clock). */
+  startedAt: Date;
+  /** Whether the call starts a deployment (a new revision, forceNewDeployment), so one is worth waiting for. */
+  expectNew: boolean;
+  clock?: Clock;
+}
+
+/**
+ * The service deployment an UpdateService call started: its answer's currentServiceDeployment when that changed,
+ * else the newest one listed as created since the call — the answer may still name the one it replaced, and the
+ * list may not show the new one yet (ECS is eventually consistent), so it is listed again for up to
+ * NEW_RESOURCE_PATIENCE_MS when one is expected. Undefined when none can be read (the role may not list service
+ * deployments, a call failed, or none showed up): the watch then follows the rolling view.
+ */
+export async function startedServiceDeployment(
+  ecs: ECSClient,
+  options: StartedServiceDeploymentOptions,
+): Promise<string | undefined> {
+  const { cluster, service, before } = options;
+  const arn = options.answer?.currentServiceDeployment;
+  if (arn && arn !== before) return arn;
+  if (serviceDeploymentReadsDenied(ecs)) return undefined;
+  const newest = async () => {
+    const listed = await ecs.send(
+      new ListServiceDeploymentsCommand({
+        cluster,
+        service,
+        createdAt: { after: new Date(options.startedAt.getTime() - 1000) },
+      }),
+    );
+    return [...(listed.serviceDeployments ?? [])]
+      .filter((d) => d.serviceDeploymentArn !== before)
+      .sort((a, b) => (b.createdAt?.getTime() ?? 0) - (a.createdAt?.getTime() ?? 0))[0]?.serviceDeploymentArn;
+  };
+  const instead = "following the service's deployments instead";
+  try {
+    return await poll<string | undefined>({
+      describe: newest,
+      isDone: (found) => found !== undefined || !options.expectNew,
+      timeoutMs: NEW_RESOURCE_PATIENCE_MS,
+      clock: options.clock,
+      waitingFor: `the new service deployment of ${service} to be listed`,
+    });
+  } catch (error) {
+    if (error instanceof PollTimeoutError) core.info(`${service}: ${error.message}; ${instead}`);
+    else if (!degradeOnDenial(ecs, 'ecs:ListServiceDeployments', error))
+      core.info(`${service}: the new service deployment could not be read (${describeError(error)}); ${instead}`);
+    return undefined;
+  }
 }
 
 /**

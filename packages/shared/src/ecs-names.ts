@@ -1,4 +1,4 @@
-import { ConfigError, describeError, isAwsSdkError } from './errors';
+import { ConfigError, describeError, isAwsSdkError, StillUnseenError } from './errors';
 import { quote } from './inputs';
 
 // ECS naming rules for inputs that name services, shared by the actions that take a list of them. Pure.
@@ -93,10 +93,12 @@ export function taskDefinitionFamily(reference: string): string | undefined {
 
 /**
  * What to throw when ECS refuses to describe the task definition an input names: a 400 (ClientException for an
- * unknown family or revision) is a mistake in that input and says so; any other error is returned as it is.
+ * unknown family or revision), also after retries in case it was registered moments ago (StillUnseenError), is a
+ * mistake in that input and says so; any other error is returned as it is.
  */
 export function taskDefinitionInputError(error: unknown, name: string, reference: string, region: string): unknown {
-  if (!isAwsSdkError(error) || error.$metadata.httpStatusCode !== 400) return error;
+  const cause = error instanceof StillUnseenError ? error.cause : error;
+  if (!isAwsSdkError(cause) || cause.$metadata.httpStatusCode !== 400) return error;
   return new ConfigError(
     `Input "${name}" names ${quote(reference)}, which ECS cannot describe in ${region} ` +
       `(${describeError(error).replace(/\.$/, '')}).`,

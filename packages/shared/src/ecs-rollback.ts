@@ -1,5 +1,12 @@
 import { StopServiceDeploymentCommand, UpdateServiceCommand, type ECSClient, type Service } from '@aws-sdk/client-ecs';
-import { judgeDeployment, type DeploymentSnapshot, type DeploymentTarget, type Verdict } from './ecs-deployments';
+import {
+  judgeDeployment,
+  primaryTaskDefinition,
+  startedServiceDeployment,
+  type DeploymentSnapshot,
+  type DeploymentTarget,
+  type Verdict,
+} from './ecs-deployments';
 import type { CurrentDeployment, RollbackMethod } from './ecs-rollback-target';
 import { describeDeployments, watchDeployments, type WatchOptions, type WatchedDeployment } from './ecs-watch';
 import * as core from './core';
@@ -17,6 +24,8 @@ export interface RollbackStep {
   taskDefinitionArn: string;
   method: RollbackMethod;
   current?: CurrentDeployment;
+  /** The service as described before the rollback: what a DescribeServices answer that predates it looks like. */
+  before?: Service;
 }
 
 export interface StartedRollback {
@@ -42,18 +51,30 @@ async function update(
   step: RollbackStep,
   retry: RetryOptions,
 ): Promise<StartedRollback> {
+  const startedAt = new Date();
   const response = await retryPassing(
     () =>
       ecs.send(new UpdateServiceCommand({ cluster, service: step.service, taskDefinition: step.taskDefinitionArn })),
     retry,
   );
+  // The answer may still name the service deployment this one replaced (eventually consistent): never watch that.
+  const serviceDeploymentArn = await startedServiceDeployment(ecs, {
+    cluster,
+    service: step.service,
+    before: step.before?.currentServiceDeployment ?? step.current?.serviceDeploymentArn,
+    answer: response.service,
+    startedAt,
+    expectNew: primaryTaskDefinition(step.before) !== step.taskDefinitionArn,
+    clock: retry.clock,
+  });
   return {
     method: 'update',
     target: {
       service: step.service,
       taskDefinitionArn: step.taskDefinitionArn,
       deploymentId: primaryDeploymentId(response.service),
-      serviceDeploymentArn: response.service?.currentServiceDeployment,
+      serviceDeploymentArn,
+      priorDeploymentIds: step.before?.deployments?.flatMap((d) => (d.id ? [d.id] : [])),
     },
   };
 }

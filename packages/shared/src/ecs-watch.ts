@@ -16,7 +16,9 @@ import {
 import * as core from './core';
 import { degradeOnDenial, serviceDeploymentReadsDenied } from './ecs-permissions';
 import { describeError, isTransientError } from './errors';
-import { poll, type Clock } from './poll';
+import { poll, systemClock, type Clock } from './poll';
+import { NEW_RESOURCE_PATIENCE_MS } from './consistency';
+import { formatDuration } from './duration';
 
 // Watches one or many deployments in one poll loop: per round one DescribeServiceDeployments for every service
 // (≤ 20 per call), and DescribeServices (≤ 10 per call, for events and the primary revision) only when task counts
@@ -156,6 +158,9 @@ export async function watchDeployments(options: WatchOptions): Promise<WatchResu
   const isSettled = options.isSettled ?? ((_target, verdict) => verdict.state !== 'in-progress');
   const streams = options.eventStreams ?? new Map<string, ServiceEventStream>();
   const results: WatchResult = new Map();
+  const clock = options.clock ?? systemClock;
+  /** Since when each service's answer has predated its deployment (verdict `unseen`). */
+  const unseenSince = new Map<string, number>();
   let round = 0;
   let tolerated = 0;
   let lastMovement = new Map<string, string>();
@@ -173,13 +178,28 @@ export async function watchDeployments(options: WatchOptions): Promise<WatchResu
   const watched = () =>
     targets.filter((t) => !results.has(t.service) || !isSettled(t, results.get(t.service)!.verdict));
 
+  // A service whose answers predate its deployment for longer than eventual consistency explains is reported as
+  // not described: the deployment is then judged failed, saying so.
+  const stillUnseen = (target: DeploymentTarget, snapshot: DeploymentSnapshot): DeploymentSnapshot => {
+    const verdict = judgeDeployment(target, snapshot);
+    if (verdict.state !== 'in-progress' || !verdict.unseen) {
+      unseenSince.delete(target.service);
+      return snapshot;
+    }
+    const since = unseenSince.get(target.service) ?? clock.now();
+    unseenSince.set(target.service, since);
+    const waited = clock.now() - since;
+    if (waited < NEW_RESOURCE_PATIENCE_MS) return snapshot;
+    return { ...snapshot, missing: `${verdict.unseen}, after ${formatDuration(waited)} of checks` };
+  };
+
   await poll<WatchResult>({
     describe: async (signal) => {
       round++;
       const pending = watched();
       snapshots = await describeDeployments(ecs, cluster, pending, snapshots, refreshServices, signal);
       for (const target of pending) {
-        const snapshot = snapshots.get(target.service) ?? {};
+        const snapshot = stillUnseen(target, snapshots.get(target.service) ?? {});
         let stream = streams.get(target.service);
         if (!stream) streams.set(target.service, (stream = new ServiceEventStream()));
         for (const event of stream.next(snapshot.service?.events)) onEvent?.(target.service, event);
@@ -192,7 +212,7 @@ export async function watchDeployments(options: WatchOptions): Promise<WatchResu
     isDone: () => watched().length === 0,
     timeoutMs: options.timeoutMs,
     signal: options.signal,
-    clock: options.clock,
+    clock,
     minIntervalMs: options.minIntervalMs ?? WATCH_MIN_INTERVAL_MS,
     maxIntervalMs: options.maxIntervalMs ?? WATCH_MAX_INTERVAL_MS,
     fingerprint: () => phases,

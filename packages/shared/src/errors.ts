@@ -1,5 +1,6 @@
 import { types } from 'node:util';
 import * as core from './core';
+import { formatDuration } from './duration';
 
 /** A mistake in the workflow or its inputs: the message says what to change; no stack is ever shown. */
 export class ConfigError extends Error {
@@ -47,6 +48,24 @@ export class FailureWithOutcome extends Error {
 
   constructor(cause: unknown, outcome: string) {
     super(`${describeError(cause).replace(/\.$/, '')}; ${outcome}`, { cause });
+    this.cause = cause;
+  }
+}
+
+/** A call kept answering that something created moments ago is unknown, for longer than eventual consistency
+ * explains (consistency.ts): the answer is probably true. */
+export class StillUnseenError extends Error {
+  override name = 'StillUnseenError';
+  override readonly cause: unknown;
+
+  constructor(
+    cause: unknown,
+    /** How long the call was tried. */
+    readonly waitedMs: number,
+  ) {
+    super(`${describeError(cause).replace(/\.$/, '')} (still so after ${formatDuration(waitedMs)} of retries)`, {
+      cause,
+    });
     this.cause = cause;
   }
 }

@@ -2,10 +2,22 @@
 // scripts/aws-models.ts writes): the one walker behind ecs-deploy's task-definition checks and aws-sim's
 // conformance test. Pure and dependency-free, so it costs the bundle next to nothing.
 
-/** A model shape, trimmed to what a check needs (no documentation, no wire details). */
+/**
+ * A model shape, trimmed to what a check needs: no documentation, and of the wire details only what reading an XML
+ * answer needs (kept for the XML protocols only): element names that differ from member names (`xmlNames`), members
+ * sent as headers rather than in the body (`headers`), the member that is the whole body (`payload`), and the
+ * element name of a list's items (`xmlMember`, default `member`).
+ */
 export type Shape =
-  | { type: 'structure'; members: Record<string, string>; required?: string[] }
-  | { type: 'list'; member: string; min?: number; max?: number }
+  | {
+      type: 'structure';
+      members: Record<string, string>;
+      required?: string[];
+      xmlNames?: Record<string, string>;
+      headers?: string[];
+      payload?: string;
+    }
+  | { type: 'list'; member: string; min?: number; max?: number; xmlMember?: string; flattened?: boolean }
   | { type: 'map'; key: string; value: string; min?: number; max?: number }
   | { type: 'string'; enum?: string[]; min?: number; max?: number; pattern?: string }
   | { type: 'integer' | 'long' | 'float' | 'double'; min?: number; max?: number }
@@ -20,7 +32,17 @@ export interface TrimmedModel {
   sha256: string;
   protocol: string;
   apiVersion: string;
-  operations: Record<string, { input?: string; output?: string; errors: string[] }>;
+  operations: Record<
+    string,
+    {
+      input?: string;
+      output?: string;
+      errors: string[];
+      /** XML protocols: the HTTP status of a success when not 200, and the Query protocol's result element. */
+      status?: number;
+      resultWrapper?: string;
+    }
+  >;
   shapes: ShapeTable;
 }
 

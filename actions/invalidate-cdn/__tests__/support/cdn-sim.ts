@@ -1,6 +1,7 @@
 /** The bundled action against aws-sim's CloudFront: a seeded account, and a step run the way the runner runs it. */
 import { join } from 'node:path';
 import { CloudFrontClient, ListInvalidationsCommand } from '@aws-sdk/client-cloudfront';
+import type { Lags } from '@shipyard/aws-sim/lags';
 import { startSim, type Sim } from '@shipyard/aws-sim/server';
 import { runAction, type ActionRun } from '@shipyard/testkit/run-action';
 
@@ -11,8 +12,13 @@ export const DOCS = 'E1DOCS0EXAMPLE';
 /** An invalidation's 60 simulated seconds pass in 0.1 s: the action's first 3 s poll finds it Completed. */
 export const FAST = 600;
 
-export function startCdnSim(extraDistributions: Record<string, unknown>[] = [], timeScale = FAST): Promise<Sim> {
+export function startCdnSim(
+  extraDistributions: Record<string, unknown>[] = [],
+  timeScale = FAST,
+  lags: Lags = {},
+): Promise<Sim> {
   return startSim({
+    lags,
     timeScale,
     seed: {
       cloudfront: {

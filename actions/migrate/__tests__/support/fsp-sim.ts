@@ -5,10 +5,19 @@
  * scenario of its image, one tag per test.
  */
 import { join } from 'node:path';
-import { DescribeTasksCommand, ECSClient, RunTaskCommand, type Task } from '@aws-sdk/client-ecs';
+import {
+  DescribeTaskDefinitionCommand,
+  DescribeTasksCommand,
+  ECSClient,
+  RegisterTaskDefinitionCommand,
+  RunTaskCommand,
+  type RegisterTaskDefinitionCommandInput,
+  type Task,
+} from '@aws-sdk/client-ecs';
 import { runAction, type ActionRun, type RunActionOptions } from '@shipyard/testkit/run-action';
 import { startSim, type Sim } from '@shipyard/aws-sim/server';
 import type { ImageScenario } from '@shipyard/aws-sim/scenarios';
+import type { Lags } from '@shipyard/aws-sim/lags';
 
 export const REGION = 'us-east-1';
 export const ACCOUNT = '123456789012';
@@ -36,6 +45,8 @@ export interface FspSimOptions {
   /** Simulated seconds per real second. */
   timeScale?: number;
   snapshotSeconds?: number;
+  /** Eventually consistent answers (aws-sim's lags). */
+  lags?: Lags;
 }
 
 export function startFspSim(options: FspSimOptions): Promise<Sim> {
@@ -54,6 +65,7 @@ export function startFspSim(options: FspSimOptions): Promise<Sim> {
     },
   ];
   return startSim({
+    lags: options.lags,
     timeScale: options.timeScale ?? 20,
     scenarios: options.scenarios,
     seed: {
@@ -153,6 +165,29 @@ export async function startOtherMigration(sim: Sim, startedBy: string): Promise<
       }),
     );
     return tasks?.[0]?.taskArn as string;
+  } finally {
+    ecs.destroy();
+  }
+}
+
+/** Registers the family's next revision (a copy of the latest), as a deploy step before the migration would. */
+export async function registerNextRevision(sim: Sim): Promise<string> {
+  const ecs = ecsClient(sim);
+  try {
+    const { taskDefinition } = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: FAMILY }));
+    const { family, networkMode, requiresCompatibilities, cpu, memory, executionRoleArn, containerDefinitions } =
+      taskDefinition!;
+    const request = {
+      family,
+      networkMode,
+      requiresCompatibilities,
+      cpu,
+      memory,
+      executionRoleArn,
+      containerDefinitions,
+    };
+    const registered = await ecs.send(new RegisterTaskDefinitionCommand(request as RegisterTaskDefinitionCommandInput));
+    return `${FAMILY}:${registered.taskDefinition!.revision}`;
   } finally {
     ecs.destroy();
   }

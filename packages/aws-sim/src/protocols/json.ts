@@ -1,3 +1,4 @@
+import { types } from 'node:util';
 import { AwsError } from '../errors';
 import type { RequestContext, ServiceModule, SimRequest, SimResponse } from '../service';
 import type { World } from '../world';
@@ -9,8 +10,9 @@ export type JsonHandler = (input: any, ctx: RequestContext) => unknown | Promise
 /** JSON 1.1 timestamps are epoch seconds; handlers may return Date objects anywhere in the output. */
 function dateToEpochSeconds(this: Record<string, unknown>, key: string, value: unknown): unknown {
   // JSON.stringify has already applied Date#toJSON to `value`; the holder still has the Date itself.
+  // types.isDate: a Date copied by structuredClone comes from Node's realm, not a test sandbox's.
   const raw = this[key];
-  return raw instanceof Date ? raw.getTime() / 1000 : value;
+  return types.isDate(raw) ? raw.getTime() / 1000 : value;
 }
 
 export function jsonResponse(output: unknown): SimResponse {

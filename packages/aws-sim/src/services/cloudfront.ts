@@ -25,6 +25,8 @@ const MAX_WILDCARD_PATHS = 15;
 const MAX_PATH_LENGTH = 4000;
 
 const invalidArgument = (message: string) => new AwsError('InvalidArgument', message);
+const REFERENCE_TAKEN =
+  'Your request contains a caller reference that was used for a previous invalidation batch for the same distribution.';
 
 /** Reads `{Quantity, Items: {<member>: [...]}}` and checks Quantity against the items, as CloudFront does. */
 function quantityItems(value: unknown, member: string): string[] {
@@ -96,12 +98,9 @@ function createInvalidation({ path, body }: RestXmlInput, { world }: RequestCont
   const previous = distribution.invalidations.find((i) => i.callerReference === callerReference);
   if (previous) {
     const same = [...previous.paths].sort().join('\n') === [...paths].sort().join('\n');
-    if (!same) {
-      throw new AwsError(
-        'InvalidationBatchAlreadyExists',
-        `An invalidation batch with CallerReference ${callerReference} already exists with different paths.`,
-      );
-    }
+    // The API reference names this InvalidationBatchAlreadyExists, a code the model does not list for the operation;
+    // CloudFront answers it as InvalidArgument with this message (which the model does list).
+    if (!same) throw invalidArgument(REFERENCE_TAKEN);
     return invalidationResponse(distribution, previous);
   }
   checkQuotas(distribution, paths);
@@ -113,6 +112,7 @@ function createInvalidation({ path, body }: RestXmlInput, { world }: RequestCont
     callerReference,
   };
   distribution.invalidations.unshift(invalidation);
+  world.lagging.start('unknownNewInvalidation', invalidation.id);
   world.after(distribution.invalidationSeconds * 1000, () => {
     invalidation.status = 'Completed';
     world.milestone('cloudfront-invalidation', invalidation.id, 'Completed');
@@ -213,7 +213,8 @@ export function cloudFrontService(): ServiceModule {
         path: new RegExp(`^/${API}/distribution/${DISTRIBUTION_ID}/invalidation/${ID}$`),
         handler: ({ path }, { world }) => {
           const invalidation = getDistribution(world, path.DistributionId).invalidations.find((i) => i.id === path.Id);
-          if (!invalidation)
+          // Just created, it may not be visible yet (lags.unknownNewInvalidation).
+          if (!invalidation || world.lagging.read('unknownNewInvalidation', invalidation.id, 'GetInvalidation'))
             throw new AwsError('NoSuchInvalidation', 'The specified invalidation does not exist.', 404);
           return { root: 'Invalidation', value: invalidationXml(invalidation) };
         },

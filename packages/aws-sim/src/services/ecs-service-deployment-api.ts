@@ -23,6 +23,9 @@ function requireServiceDeployment(world: World, arn: string | undefined): Servic
   return sd;
 }
 
+/** A service deployment UpdateService just started may not be listed or described yet. */
+const UNLISTED = 'unlistedNewServiceDeployment';
+
 const toTime = (value: unknown) => (value === undefined ? undefined : Number(value) * 1000);
 
 export const serviceDeploymentHandlers: Record<string, JsonHandler> = {
@@ -50,6 +53,7 @@ export const serviceDeploymentHandlers: Record<string, JsonHandler> = {
           (after === undefined || sd.createdAt.getTime() >= after) &&
           (before === undefined || sd.createdAt.getTime() <= before),
       )
+      .filter((sd) => !ctx.world.lagging.read(UNLISTED, sd.serviceDeploymentArn, 'ListServiceDeployments'))
       .reverse();
     const { page, nextToken } = paginate(matching, input.maxResults ?? 20, input.nextToken);
     return { serviceDeployments: page.map(renderServiceDeploymentBrief), nextToken };
@@ -64,7 +68,8 @@ export const serviceDeploymentHandlers: Record<string, JsonHandler> = {
     const failures = [];
     for (const arn of arns) {
       const sd = state.serviceDeployments.get(arn);
-      if (sd) serviceDeployments.push(renderServiceDeployment(state, sd));
+      if (sd && !ctx.world.lagging.read(UNLISTED, arn, 'DescribeServiceDeployments'))
+        serviceDeployments.push(renderServiceDeployment(state, sd));
       else failures.push({ arn, reason: 'MISSING' });
     }
     return { serviceDeployments, failures };

@@ -10,6 +10,7 @@ import {
   requireCluster,
   requireService,
   requireTaskDefinition,
+  requireVisibleTaskDefinition,
   serviceArnFor,
   tasksOf,
   type Cluster,
@@ -122,7 +123,7 @@ export function createService(state: EcsState, ctx: Ctx, input: ServiceInput, st
   if (controller !== 'ECS')
     throw invalidParameter(`aws-sim models the ECS deployment controller only, not ${controller}.`);
   if (!input.taskDefinition) throw clientException('TaskDefinition can not be blank.');
-  const td = requireTaskDefinition(state, ctx, input.taskDefinition);
+  const td = requireVisibleTaskDefinition(state, ctx, input.taskDefinition, 'CreateService');
   checkRunnable(td, input.launchType, input.networkConfiguration);
   const desiredCount = input.desiredCount ?? 0;
   if (!Number.isInteger(desiredCount) || desiredCount < 0)
@@ -170,7 +171,9 @@ function updateService(
 ) {
   const cluster = requireCluster(state, ctx, input.cluster);
   const service = requireService(state, cluster, input.service);
-  const td = input.taskDefinition ? requireTaskDefinition(state, ctx, input.taskDefinition) : undefined;
+  const td = input.taskDefinition
+    ? requireVisibleTaskDefinition(state, ctx, input.taskDefinition, 'UpdateService')
+    : undefined;
   const networkConfiguration = input.networkConfiguration ?? service.networkConfiguration;
   if (td) checkRunnable(td, service.launchType, networkConfiguration);
   const deploymentConfiguration = input.deploymentConfiguration
@@ -294,12 +297,19 @@ export const serviceHandlers: Record<string, JsonHandler> = {
   },
 
   UpdateService(input, ctx) {
-    const state = ecsState(ctx.world);
+    const { world } = ctx;
+    const state = ecsState(world);
     const cluster = requireCluster(state, ctx, input.cluster);
-    const before = requireService(state, cluster, input.service).currentServiceDeployment;
-    const service = renderService(state, updateService(state, ctx, input), false);
+    // What readers may still see for a while (lags): the service as it was.
+    const before = structuredClone(renderService(state, requireService(state, cluster, input.service), true));
+    const updated = updateService(state, ctx, input);
+    world.lagging.start('staleServiceAfterUpdate', updated.serviceArn, before);
+    if (updated.currentServiceDeployment !== before.currentServiceDeployment)
+      world.lagging.start('unlistedNewServiceDeployment', updated.currentServiceDeployment!);
+    const service = renderService(state, updated, false);
     // UpdateService is eventually consistent: its answer may still name the service deployment it replaced.
-    if (ctx.world.lags.staleUpdateServiceAnswer) return { service: { ...service, currentServiceDeployment: before } };
+    if (world.lags.staleUpdateServiceAnswer)
+      return { service: { ...service, currentServiceDeployment: before.currentServiceDeployment } };
     return { service };
   },
 
@@ -321,8 +331,12 @@ export const serviceHandlers: Record<string, JsonHandler> = {
     const services = [];
     const failures = [];
     for (const ref of refs) {
-      const service = state.services.get(serviceArnFor(cluster, ref));
-      if (service) services.push(renderService(state, service, includeTags));
+      const arn = serviceArnFor(cluster, ref);
+      const service = state.services.get(arn);
+      // Just after UpdateService, the service as it was (lags.staleServiceAfterUpdate).
+      const stale = service && ctx.world.lagging.read('staleServiceAfterUpdate', arn, 'DescribeServices');
+      if (stale) services.push({ ...(stale.stale as object), tags: includeTags ? service.tags : undefined });
+      else if (service) services.push(renderService(state, service, includeTags));
       else failures.push({ arn: serviceArnFor(cluster, ref), reason: 'MISSING' });
     }
     return { services, failures };

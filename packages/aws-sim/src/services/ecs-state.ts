@@ -363,6 +363,23 @@ export function requireTaskDefinition(
   return td;
 }
 
+/**
+ * requireTaskDefinition as `operation` sees it: a revision named explicitly (`family:revision` or its ARN) may not be
+ * visible yet just after RegisterTaskDefinition (lags.unknownNewTaskDefinition), and then answers as unknown.
+ */
+export function requireVisibleTaskDefinition(
+  state: EcsState,
+  ctx: Pick<RequestContext, 'region' | 'accountId' | 'world'>,
+  ref: string | undefined,
+  operation: string,
+) {
+  const td = requireTaskDefinition(state, ctx, ref);
+  const explicit = ref!.includes(':');
+  if (explicit && ctx.world.lagging.read('unknownNewTaskDefinition', td.taskDefinitionArn, operation))
+    throw clientException('Unable to describe task definition.');
+  return td;
+}
+
 export function tasksOf(state: EcsState, predicate: (task: Task) => boolean): Task[] {
   const out: Task[] = [];
   for (const task of state.tasks.values()) if (predicate(task)) out.push(task);

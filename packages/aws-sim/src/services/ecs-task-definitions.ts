@@ -9,6 +9,7 @@ import {
   invalidParameter,
   paginate,
   requireTaskDefinition,
+  requireVisibleTaskDefinition,
   type ContainerDefinition,
   type EcsState,
   type PortMapping,
@@ -195,12 +196,13 @@ export const taskDefinitionHandlers: Record<string, JsonHandler> = {
   RegisterTaskDefinition(input, ctx) {
     const state = ecsState(ctx.world);
     const td = registerTaskDefinition(state, ctx, input);
+    ctx.world.lagging.start('unknownNewTaskDefinition', td.taskDefinitionArn);
     return { taskDefinition: td, tags: state.tags.get(td.taskDefinitionArn) };
   },
 
   DescribeTaskDefinition(input: { taskDefinition?: string; include?: string[] }, ctx) {
     const state = ecsState(ctx.world);
-    const td = requireTaskDefinition(state, ctx, input.taskDefinition);
+    const td = requireVisibleTaskDefinition(state, ctx, input.taskDefinition, 'DescribeTaskDefinition');
     return {
       taskDefinition: td,
       tags: input.include?.includes('TAGS') ? state.tags.get(td.taskDefinitionArn) : undefined,

@@ -7,7 +7,7 @@ import {
   paginate,
   requireCluster,
   requireService,
-  requireTaskDefinition,
+  requireVisibleTaskDefinition,
   tasksOf,
   type Tag,
 } from './ecs-state';
@@ -47,7 +47,7 @@ export const taskHandlers: Record<string, JsonHandler> = {
       return { tasks: earlier.taskArns.map((arn) => renderTask(state.tasks.get(arn)!, true)), failures: [] };
     }
     if (!input.taskDefinition) throw invalidParameter('taskDefinition must be specified.');
-    const td = requireTaskDefinition(state, ctx, input.taskDefinition);
+    const td = requireVisibleTaskDefinition(state, ctx, input.taskDefinition, 'RunTask');
     const count = input.count ?? 1;
     if (!Number.isInteger(count) || count < 1 || count > 10) throw invalidParameter('count must be between 1 and 10.');
     if (input.startedBy !== undefined && input.startedBy.length > MAX_STARTED_BY) {
@@ -94,6 +94,7 @@ export const taskHandlers: Record<string, JsonHandler> = {
     );
     if (clientToken)
       state.runTaskTokens.set(clientToken, { request: JSON.stringify(request), taskArns: tasks.map((t) => t.taskArn) });
+    for (const task of tasks) ctx.world.lagging.start('missingNewTask', task.taskArn);
     return { tasks: tasks.map((t) => renderTask(t, true)), failures: [] };
   },
 
@@ -109,7 +110,8 @@ export const taskHandlers: Record<string, JsonHandler> = {
     for (const ref of refs) {
       const arn = taskArnFor(cluster.clusterArn, ref);
       const task = state.tasks.get(arn);
-      if (task && task.clusterArn === cluster.clusterArn) tasks.push(renderTask(task, includeTags));
+      const visible = task && !ctx.world.lagging.read('missingNewTask', arn, 'DescribeTasks');
+      if (visible && task.clusterArn === cluster.clusterArn) tasks.push(renderTask(task, includeTags));
       else failures.push({ arn, reason: 'MISSING' });
     }
     return { tasks, failures };

@@ -77,7 +77,8 @@ export function appendLogEvents(
   events: { timestamp: number; message: string }[],
 ): void {
   const state = logsState(world);
-  const ingestionTime = world.now();
+  // Whole milliseconds, as CloudWatch Logs answers (the model's long): simulated events may fall between two.
+  const ingestionTime = Math.floor(world.now());
   for (const event of events) {
     const stored = {
       timestamp: event.timestamp,
@@ -95,5 +96,5 @@ export function appendLogEvents(
 /** What the awslogs driver does for one line: the stream must exist (the task created it at start). */
 export function writeContainerLog(world: World, region: string, group: string, stream: string, message: string): void {
   const logStream = findLogGroup(world, region, group)?.streams.get(stream);
-  if (logStream) appendLogEvents(world, logStream, [{ timestamp: world.now(), message }]);
+  if (logStream) appendLogEvents(world, logStream, [{ timestamp: Math.floor(world.now()), message }]);
 }

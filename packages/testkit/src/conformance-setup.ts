@@ -1,0 +1,3 @@
+import { setup } from './conformance-global';
+
+export default setup;

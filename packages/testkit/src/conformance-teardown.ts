@@ -1,0 +1,3 @@
+import { teardown } from './conformance-global';
+
+export default teardown;
