@@ -10,9 +10,18 @@ describe('CallBudget', () => {
     for (let i = 0; i < 4; i++) {
       expect(budget.availableAt(1, 0)).toBe(0);
       budget.record(0);
+      budget.pace(0);
     }
     // 12 a minute: the next token comes after 5 s.
     expect(budget.availableAt(1, 0)).toBe(5_000);
+  });
+
+  test("a one-off call counts in the window but does not take a look's token", () => {
+    const budget = new CallBudget({ limit: 5, windowMs: MINUTE, burst: 2, sustained: 3, clock: fakeClock() });
+    for (let i = 0; i < 4; i++) budget.record(0);
+    expect(budget.free(0)).toBe(1);
+    expect(budget.availableAt(1, 0)).toBe(0);
+    expect(budget.availableAt(1, 0, 1)).toBe(MINUTE);
   });
 
   test('the window keeps room for calls that may follow, and for more urgent looks', () => {
@@ -42,6 +51,7 @@ describe('CallBudget', () => {
             now = budget.availableAt(look.calls, now + look.after);
             for (let i = 0; i < look.calls; i++) {
               budget.record(now);
+              budget.pace(now);
               times.push(now);
             }
           }

@@ -1,11 +1,11 @@
 import { systemClock, type Clock } from './poll';
 
-// A cap on how often a step calls an AWS API while it waits: at most `limit` calls in any `windowMs`, spent at most
-// `burst` at a time and otherwise at an even `sustained` calls per window (a token bucket, as AWS itself throttles),
-// so a burst never leaves a wait without a call for long. AWS throttles each account per Region with token buckets every
-// pipeline in that account shares, so a wait is told what it may spend rather than finding out through
-// ThrottlingException. Counts every attempt that goes out through a client (SDK retries included) once the client is
-// watched; the waits ask it when their next look may go out.
+// A cap on how often a step calls an AWS API while it waits: at most `limit` calls in any `windowMs`, every attempt
+// that goes out through the client counted (SDK retries, one-off reads such as a failure's explanation). The waits'
+// own looks are also paced by a token bucket (as AWS itself throttles): at most `burst` back to back, otherwise an
+// even `sustained` per window, so a burst never leaves a wait without a look for long — and a one-off read does not
+// take a look's turn. AWS throttles each account per Region with token buckets every pipeline in that account shares,
+// so a wait is told what it may spend rather than finding out through ThrottlingException.
 
 export interface CallBudgetOptions {
   limit: number;
@@ -39,11 +39,16 @@ export class CallBudget {
     this.tokensAt = this.clock.now();
   }
 
+  /** A call went out. */
   record(at = this.clock.now()): void {
-    this.tokens = this.tokensBy(at) - 1;
-    this.tokensAt = at;
     this.calls.push(at);
     this.forget(at);
+  }
+
+  /** A wait's look made a call: it takes a token. */
+  pace(at = this.clock.now()): void {
+    this.tokens = this.tokensBy(at) - 1;
+    this.tokensAt = at;
   }
 
   /** Calls that may still go out at `at` without going over the limit. */
@@ -53,8 +58,8 @@ export class CallBudget {
   }
 
   /**
-   * The earliest moment at or after `from` when `count` calls may go out and `spare` more would still fit in the
-   * window (calls that may follow, and calls kept for more urgent looks).
+   * The earliest moment at or after `from` when a look making `count` calls has their tokens and the window still
+   * has room for `spare` more (calls that may follow, and calls kept for more urgent looks).
    */
   availableAt(count: number, from = this.clock.now(), spare = 0): number {
     const needed = Math.min(this.limit, count + spare);

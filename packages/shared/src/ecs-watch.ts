@@ -87,7 +87,7 @@ function callsPerLook(ecs: ECSClient, count: number): { certain: number; possibl
 }
 
 /** Fetches the service deployments and, when needed, the services; missing services become `missing`. `count` is
- * told about every call (for a call budget that cannot see the client's sends). */
+ * told about every call (for a call budget). */
 export async function describeDeployments(
   ecs: ECSClient,
   cluster: string,
@@ -157,8 +157,8 @@ export async function describeDeployments(
   );
 }
 
-/** The step's call budget for `ecs`: what every wait of the step paces itself by. */
-export function watchBudget(ecs: ECSClient, clock: Clock = systemClock): { budget: CallBudget; count?: () => void } {
+/** The step's call budget for `ecs`, and what a look tells it about each of its calls. */
+export function watchBudget(ecs: ECSClient, clock: Clock = systemClock): { budget: CallBudget; count: () => void } {
   const { budget, countsSends } = callBudgetOf(ecs, {
     limit: CADENCE.callsPerMinute,
     windowMs: 60_000,
@@ -166,7 +166,11 @@ export function watchBudget(ecs: ECSClient, clock: Clock = systemClock): { budge
     sustained: CADENCE.sustainedPerMinute,
     clock,
   });
-  return { budget, count: countsSends ? undefined : () => budget.record() };
+  const count = () => {
+    if (!countsSends) budget.record();
+    budget.pace();
+  };
+  return { budget, count };
 }
 
 /**
