@@ -101,6 +101,34 @@ describe('watchDeployments', () => {
     expect(clock.sleeps.slice(1).every((ms) => ms >= CADENCE.quietMs)).toBe(true);
   });
 
+  test('while counts move, the services are read for their events when the budget has room, at most every 20 s', async () => {
+    const clock = fakeClock();
+    const servicesReadAt: number[] = [];
+    const moving = Array.from({ length: 30 }, (_, i) => ({
+      status: 'IN_PROGRESS' as const,
+      targetServiceRevision: { requestedTaskCount: 40, runningTaskCount: i, pendingTaskCount: 40 - i },
+      sourceServiceRevisions: [{ runningTaskCount: 20, pendingTaskCount: 0 }],
+    }));
+    const timeline = ecsFollowing({ web: [...moving, { status: 'SUCCESSFUL' }] });
+    const ecs = {
+      send: (command: { constructor: { name: string } }) => {
+        if (command.constructor.name === 'DescribeServicesCommand') servicesReadAt.push(clock.now());
+        return timeline.send(command as never);
+      },
+    };
+    await watchDeployments({
+      ecs: ecs as unknown as ECSClient,
+      cluster: 'prod',
+      targets: [targets[0]],
+      timeoutMs: 600_000,
+      clock,
+    });
+    const gaps = servicesReadAt.slice(1).map((at, i) => at - servicesReadAt[i]);
+    // Quiet looks every 6 s leave about one read a minute: read for events in between, and at the end.
+    expect(servicesReadAt.length).toBeGreaterThanOrEqual(3);
+    expect(gaps.slice(0, -1).every((gap) => gap >= 20_000)).toBe(true);
+  });
+
   test('looks densely once only the new revision runs, and sparsely while it bakes', async () => {
     const revisions = (running: number, old: number) => ({
       targetServiceRevision: { requestedTaskCount: 2, runningTaskCount: running, pendingTaskCount: 0 },

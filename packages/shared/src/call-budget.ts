@@ -26,7 +26,7 @@ export class CallBudget {
   private readonly burst: number;
   /** Tokens per millisecond. */
   private readonly rate: number;
-  private tokens: number;
+  private tokenCount: number;
   private tokensAt: number;
 
   constructor(options: CallBudgetOptions) {
@@ -35,7 +35,7 @@ export class CallBudget {
     this.burst = options.burst;
     this.rate = Math.min(options.sustained, options.limit) / options.windowMs;
     this.clock = options.clock ?? systemClock;
-    this.tokens = options.burst;
+    this.tokenCount = options.burst;
     this.tokensAt = this.clock.now();
   }
 
@@ -47,7 +47,7 @@ export class CallBudget {
 
   /** A wait's look made a call: it takes a token. */
   pace(at = this.clock.now()): void {
-    this.tokens = this.tokensBy(at) - 1;
+    this.tokenCount = this.tokens(at) - 1;
     this.tokensAt = at;
   }
 
@@ -67,13 +67,14 @@ export class CallBudget {
     const excess = inWindow.length + needed - this.limit;
     // The excess oldest calls in the window have to leave it first.
     const windowAllows = excess <= 0 ? from : inWindow[excess - 1] + this.windowMs;
-    const lacking = Math.min(count, this.burst) - this.tokensBy(from);
+    const lacking = Math.min(count, this.burst) - this.tokens(from);
     const bucketAllows = lacking <= 0 ? from : from + Math.ceil(lacking / this.rate);
     return Math.max(windowAllows, bucketAllows);
   }
 
-  private tokensBy(at: number): number {
-    return Math.min(this.burst, this.tokens + Math.max(0, at - this.tokensAt) * this.rate);
+  /** Looks' calls that may go out back to back at `at`. */
+  tokens(at = this.clock.now()): number {
+    return Math.min(this.burst, this.tokenCount + Math.max(0, at - this.tokensAt) * this.rate);
   }
 
   private forget(now: number): void {

@@ -157,6 +157,62 @@ export async function describeDeployments(
   );
 }
 
+/**
+ * When a look reads the services besides their service deployments: when a status is new since they were last read
+ * (a failure, a rollback, the end: the service and its events are worth reading then), when a service has no service
+ * deployment to read, and now and then for events while the budget has room for it.
+ */
+class ServiceReads {
+  /** Each service's status when the services were last read; kept only once a read went through. */
+  private statusesRead = new Map<string, string | undefined>();
+  private statusesSeen = new Map<string, string | undefined>();
+  private moves = new Map<string, string>();
+  private readAt: number;
+  private reading = false;
+
+  constructor(
+    private readonly budget: CallBudget,
+    seen: Map<string, DeploymentSnapshot>,
+    now: number,
+  ) {
+    this.readAt = now;
+    for (const [service, { serviceDeployment }] of seen) {
+      this.statusesRead.set(service, serviceDeployment?.status);
+      if (serviceDeployment) this.moves.set(service, movement(serviceDeployment));
+    }
+  }
+
+  /** Whether this look reads the services, given the service deployments it found for `pending` services. */
+  decide(
+    sds: Map<string, ServiceDeployment>,
+    pending: number,
+    calls: { certain: number; possible: number },
+    now: number,
+  ): boolean {
+    const previous = this.moves;
+    this.moves = new Map([...sds].map(([service, sd]) => [service, movement(sd)]));
+    this.statusesSeen = new Map([...sds].map(([service, sd]) => [service, sd.status]));
+    const statusChanged = [...sds].some(([service, sd]) =>
+      this.statusesRead.has(service) ? this.statusesRead.get(service) !== sd.status : !isInFlightStatus(sd.status),
+    );
+    const moved = [...this.moves].some(([service, text]) => previous.get(service) !== text);
+    const due = now - this.readAt >= (moved ? EVENTS_WHILE_MOVING_MS : EVENTS_WHILE_STILL_MS);
+    // Events may wait: read only while the looks keep a burst of two and the window room for the next look.
+    const affordable =
+      this.budget.tokens(now) >= calls.possible + 2 &&
+      this.budget.free(now) >= calls.possible + calls.certain + CADENCE.reserve;
+    this.reading = sds.size < pending || statusChanged || (due && affordable);
+    return this.reading;
+  }
+
+  /** The look went through. */
+  done(now: number): void {
+    if (!this.reading) return;
+    this.statusesRead = new Map([...this.statusesRead, ...this.statusesSeen]);
+    this.readAt = now;
+  }
+}
+
 /** The step's call budget for `ecs`, and what a look tells it about each of its calls. */
 export function watchBudget(ecs: ECSClient, clock: Clock = systemClock): { budget: CallBudget; count: () => void } {
   const { budget, countsSends } = callBudgetOf(ecs, {
@@ -186,39 +242,15 @@ export async function watchDeployments(options: WatchOptions): Promise<WatchResu
   const { budget, count } = watchBudget(ecs, clock);
   const cadence = new Cadence(budget, clock.now());
   let tolerated = 0;
-  let servicesReadAt = clock.now();
   // The services as last read: the first look needs none of its own.
   let snapshots = new Map<string, DeploymentSnapshot>(options.seen);
-  let moves = new Map<string, string>();
-  for (const [service, snapshot] of snapshots) {
-    cadence.observe(service, snapshot, clock.now());
-    if (snapshot.serviceDeployment) moves.set(service, movement(snapshot.serviceDeployment));
-  }
-
+  for (const [service, snapshot] of snapshots) cadence.observe(service, snapshot, clock.now());
+  const reads = new ServiceReads(budget, snapshots, clock.now());
   const watched = () =>
     targets.filter((t) => !results.has(t.service) || !isSettled(t, results.get(t.service)!.verdict));
-  // Each service's status when its services were last read: a new status (a failure, a rollback, the end) is when
-  // the service and its events are worth reading. Kept only once the read went through.
-  let statusesRead = new Map<string, string | undefined>();
-  let statusesSeen = statusesRead;
-  let readingServices = false;
-  for (const [service, snapshot] of snapshots) statusesRead.set(service, snapshot.serviceDeployment?.status);
   const refreshServices = (sds: Map<string, ServiceDeployment>) => {
-    const now = clock.now();
-    const previous = moves;
-    moves = new Map([...sds].map(([service, sd]) => [service, movement(sd)]));
-    statusesSeen = new Map([...sds].map(([service, sd]) => [service, sd.status]));
-    const statusChanged = [...sds].some(([service, sd]) =>
-      statusesRead.has(service) ? statusesRead.get(service) !== sd.status : !isInFlightStatus(sd.status),
-    );
-    const needed = sds.size < watched().length || statusChanged;
-    const moved = [...moves].some(([service, text]) => previous.get(service) !== text);
-    const due = now - servicesReadAt >= (moved ? EVENTS_WHILE_MOVING_MS : EVENTS_WHILE_STILL_MS);
-    // Events may wait: only while at least half the budget is left.
-    const { certain, possible } = callsPerLook(ecs, watched().length);
-    const affordable = budget.free(now) >= CADENCE.callsPerMinute / 2 + certain + possible;
-    readingServices = needed || (due && affordable);
-    return readingServices;
+    const pending = watched().length;
+    return reads.decide(sds, pending, callsPerLook(ecs, pending), clock.now());
   };
 
   await poll<WatchResult>({
@@ -226,10 +258,7 @@ export async function watchDeployments(options: WatchOptions): Promise<WatchResu
       const pending = watched();
       snapshots = await describeDeployments(ecs, cluster, pending, snapshots, refreshServices, signal, count);
       const now = clock.now();
-      if (readingServices) {
-        statusesRead = new Map([...statusesRead, ...statusesSeen]);
-        servicesReadAt = now;
-      }
+      reads.done(now);
       for (const target of pending) {
         const snapshot = snapshots.get(target.service) ?? {};
         cadence.observe(target.service, snapshot, now);
