@@ -2,7 +2,7 @@ import type { ECSClient, ServiceDeployment } from '@aws-sdk/client-ecs';
 import { ServiceEventStream, type DeploymentTarget } from '../src/ecs-deployments';
 import { progressLine, watchDeployments } from '../src/ecs-watch';
 import { CADENCE } from '../src/ecs-cadence';
-import { fakeClock, PollTimeoutError } from '../src/poll';
+import { fakeClock, PollTimeoutError, type FakeClock } from '../src/poll';
 import { fakeClient } from './fixtures/fake-client';
 
 const NEW = 'td/web:7';
@@ -36,6 +36,17 @@ function ecsFollowing(timelines: Record<string, Partial<ServiceDeployment>[]>) {
         ],
       })),
     }),
+  });
+}
+
+/** Watches the web service alone until it settles, on `clock`. */
+function watchWeb(ecs: { send: unknown }, clock: FakeClock) {
+  return watchDeployments({
+    ecs: ecs as unknown as ECSClient,
+    cluster: 'prod',
+    targets: [targets[0]],
+    timeoutMs: 600_000,
+    clock,
   });
 }
 
@@ -87,13 +98,7 @@ describe('watchDeployments', () => {
     }));
     const ecs = ecsFollowing({ web: [...waiting, { status: 'SUCCESSFUL' }] });
     const clock = fakeClock();
-    await watchDeployments({
-      ecs: ecs as unknown as ECSClient,
-      cluster: 'prod',
-      targets: [targets[0]],
-      timeoutMs: 600_000,
-      clock,
-    });
+    await watchWeb(ecs, clock);
     expect(ecs.calls('DescribeServiceDeploymentsCommand')).toHaveLength(8);
     expect(ecs.calls('DescribeServicesCommand')).toHaveLength(1);
     // A first look after a second, then quiet looks (tasks are starting), never more than the budget allows.
@@ -116,13 +121,7 @@ describe('watchDeployments', () => {
         return timeline.send(command as never);
       },
     };
-    await watchDeployments({
-      ecs: ecs as unknown as ECSClient,
-      cluster: 'prod',
-      targets: [targets[0]],
-      timeoutMs: 600_000,
-      clock,
-    });
+    await watchWeb(ecs, clock);
     const gaps = servicesReadAt.slice(1).map((at, i) => at - servicesReadAt[i]);
     // Quiet looks every 6 s leave about one read a minute: read for events in between, and at the end.
     expect(servicesReadAt.length).toBeGreaterThanOrEqual(3);
@@ -150,13 +149,7 @@ describe('watchDeployments', () => {
       ],
     });
     const clock = fakeClock();
-    await watchDeployments({
-      ecs: ecs as unknown as ECSClient,
-      cluster: 'prod',
-      targets: [targets[0]],
-      timeoutMs: 600_000,
-      clock,
-    });
+    await watchWeb(ecs, clock);
     // The first look after 1 s; scale-up is quiet (6 s); the bake, first seen at 7 s, began after 1 s and ends at
     // 61 s at the earliest: long waits until then; then one step from the end (3 s) until the old revision is
     // gone, and dense looks from there.
