@@ -176,9 +176,12 @@ async function finish(ctx: Context, report: RunReport, githubId: number | undefi
   });
 }
 
-/** The watch's last look when a verdict ended it (not a timeout): fresh enough to start the rollback from. */
+/**
+ * The watch's last look when ECS's own verdicts ended it, failed for every service: what the rollback starts from.
+ * Not after a timeout, nor when a check failed (the look may predate the stop or hook answer that followed it).
+ */
 function decidingLook(results: ServiceResult[]): Map<string, DeploymentSnapshot> | undefined {
-  if (results.some((r) => r.outcome === 'timed-out' || !r.last)) return undefined;
+  if (!results.every((r) => r.last?.verdict.state === 'failed')) return undefined;
   return new Map(results.map((r) => [r.deployment.plan.name, r.last!.snapshot]));
 }
 

@@ -112,6 +112,28 @@ describe('assess', () => {
       'next-step',
     ],
     [
+      'all at once, traffic moves: the bake (and a verification during it) comes next',
+      sd({
+        lifecycleStage: 'PRODUCTION_TRAFFIC_SHIFT',
+        deploymentConfiguration: { strategy: 'BLUE_GREEN' },
+        targetServiceRevision: revision(2),
+        sourceServiceRevisions: [revision(2)],
+      }),
+      undefined,
+      'next-step',
+    ],
+    [
+      'a linear production shift takes its steps: quiet',
+      sd({
+        lifecycleStage: 'PRODUCTION_TRAFFIC_SHIFT',
+        deploymentConfiguration: { strategy: 'LINEAR' },
+        targetServiceRevision: revision(2),
+        sourceServiceRevisions: [revision(2)],
+      }),
+      undefined,
+      'quiet',
+    ],
+    [
       'clean-up before the old tasks stop',
       sd({ lifecycleStage: 'CLEAN_UP', targetServiceRevision: revision(2), sourceServiceRevisions: [revision(2)] }),
       undefined,

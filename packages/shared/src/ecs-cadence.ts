@@ -88,6 +88,14 @@ function tasksOf(snapshot: DeploymentSnapshot): Tasks | undefined {
   };
 }
 
+/** The stages that move traffic to the new revision (a linear or canary production shift takes its steps' time). */
+const TRAFFIC_STAGES = [
+  'TEST_TRAFFIC_SHIFT',
+  'POST_TEST_TRAFFIC_SHIFT',
+  'PRODUCTION_TRAFFIC_SHIFT',
+  'POST_PRODUCTION_TRAFFIC_SHIFT',
+];
+
 /** What a watch remembers of one target between looks. */
 export interface Look {
   at: number;
@@ -137,6 +145,9 @@ export function assess(
   }
   if (sd?.lifecycleHookDetails?.some((hook) => hook.status === 'AWAITING_ACTION'))
     return { urgency: 'next-step', why: 'a hook awaits its answer' };
+  // All at once, traffic moves in moments and the bake follows: seen early, it leaves a verification its whole window.
+  if (stage && TRAFFIC_STAGES.includes(stage) && sd?.deploymentConfiguration?.strategy === 'BLUE_GREEN')
+    return { urgency: 'next-step', why: 'traffic is moving' };
   if (tasks && circuitBreakerNear(sd, tasks)) return { urgency: 'next-step', why: 'the circuit breaker is near' };
   return { urgency: 'quiet', why: 'tasks are starting' };
 }
