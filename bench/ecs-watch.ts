@@ -4,7 +4,7 @@
  * side by side. Printed, never asserted.
  *   ECS calls in the busiest minute while waiting (1 and 10 services, real time)   ≤ 15
  *   outcome after the sim decided (the deployment's final status), median / max      ≤ 2 s / ≤ 3 s
- *   ECS calls per service before UpdateService (1 and 16 services)                    ≤ 3
+ *   ECS calls per service before UpdateService (1 and 16 services)                    ≤ 3 (+ 1 DescribeClusters)
  *   failure: the step ends after the circuit breaker tripped                          (rollback + latency)
  *   rollback action: busiest minute and outcome latency while it waits                ≤ 15, ≤ 2 s / ≤ 3 s
  * "Real time" runs the sim at 1× (what AWS does: a cadence in seconds meets deployments lasting seconds); 60× is the
@@ -261,6 +261,7 @@ async function main(): Promise<void> {
       ...latencyRows('failure 60×', fastFail),
       ...latencyRows('success real time', realOk),
       ...latencyRows('failure real time', realFail),
+      // Its last step is the old revision's deregistration delay, which ECS does not show: looks at the sustained rate.
       ...latencyRows('1 service blue/green, real time', longOne),
       [
         'failure real time: step end after the circuit breaker trip, max',
@@ -269,10 +270,10 @@ async function main(): Promise<void> {
         'ECS rollback + latency (s)',
       ],
       [
-        'ECS calls per service before UpdateService: 1 service',
+        'ECS calls before UpdateService: 1 service (DescribeClusters included)',
         maxOf(fastOk, 'before', (m) => m.callsBeforePerService),
         maxOf(fastOk, 'after', (m) => m.callsBeforePerService),
-        '≤ 3',
+        '3 + 1 per step',
       ],
       [
         'ECS calls per service before UpdateService: 16 services',
