@@ -1,6 +1,7 @@
 import * as core from '@shipyard/shared/core';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { createClient } from '@shipyard/shared/aws';
+import type { DeploymentSnapshot } from '@shipyard/shared/ecs-deployments';
 import { formatChangeLines } from '@shipyard/shared/ecs-diff';
 import { DeploymentFailure, describeError, FailureWithOutcome } from '@shipyard/shared/errors';
 import { githubDeploymentForJob, setGithubDeploymentStatus } from '@shipyard/shared/github';
@@ -175,6 +176,15 @@ async function finish(ctx: Context, report: RunReport, githubId: number | undefi
   });
 }
 
+/**
+ * The watch's last look when ECS's own verdicts ended it, failed for every service: what the rollback starts from.
+ * Not after a timeout, nor when a check failed (the look may predate the stop or hook answer that followed it).
+ */
+function decidingLook(results: ServiceResult[]): Map<string, DeploymentSnapshot> | undefined {
+  if (!results.every((r) => r.last?.verdict.state === 'failed')) return undefined;
+  return new Map(results.map((r) => [r.deployment.plan.name, r.last!.snapshot]));
+}
+
 /** A watch that broke (an AWS error while polling) fails every deployment it followed; they are rolled back. */
 function watchFailed(started: StartedDeployment[], error: unknown): ServiceResult[] {
   const reason = `watching failed: ${describeError(error)}`;
@@ -346,6 +356,7 @@ export async function deploy(inputs: Inputs, region: string, startedAtMs: number
           timeoutMs: inputs.timeoutMs,
           signal: ctx.signal,
           eventStreams: new Map(start.started.map((d) => [d.plan.name, d.plan.events])),
+          seen: decidingLook(results),
         }),
       );
     } catch (error) {

@@ -132,6 +132,9 @@ interface RollbackOptions {
   timeoutMs: number;
   signal?: AbortSignal;
   eventStreams?: Map<string, ServiceEventStream>;
+  /** What the watch's deciding look just showed of every service to roll back: the first way back starts from it
+   * instead of reading the services again. */
+  seen?: Map<string, DeploymentSnapshot>;
 }
 
 /** A first way back that ended elsewhere, which redeploying the known-good revision can still mend. */
@@ -167,7 +170,11 @@ async function attempt(
   redeploy: boolean,
 ): Promise<Attempt[]> {
   if (requests.length === 0) return [];
-  const snapshots = await describeBeforeRollback(ecs, cluster, requests, options.signal);
+  const { seen } = options;
+  const snapshots =
+    !redeploy && seen && requests.every((r) => seen.has(r.target.service))
+      ? seen
+      : await describeBeforeRollback(ecs, cluster, requests, options.signal);
   const begun = await Promise.all(
     requests.map((request) =>
       start(ecs, cluster, request, snapshots.get(request.target.service) ?? {}, options.signal, redeploy).catch(
@@ -200,6 +207,13 @@ async function attempt(
         timeoutMs: options.timeoutMs,
         signal: options.signal,
         eventStreams,
+        // What ECS is already doing was just seen: its wait starts from that look.
+        seen: new Map(
+          watched.flatMap((w) => {
+            const snapshot = snapshots.get(w.request.target.service);
+            return w.rollback.method === 'await' && snapshot ? [[w.request.target.service, snapshot]] : [];
+          }),
+        ),
         onEvent: (service, event) => core.info(eventLine(service, event)),
         onUpdate: (target, entry) => latest.set(target.service, entry),
       });

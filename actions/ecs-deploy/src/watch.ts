@@ -51,6 +51,8 @@ class ServiceWatch {
     private readonly ecs: ECSClient,
     private readonly inputs: Inputs,
     readonly deployment: StartedDeployment,
+    /** Called when a check or a call of this watch finished: what it did should be seen at once. */
+    private readonly onSettled: () => void,
   ) {}
 
   get name(): string {
@@ -108,7 +110,10 @@ class ServiceWatch {
         .catch((error: unknown) => {
           if (!(error instanceof PollCancelledError)) this.failure ??= describeError(error);
         })
-        .finally(() => this.pending--),
+        .finally(() => {
+          this.pending--;
+          this.onSettled();
+        }),
     );
   }
 
@@ -200,7 +205,8 @@ export async function watchAndVerify(
   started: StartedDeployment[],
   signal: AbortSignal,
 ): Promise<ServiceResult[]> {
-  const watches = new Map(started.map((d) => [d.plan.name, new ServiceWatch(ecs, inputs, d)]));
+  let wakeUp = () => {};
+  const watches = new Map(started.map((d) => [d.plan.name, new ServiceWatch(ecs, inputs, d, () => wakeUp())]));
   const failFast = () => inputs.autoRollback && [...watches.values()].some((w) => w.failed);
   let timedOut: string | undefined;
   try {
@@ -214,6 +220,7 @@ export async function watchAndVerify(
       onEvent: (service, event) => core.info(eventLine(service, event)),
       onUpdate: (target: DeploymentTarget, watched) => watches.get(target.service)?.update(watched),
       isSettled: (target, verdict) => failFast() || (watches.get(target.service)?.settled(verdict) ?? true),
+      wake: (wake) => (wakeUp = wake),
       waitingFor: started.length > 1 ? `${started.length} deployments` : `the deployment of ${started[0].plan.name}`,
     });
   } catch (error) {

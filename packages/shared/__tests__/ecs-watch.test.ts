@@ -1,7 +1,8 @@
 import type { ECSClient, ServiceDeployment } from '@aws-sdk/client-ecs';
 import { ServiceEventStream, type DeploymentTarget } from '../src/ecs-deployments';
 import { progressLine, watchDeployments } from '../src/ecs-watch';
-import { fakeClock, PollTimeoutError } from '../src/poll';
+import { CADENCE } from '../src/ecs-cadence';
+import { fakeClock, PollTimeoutError, type FakeClock } from '../src/poll';
 import { fakeClient } from './fixtures/fake-client';
 
 const NEW = 'td/web:7';
@@ -35,6 +36,17 @@ function ecsFollowing(timelines: Record<string, Partial<ServiceDeployment>[]>) {
         ],
       })),
     }),
+  });
+}
+
+/** Watches the web service alone until it settles, on `clock`. */
+function watchWeb(ecs: { send: unknown }, clock: FakeClock) {
+  return watchDeployments({
+    ecs: ecs as unknown as ECSClient,
+    cluster: 'prod',
+    targets: [targets[0]],
+    timeoutMs: 600_000,
+    clock,
   });
 }
 
@@ -79,53 +91,69 @@ describe('watchDeployments', () => {
     expect(describedArns).toEqual([['sd/web', 'sd/api'], ['sd/web', 'sd/api'], ['sd/web']]);
   });
 
-  test('describes services only when a deployment moved, every third round, or at the end', async () => {
+  test('one DescribeServiceDeployments per look; the services only when a status changes (here: at the end)', async () => {
     const waiting = Array.from({ length: 7 }, () => ({
       status: 'IN_PROGRESS' as const,
-      lifecycleStage: 'BAKE_TIME' as const,
+      lifecycleStage: 'SCALE_UP' as const,
     }));
     const ecs = ecsFollowing({ web: [...waiting, { status: 'SUCCESSFUL' }] });
     const clock = fakeClock();
-    await watchDeployments({
-      ecs: ecs as unknown as ECSClient,
-      cluster: 'prod',
-      targets: [targets[0]],
-      timeoutMs: 60_000,
-      clock,
-    });
+    await watchWeb(ecs, clock);
     expect(ecs.calls('DescribeServiceDeploymentsCommand')).toHaveLength(8);
-    // Round 1 (first look), 3 and 6 (periodic), 8 (finished).
-    expect(ecs.calls('DescribeServicesCommand')).toHaveLength(4);
-    expect(clock.sleeps).toEqual([2000, 3000, 4000, 4000, 4000, 4000, 4000]);
+    expect(ecs.calls('DescribeServicesCommand')).toHaveLength(1);
+    // A first look after a second, then quiet looks (tasks are starting), never more than the budget allows.
+    expect(clock.sleeps[0]).toBe(CADENCE.firstLookMs);
+    expect(clock.sleeps.slice(1).every((ms) => ms >= CADENCE.quietMs)).toBe(true);
   });
 
-  test('the interval snaps back when the stage changes, not when task counts do', async () => {
-    const running = (n: number) => ({
+  test('while counts move, the services are read for their events when the budget has room, at most every 20 s', async () => {
+    const clock = fakeClock();
+    const servicesReadAt: number[] = [];
+    const moving = Array.from({ length: 30 }, (_, i) => ({
       status: 'IN_PROGRESS' as const,
-      lifecycleStage: 'SCALE_UP' as const,
-      targetServiceRevision: { runningTaskCount: n },
+      targetServiceRevision: { requestedTaskCount: 40, runningTaskCount: i, pendingTaskCount: 40 - i },
+      sourceServiceRevisions: [{ runningTaskCount: 20, pendingTaskCount: 0 }],
+    }));
+    const timeline = ecsFollowing({ web: [...moving, { status: 'SUCCESSFUL' }] });
+    const ecs = {
+      send: (command: { constructor: { name: string } }) => {
+        if (command.constructor.name === 'DescribeServicesCommand') servicesReadAt.push(clock.now());
+        return timeline.send(command as never);
+      },
+    };
+    await watchWeb(ecs, clock);
+    const gaps = servicesReadAt.slice(1).map((at, i) => at - servicesReadAt[i]);
+    // Quiet looks every 6 s leave about one read a minute: read for events in between, and at the end.
+    expect(servicesReadAt.length).toBeGreaterThanOrEqual(3);
+    expect(gaps.slice(0, -1).every((gap) => gap >= 20_000)).toBe(true);
+  });
+
+  test('looks densely once only the new revision runs, and sparsely while it bakes', async () => {
+    const revisions = (running: number, old: number) => ({
+      targetServiceRevision: { requestedTaskCount: 2, runningTaskCount: running, pendingTaskCount: 0 },
+      sourceServiceRevisions: [{ runningTaskCount: old, pendingTaskCount: 0 }],
     });
+    const baking = {
+      status: 'IN_PROGRESS' as const,
+      lifecycleStage: 'BAKE_TIME' as const,
+      deploymentConfiguration: { bakeTimeInMinutes: 1 },
+      ...revisions(2, 2),
+    };
     const ecs = ecsFollowing({
       web: [
-        running(0),
-        running(1),
-        running(2),
-        { status: 'IN_PROGRESS', lifecycleStage: 'BAKE_TIME' },
-        { status: 'IN_PROGRESS', lifecycleStage: 'BAKE_TIME' },
-        { status: 'SUCCESSFUL' },
+        { status: 'IN_PROGRESS', lifecycleStage: 'SCALE_UP', ...revisions(0, 2) },
+        ...Array.from({ length: 6 }, () => baking),
+        { status: 'IN_PROGRESS', lifecycleStage: 'CLEAN_UP', ...revisions(2, 2) },
+        { status: 'IN_PROGRESS', lifecycleStage: 'CLEAN_UP', ...revisions(2, 0) },
+        { status: 'SUCCESSFUL', ...revisions(2, 0) },
       ],
     });
     const clock = fakeClock();
-    await watchDeployments({
-      ecs: ecs as unknown as ECSClient,
-      cluster: 'prod',
-      targets: [targets[0]],
-      timeoutMs: 60_000,
-      clock,
-    });
-    expect(clock.sleeps).toEqual([2000, 3000, 4000, 2000, 3000]);
-    // Read again in rounds 2, 3 (counts moved), 4 (stage moved) and 6 (finished), besides the first look.
-    expect(ecs.calls('DescribeServicesCommand')).toHaveLength(5);
+    await watchWeb(ecs, clock);
+    // The first look after 1 s; scale-up is quiet (6 s); the bake, first seen at 7 s, began after 1 s and ends at
+    // 61 s at the earliest: long waits until then; then one step from the end (3 s) until the old revision is
+    // gone, and dense looks from there.
+    expect(clock.sleeps).toEqual([1_000, 6_000, 12_000, 12_000, 12_000, 12_000, 6_000, 3_000, 3_000, 1_000]);
   });
 
   test('a timeout carries the last round for the explanation', async () => {

@@ -281,6 +281,43 @@ describe('poll', () => {
     await expect(wait).rejects.toThrow('AccessDenied');
   });
 
+  test('a schedule replaces the back-off, and the first describe can wait', async () => {
+    const clock = fakeClock();
+    const describe = states(1, 2, 3, 4);
+    const schedule = jest.fn((state: number | undefined) => (state ?? 0) * 1_000);
+    await poll({ describe, isDone: (s) => s === 4, timeoutMs: 60_000, clock, schedule, firstDelayMs: 500 });
+    expect(clock.sleeps).toEqual([500, 1_000, 2_000, 3_000]);
+    expect(schedule.mock.calls.map(([state]) => state)).toEqual([1, 2, 3]);
+  });
+
+  test('a wake-up ends the current wait at once; one that comes during a describe skips the next wait', async () => {
+    const clock = fakeClock({ autoAdvance: false });
+    let wakeUp = () => {};
+    let describes = 0;
+    const describe = jest.fn(async () => {
+      describes++;
+      if (describes === 2) wakeUp();
+      return describes;
+    });
+    const polling = poll({
+      describe,
+      isDone: (s) => s === 4,
+      timeoutMs: 600_000,
+      clock,
+      schedule: () => 60_000,
+      wake: (wake) => (wakeUp = wake),
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(describes).toBe(1);
+    wakeUp();
+    await new Promise((resolve) => setImmediate(resolve));
+    // Woken from the first wait; the second describe woke it again, so the third came without a wait.
+    expect(describes).toBe(3);
+    clock.advance(60_000);
+    await expect(polling).resolves.toBe(4);
+    expect(clock.now()).toBe(60_000);
+  });
+
   test('the default maximum interval is 30 s', async () => {
     const clock = fakeClock();
     await rejection(poll({ describe: states('x'), isDone: () => false, timeoutMs: 200_000, clock }));

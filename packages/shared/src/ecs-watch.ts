@@ -6,6 +6,8 @@ import {
   type ServiceDeployment,
   type ServiceEvent,
 } from '@aws-sdk/client-ecs';
+import { callBudgetOf, type CallBudget } from './call-budget';
+import { Cadence, CADENCE } from './ecs-cadence';
 import {
   judgeDeployment,
   ServiceEventStream,
@@ -15,15 +17,16 @@ import {
 } from './ecs-deployments';
 import * as core from './core';
 import { degradeOnDenial, serviceDeploymentReadsDenied } from './ecs-permissions';
+import { isInFlightStatus } from './ecs-rollback-target';
 import { describeError, isTransientError } from './errors';
 import { poll, systemClock, type Clock } from './poll';
 import { NEW_RESOURCE_PATIENCE_MS } from './consistency';
 import { formatDuration } from './duration';
 
-// Watches one or many deployments in one poll loop: per round one DescribeServiceDeployments for every service
-// (≤ 20 per call), and DescribeServices (≤ 10 per call, for events and the primary revision) only when task counts
-// moved, every third round, at the end, or when the service-deployment view is missing. The interval snaps back to
-// the minimum when a deployment's status, stage or hooks change. Loads the ECS SDK.
+// Watches one or many deployments in one poll loop: per look one DescribeServiceDeployments for every service
+// (≤ 20 per call); DescribeServices (≤ 10 per call, for events and the primary revision) only when a status changed
+// or ended, when the service-deployment view is missing, or — while the budget has room — now and then for events.
+// When to look next is the cadence's call (ecs-cadence.ts), paid from the step's call budget. Loads the ECS SDK.
 
 export interface WatchedDeployment {
   snapshot: DeploymentSnapshot;
@@ -39,8 +42,9 @@ export interface WatchOptions {
   timeoutMs: number;
   signal?: AbortSignal;
   clock?: Clock;
-  minIntervalMs?: number;
-  maxIntervalMs?: number;
+  /** What a look just showed of the targets (e.g. right before a rollback): the first look then comes when the
+   * cadence says, not after CADENCE.firstLookMs. */
+  seen?: Map<string, DeploymentSnapshot>;
   /** Per service: events already seen (so nothing older than the deploy is replayed). */
   eventStreams?: Map<string, ServiceEventStream>;
   onEvent?: (service: string, event: ServiceEvent) => void;
@@ -48,17 +52,20 @@ export interface WatchOptions {
   onUpdate?: (target: DeploymentTarget, watched: WatchedDeployment) => void;
   /** When a target needs no more watching; default: its verdict is no longer in progress. */
   isSettled?: (target: DeploymentTarget, verdict: Verdict) => boolean;
+  /** Receives a function that makes the next look come at once (the caller changed something, or settled). */
+  wake?: (wakeUp: () => void) => void;
   waitingFor?: string;
   /** How many errors other than passing faults the watch goes on after (default 0): a way back should not give up
    * on the first odd answer. */
   toleratedErrors?: number;
 }
 
-export const WATCH_MIN_INTERVAL_MS = 2_000;
-export const WATCH_MAX_INTERVAL_MS = 4_000;
 const SERVICES_PER_CALL = 10;
 const DEPLOYMENTS_PER_CALL = 20;
-const FULL_REFRESH_EVERY = 3;
+/** Events are read with the services; while something moves, at most this often beside the decisive reads. */
+const EVENTS_WHILE_MOVING_MS = 20_000;
+/** And at least this often when nothing moves (an "unable to place a task" event moves nothing), budget allowing. */
+const EVENTS_WHILE_STILL_MS = 60_000;
 
 function chunks<T>(items: T[], size: number): T[][] {
   const result: T[][] = [];
@@ -66,23 +73,23 @@ function chunks<T>(items: T[], size: number): T[][] {
   return result;
 }
 
-/** The phase of a service deployment: when it changes, the poll interval snaps back to the minimum. */
-function phase(sd: ServiceDeployment | undefined): string {
-  const hooks = (sd?.lifecycleHookDetails ?? []).map((h) => h.status).join(',');
-  return `${sd?.status}|${sd?.lifecycleStage}|${hooks}`;
-}
-
-/**
- * Task counts: when they move, tasks started or stopped and the service has new events, so the services are re-read.
- * (Stage and traffic changes alone produce no events.)
- */
-function movement(sd: ServiceDeployment | undefined): string {
-  if (!sd) return '';
+/** What a look at a service deployment shows that could come with new events: its status, stage and task counts. */
+function movement(sd: ServiceDeployment): string {
   const revisions = [sd.targetServiceRevision, ...(sd.sourceServiceRevisions ?? [])];
-  return revisions.map((r) => `${r?.runningTaskCount}/${r?.pendingTaskCount}`).join(';');
+  const counts = revisions.map((r) => `${r?.runningTaskCount}/${r?.pendingTaskCount}`).join(';');
+  return `${sd.status}|${sd.lifecycleStage}|${counts}`;
 }
 
-/** Fetches the service deployments and, when needed, the services; missing services become `missing`. */
+/** The calls one look at `count` targets makes: its service deployments, or its services without them; and the
+ * services it may read besides. */
+function callsPerLook(ecs: ECSClient, count: number): { certain: number; possible: number } {
+  const services = Math.ceil(count / SERVICES_PER_CALL);
+  if (serviceDeploymentReadsDenied(ecs)) return { certain: services, possible: 0 };
+  return { certain: Math.ceil(count / DEPLOYMENTS_PER_CALL), possible: services };
+}
+
+/** Fetches the service deployments and, when needed, the services; missing services become `missing`. `count` is
+ * told about every call (for a call budget). */
 export async function describeDeployments(
   ecs: ECSClient,
   cluster: string,
@@ -90,6 +97,7 @@ export async function describeDeployments(
   previous: Map<string, DeploymentSnapshot> | undefined,
   refreshServices: (sds: Map<string, ServiceDeployment>) => boolean,
   signal?: AbortSignal,
+  count?: () => void,
 ): Promise<Map<string, DeploymentSnapshot>> {
   const arns = serviceDeploymentReadsDenied(ecs)
     ? []
@@ -97,6 +105,7 @@ export async function describeDeployments(
   const sdByArn = new Map<string, ServiceDeployment>();
   for (const batch of chunks(arns, DEPLOYMENTS_PER_CALL)) {
     try {
+      count?.();
       const response = await ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: batch }), {
         abortSignal: signal,
       });
@@ -122,6 +131,7 @@ export async function describeDeployments(
       targets.map((t) => t.service),
       SERVICES_PER_CALL,
     )) {
+      count?.();
       const response = await ecs.send(new DescribeServicesCommand({ cluster, services: batch }), {
         abortSignal: signal,
       });
@@ -150,33 +160,102 @@ export async function describeDeployments(
 }
 
 /**
+ * When a look reads the services besides their service deployments: when a status is new since they were last read
+ * (a failure, a rollback, the end: the service and its events are worth reading then), when a service has no service
+ * deployment to read, and now and then for events while the budget has room for it.
+ */
+class ServiceReads {
+  /** Each service's status when the services were last read; kept only once a read went through. */
+  private statusesRead = new Map<string, string | undefined>();
+  private statusesSeen = new Map<string, string | undefined>();
+  private moves = new Map<string, string>();
+  private readAt: number;
+  private reading = false;
+
+  constructor(
+    private readonly budget: CallBudget,
+    seen: Map<string, DeploymentSnapshot>,
+    now: number,
+  ) {
+    this.readAt = now;
+    for (const [service, { serviceDeployment }] of seen) {
+      this.statusesRead.set(service, serviceDeployment?.status);
+      if (serviceDeployment) this.moves.set(service, movement(serviceDeployment));
+    }
+  }
+
+  /** Whether this look reads the services, given the service deployments it found for `pending` services. */
+  decide(
+    sds: Map<string, ServiceDeployment>,
+    pending: number,
+    calls: { certain: number; possible: number },
+    now: number,
+  ): boolean {
+    const previous = this.moves;
+    this.moves = new Map([...sds].map(([service, sd]) => [service, movement(sd)]));
+    this.statusesSeen = new Map([...sds].map(([service, sd]) => [service, sd.status]));
+    const statusChanged = [...sds].some(([service, sd]) =>
+      this.statusesRead.has(service) ? this.statusesRead.get(service) !== sd.status : !isInFlightStatus(sd.status),
+    );
+    const moved = [...this.moves].some(([service, text]) => previous.get(service) !== text);
+    const due = now - this.readAt >= (moved ? EVENTS_WHILE_MOVING_MS : EVENTS_WHILE_STILL_MS);
+    // Events may wait: read only while the looks keep a burst of two and the window room for the next look.
+    const affordable =
+      this.budget.tokens(now) >= calls.possible + 2 &&
+      this.budget.free(now) >= calls.possible + calls.certain + CADENCE.reserve;
+    this.reading = sds.size < pending || statusChanged || (due && affordable);
+    return this.reading;
+  }
+
+  /** The look went through. */
+  done(now: number): void {
+    if (!this.reading) return;
+    this.statusesRead = new Map([...this.statusesRead, ...this.statusesSeen]);
+    this.readAt = now;
+  }
+}
+
+/** The step's call budget for `ecs`, and what a look tells it about each of its calls. */
+export function watchBudget(ecs: ECSClient, clock: Clock = systemClock): { budget: CallBudget; count: () => void } {
+  const { budget, countsSends } = callBudgetOf(ecs, {
+    limit: CADENCE.callsPerMinute,
+    windowMs: 60_000,
+    burst: CADENCE.burst,
+    sustained: CADENCE.sustainedPerMinute,
+    clock,
+  });
+  const count = () => {
+    if (!countsSends) budget.record();
+    budget.pace();
+  };
+  return { budget, count };
+}
+
+/**
  * Polls until every target is settled. Throws PollTimeoutError / PollCancelledError (lastState: the WatchResult of
  * the last round) when the deadline passes or the signal aborts.
  */
 export async function watchDeployments(options: WatchOptions): Promise<WatchResult> {
   const { ecs, cluster, targets, onEvent, onUpdate } = options;
+  const clock = options.clock ?? systemClock;
   const isSettled = options.isSettled ?? ((_target, verdict) => verdict.state !== 'in-progress');
   const streams = options.eventStreams ?? new Map<string, ServiceEventStream>();
   const results: WatchResult = new Map();
-  const clock = options.clock ?? systemClock;
   /** Since when each service's answer has predated its deployment (verdict `unseen`). */
   const unseenSince = new Map<string, number>();
-  let round = 0;
+  const { budget, count } = watchBudget(ecs, clock);
+  const cadence = new Cadence(budget, clock.now());
   let tolerated = 0;
-  let lastMovement = new Map<string, string>();
-  let phases = '';
-  let snapshots: Map<string, DeploymentSnapshot> | undefined;
-
-  const refreshServices = (sds: Map<string, ServiceDeployment>) => {
-    phases = [...sds].map(([service, sd]) => `${service}:${phase(sd)}`).join('\n');
-    const now = new Map([...sds].map(([service, sd]) => [service, movement(sd)]));
-    const moved = [...now].some(([service, text]) => lastMovement.get(service) !== text);
-    const needed = moved || round % FULL_REFRESH_EVERY === 0 || now.size < watched().length;
-    lastMovement = now;
-    return needed || [...sds.values()].some((sd) => sd.status !== 'IN_PROGRESS' && sd.status !== 'PENDING');
-  };
+  // The services as last read: the first look needs none of its own.
+  let snapshots = new Map<string, DeploymentSnapshot>(options.seen);
+  for (const [service, snapshot] of snapshots) cadence.observe(service, snapshot, clock.now());
+  const reads = new ServiceReads(budget, snapshots, clock.now());
   const watched = () =>
     targets.filter((t) => !results.has(t.service) || !isSettled(t, results.get(t.service)!.verdict));
+  const refreshServices = (sds: Map<string, ServiceDeployment>) => {
+    const pending = watched().length;
+    return reads.decide(sds, pending, callsPerLook(ecs, pending), clock.now());
+  };
 
   // A service whose answers predate its deployment for longer than eventual consistency explains is reported as
   // not described: the deployment is then judged failed, saying so.
@@ -195,11 +274,13 @@ export async function watchDeployments(options: WatchOptions): Promise<WatchResu
 
   await poll<WatchResult>({
     describe: async (signal) => {
-      round++;
       const pending = watched();
-      snapshots = await describeDeployments(ecs, cluster, pending, snapshots, refreshServices, signal);
+      snapshots = await describeDeployments(ecs, cluster, pending, snapshots, refreshServices, signal, count);
+      const now = clock.now();
+      reads.done(now);
       for (const target of pending) {
         const snapshot = stillUnseen(target, snapshots.get(target.service) ?? {});
+        cadence.observe(target.service, snapshot, now);
         let stream = streams.get(target.service);
         if (!stream) streams.set(target.service, (stream = new ServiceEventStream()));
         for (const event of stream.next(snapshot.service?.events)) onEvent?.(target.service, event);
@@ -213,9 +294,16 @@ export async function watchDeployments(options: WatchOptions): Promise<WatchResu
     timeoutMs: options.timeoutMs,
     signal: options.signal,
     clock,
-    minIntervalMs: options.minIntervalMs ?? WATCH_MIN_INTERVAL_MS,
-    maxIntervalMs: options.maxIntervalMs ?? WATCH_MAX_INTERVAL_MS,
-    fingerprint: () => phases,
+    firstDelayMs: cadence.nextDelay(
+      targets.map((t) => t.service),
+      callsPerLook(ecs, targets.length),
+      clock.now(),
+    ),
+    schedule: () => {
+      const pending = watched().map((t) => t.service);
+      return cadence.nextDelay(pending, callsPerLook(ecs, pending.length), clock.now());
+    },
+    wake: options.wake,
     waitingFor: options.waitingFor ?? 'the deployment',
     isPassing: (error) => isTransientError(error) || tolerated++ < (options.toleratedErrors ?? 0),
     onPassingError: (error, attempt) => core.info(`Check ${attempt} failed; trying again: ${describeError(error)}`),

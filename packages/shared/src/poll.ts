@@ -91,6 +91,14 @@ export interface PollOptions<T> {
   /** What counts as a change of state; when its value differs from the last one the interval snaps back to the
    * minimum, because things that just moved tend to move again soon. Without it the interval only grows. */
   fingerprint?: (state: T) => unknown;
+  /** Replaces the back-off: the wait before the next describe, decided by the caller from what it saw (undefined
+   * after a passing error). */
+  schedule?: (state: T | undefined) => number;
+  /** The wait before the first describe (default 0: describe at once). */
+  firstDelayMs?: number;
+  /** Receives a function that ends the current wait at once: for a caller that learns something the next describe
+   * should see (its own change, a check that finished). */
+  wake?: (wakeUp: () => void) => void;
   /** Words for errors: "timed out after 10m waiting for <waitingFor>". */
   waitingFor?: string;
   /** A describe error for which the wait goes on (a passing fault: throttling, a 5xx, a dropped connection): the
@@ -130,7 +138,8 @@ export class PollCancelledError<T = unknown> extends Error {
 
 /**
  * Calls describe until isDone, with an adaptive interval: fast at first, backing off by 1.5× up to the maximum,
- * and back to the minimum whenever fingerprint(state) changes. The last check happens at the deadline itself.
+ * and back to the minimum whenever fingerprint(state) changes — or with the caller's own schedule. The last check
+ * happens at the deadline itself.
  */
 export async function poll<T>(options: PollOptions<T>): Promise<T> {
   const { describe, isDone, timeoutMs, signal, onProgress, fingerprint, isPassing, onPassingError } = options;
@@ -150,7 +159,30 @@ export async function poll<T>(options: PollOptions<T>): Promise<T> {
     const after = formatDuration(clock.now() - started);
     return new PollCancelledError(`cancelled${reason} after ${after} while waiting for ${what}`, lastState);
   };
+  let waking: AbortController | undefined;
+  let woken = false;
+  options.wake?.(() => {
+    woken = true;
+    waking?.abort();
+  });
+  const sleep = async (ms: number) => {
+    if (woken) {
+      woken = false;
+      return;
+    }
+    waking = new AbortController();
+    try {
+      await clock.sleep(ms, signal ? AbortSignal.any([signal, waking.signal]) : waking.signal);
+    } catch (error) {
+      if (signal?.aborted) throw cancelled();
+      if (!waking.signal.aborted) throw error;
+    } finally {
+      waking = undefined;
+      woken = false;
+    }
+  };
 
+  if (options.firstDelayMs) await sleep(Math.min(options.firstDelayMs, timeoutMs));
   for (let attempt = 1; ; attempt++) {
     if (signal?.aborted) throw cancelled();
     const described = await untilAborted(describe(signal), signal).then(
@@ -182,14 +214,10 @@ export async function poll<T>(options: PollOptions<T>): Promise<T> {
         attempt,
       );
     }
-    const delay = Math.min(interval, remaining);
+    const delay = Math.min(options.schedule ? options.schedule(described?.state) : interval, remaining);
     if (described)
       onProgress?.({ state: described.state, attempt, elapsedMs: clock.now() - started, nextPollInMs: delay });
-    try {
-      await clock.sleep(delay, signal);
-    } catch (error) {
-      throw signal?.aborted ? cancelled() : error;
-    }
+    await sleep(delay);
     interval = Math.min(interval * BACKOFF_FACTOR, maxInterval);
   }
 }
