@@ -5,7 +5,12 @@ module.exports = {
   testMatch: ['**/__tests__/**/*.test.ts'],
   transform: { '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
   setupFiles: ['<rootDir>/jest.setup.js'],
-  testTimeout: 30000,
+  // A temporary folder per run, and a failure when tests leave anything in it.
+  globalSetup: '<rootDir>/jest.global-setup.js',
+  globalTeardown: '<rootDir>/jest.global-teardown.js',
+  // A guard against a hung test, not a speed check (those live in `npm run bench`): long enough for the slowest
+  // end-to-end test on a loaded machine. Test files do not set shorter ones.
+  testTimeout: 300_000,
   // The end-to-end suites mostly wait on simulated time and child processes, so more workers than cores pay off.
   maxWorkers: 3,
 };

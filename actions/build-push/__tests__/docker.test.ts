@@ -1,7 +1,9 @@
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LineTail, runDocker } from '../src/docker';
+import { tempDirs } from '@shipyard/testkit/temp-dirs';
+
+const tempDir = tempDirs();
 
 describe('LineTail', () => {
   test('keeps only the last lines, in order', () => {
@@ -12,7 +14,7 @@ describe('LineTail', () => {
 });
 
 describe('runDocker', () => {
-  const bin = mkdtempSync(join(tmpdir(), 'docker-bin-'));
+  const bin = tempDir('docker-bin-');
   // A stand-in `docker` that echoes stdin and one variable, writes to stderr and exits with $CODE.
   writeFileSync(
     join(bin, 'docker'),

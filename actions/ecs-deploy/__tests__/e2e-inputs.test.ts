@@ -1,5 +1,6 @@
 import { RegisterTaskDefinitionCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { runAction } from '@shipyard/testkit/run-action';
+import { HeldClock } from '@shipyard/testkit/sim-time';
 import {
   ACTION_DIR,
   arn,
@@ -205,7 +206,9 @@ describe('deploy modes', () => {
   });
 
   test('wait-for-in-flight: waits for the deployment in flight, then deploys', async () => {
-    world = await startWorld([{ name: 'web' }], { timeScale: 10 });
+    // Time stands still until the action says it waits, so it finds the deployment in flight however late it starts.
+    const clock = new HeldClock(60);
+    world = await startWorld([{ name: 'web' }], { clock });
     const registered = await world.ecs.send(
       new RegisterTaskDefinitionCommand(taskDefinition('web', 'example/web:v2') as never),
     );
@@ -216,11 +219,19 @@ describe('deploy modes', () => {
         taskDefinition: registered.taskDefinition!.taskDefinitionArn,
       }),
     );
-    const run = await deployAction(world, {
-      service: 'web',
-      images: 'app=example/web:v3',
-      'wait-for-in-flight': 'true',
-    });
+    const run = await deployAction(
+      world,
+      {
+        service: 'web',
+        images: 'app=example/web:v3',
+        'wait-for-in-flight': 'true',
+      },
+      {
+        onLine: (line) => {
+          if (line.includes('Waiting for the deployment in flight')) clock.start();
+        },
+      },
+    );
     expect(errorsOf(run)).toEqual([]);
     expect(run.log).toMatch(
       /Waiting for the deployment in flight to finish: "web": ecs-svc\/\d+ of .*web:2 is IN_PROGRESS/,

@@ -6,7 +6,6 @@ import type { World } from '../src/world';
 // Aiponge: a push to main builds the eight images (one ECR repository each), runs `npm run db:push` once in the
 // api-gateway's new revision, then deploys the eight services of the staging cluster in ONE ecs-deploy step. The
 // music-service build of this commit crashes on start: all eight are rolled back together, not just that one.
-jest.setTimeout(180_000);
 
 const CLUSTER = 'aiponge-staging-cluster';
 const SERVICES = [

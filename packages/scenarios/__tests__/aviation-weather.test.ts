@@ -6,7 +6,6 @@ import type { World } from '../src/world';
 // Aviation Weather: a push to main builds the three images once into GHCR (no ECR, so no promotion), then production
 // (the only environment) gets one new revision of the single service with all three images by digest, rolled out
 // and verified on /health — what replaces update-service --force-new-deployment + wait services-stable + curl.
-jest.setTimeout(120_000);
 
 const CLUSTER = 'aviation-weather-cluster';
 const SERVICE = 'aviation-weather-service';
@@ -51,7 +50,7 @@ test('builds the three images once into GHCR and deploys them to production only
     expect(build.log).not.toContain('ghp_aviationpushtoken');
   }
   expect(world.sim.control.requests({ service: 'ecr' })).toEqual([]);
-}, 10_000);
+});
 
 test('one new revision with the three digests replaces the running one; /health answers', async () => {
   expect(describeRun(run)).not.toMatch(/→ failure/);

@@ -9,7 +9,6 @@ import { SHIPYARD_ROOT, type World } from '../src/world';
 // the ordered SQL files with migrate in runner mode, and invalidates CloudFront `/*` on the distribution named by
 // its alias — staging first, then production. node-pg-migrate is stood in by a script with the same contract (a
 // ledger per DATABASE_URL instead of the pgmigrations table), since there is no PostgreSQL here.
-jest.setTimeout(120_000);
 
 const MIGRATIONS = join(SHIPYARD_ROOT, 'actions/migrate/__tests__/fixtures/flight-schedule-pro/migrations');
 const STAND_IN = join(__dirname, 'fixtures/pg-migrate-stand-in.mjs');

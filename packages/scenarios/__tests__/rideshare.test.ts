@@ -6,7 +6,6 @@ import type { World } from '../src/world';
 // a one-off task of the new revision before each rolling deploy, promotes the same digest to production-<sha>, and
 // then the frontend job invalidates each environment's CloudFront `/*`. A later push whose image never turns
 // healthy is rolled back by the circuit breaker in staging, and production is never touched.
-jest.setTimeout(180_000);
 
 const SHA = 'c0ffee0000000000000000000000000000000001';
 const BAD_SHA = 'c0ffee0000000000000000000000000000000002';

@@ -5,7 +5,6 @@ import type { World } from '../src/world';
 // WheelsUp web: a push to main deploys staging, then production. Per environment the RDS instance is snapshotted,
 // the drizzle migration runs as a one-off task of the new revision, then native blue/green with a 5-minute bake
 // time during which /api/meta is checked, then CloudFront is invalidated. Their manual rollback is a dry run first.
-jest.setTimeout(180_000);
 
 const ENVIRONMENTS = [
   {

@@ -1,6 +1,7 @@
 /** The bundled action against aws-sim's CloudFront: a seeded account, and a step run the way the runner runs it. */
 import { join } from 'node:path';
 import { CloudFrontClient, ListInvalidationsCommand } from '@aws-sdk/client-cloudfront';
+import type { SimClock } from '@shipyard/aws-sim/clock';
 import { startSim, type Sim } from '@shipyard/aws-sim/server';
 import { runAction, type ActionRun } from '@shipyard/testkit/run-action';
 
@@ -11,9 +12,11 @@ export const DOCS = 'E1DOCS0EXAMPLE';
 /** An invalidation's 60 simulated seconds pass in 0.1 s: the action's first 3 s poll finds it Completed. */
 export const FAST = 600;
 
-export function startCdnSim(extraDistributions: Record<string, unknown>[] = [], timeScale = FAST): Promise<Sim> {
+/** `clock` replaces the scaled one, e.g. a manual clock the test moves at the action's own milestones. */
+export function startCdnSim(extraDistributions: Record<string, unknown>[] = [], clock?: SimClock): Promise<Sim> {
   return startSim({
-    timeScale,
+    timeScale: FAST,
+    clock,
     seed: {
       cloudfront: {
         distributions: [
@@ -38,7 +41,7 @@ export function invalidateCdn(sim: Sim, inputs: Record<string, string>, options:
     inputs,
     env: { ...sim.env, ...options.env },
     workspace: options.workspace,
-    timeoutMs: options.timeoutMs ?? 30_000,
+    timeoutMs: options.timeoutMs,
   });
 }
 

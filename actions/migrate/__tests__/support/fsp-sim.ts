@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { DescribeTasksCommand, ECSClient, RunTaskCommand, type Task } from '@aws-sdk/client-ecs';
 import { runAction, type ActionRun, type RunActionOptions } from '@shipyard/testkit/run-action';
 import { startSim, type Sim } from '@shipyard/aws-sim/server';
+import type { SimClock } from '@shipyard/aws-sim/clock';
 import type { ImageScenario } from '@shipyard/aws-sim/scenarios';
 
 export const REGION = 'us-east-1';
@@ -35,6 +36,8 @@ export interface FspSimOptions {
   sidecar?: { name: string; image: string; essential?: boolean };
   /** Simulated seconds per real second. */
   timeScale?: number;
+  /** Replaces the scaled clock, e.g. one held until the action reports what it saw. */
+  clock?: SimClock;
   snapshotSeconds?: number;
 }
 
@@ -55,6 +58,7 @@ export function startFspSim(options: FspSimOptions): Promise<Sim> {
   ];
   return startSim({
     timeScale: options.timeScale ?? 20,
+    clock: options.clock,
     scenarios: options.scenarios,
     seed: {
       ecs: {
@@ -118,7 +122,6 @@ export function migrate(
     actionDir: join(__dirname, '..', '..'),
     inputs: { ...MIGRATE_INPUTS, ...inputs },
     env: sim.env,
-    timeoutMs: 30_000,
     ...options,
   });
 }
