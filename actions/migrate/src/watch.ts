@@ -7,6 +7,7 @@ import {
   type Task,
 } from '@aws-sdk/client-ecs';
 import * as core from '@shipyard/shared/core';
+import { taskId } from '@shipyard/shared/ecs-names';
 import { DeploymentFailure, describeError } from '@shipyard/shared/errors';
 import { poll, type Clock } from '@shipyard/shared/poll';
 import { describeRunTaskFailures } from './outcome';
@@ -104,8 +105,4 @@ async function describeTask(ecs: ECSClient, cluster: string, taskArn: string, si
 export async function stopTask(ecs: ECSClient, cluster: string, taskArn: string, reason: string): Promise<void> {
   await ecs.send(new StopTaskCommand({ cluster, task: taskArn, reason: reason.slice(0, 255) }));
   core.info(`Stopped task ${taskArn}: ${reason}`);
-}
-
-export function taskId(taskArn: string): string {
-  return taskArn.slice(taskArn.lastIndexOf('/') + 1);
 }
