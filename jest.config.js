@@ -10,10 +10,13 @@ module.exports = {
   ],
   resolver: '<rootDir>/jest.resolver.js',
   setupFiles: ['<rootDir>/jest.setup.js'],
-  // One aws-sim model-conformance report for the whole run (packages/testkit/src/conformance-global.ts).
-  globalSetup: '<rootDir>/packages/testkit/src/conformance-setup.ts',
-  globalTeardown: '<rootDir>/packages/testkit/src/conformance-teardown.ts',
-  testTimeout: 30000,
+  // A temporary folder per run, failing when tests leave anything in it; and one aws-sim model-conformance report
+  // for the whole run (packages/testkit/src/conformance-global.ts), started and read by the same two files.
+  globalSetup: '<rootDir>/jest.global-setup.js',
+  globalTeardown: '<rootDir>/jest.global-teardown.js',
+  // A guard against a hung test, not a speed check (those live in `npm run bench`): long enough for the slowest
+  // end-to-end test on a loaded machine. Test files do not set shorter ones.
+  testTimeout: 300_000,
   // The end-to-end suites mostly wait on simulated time and child processes, so more workers than cores pay off.
   maxWorkers: 3,
 };

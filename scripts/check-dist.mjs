@@ -1,8 +1,12 @@
 // Fails when a committed dist/ differs from a fresh bundle of the sources, naming the action and the fix.
+// An action whose dist/ and inputs are both as they were when a build last matched them is not built again (see
+// dist-inputs.mjs); the others are bundled in parallel.
+// Usage: node scripts/check-dist.mjs [--all] [action…]   --all: build even what is known fresh; actions: only these.
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
-import { actionNames, bundleAction, root } from './bundle-lib.mjs';
+import { join } from 'node:path';
+import { actionNames, bundleActions, root } from './bundle-lib.mjs';
+import { isKnownFresh, recordBuild } from './dist-inputs.mjs';
 
 function listFiles(dir) {
   try {
@@ -15,22 +19,31 @@ function listFiles(dir) {
   }
 }
 
+function differingFiles(fresh, committed) {
+  const files = new Set([...listFiles(fresh), ...listFiles(committed)]);
+  return [...files].filter((f) => {
+    try {
+      return !readFileSync(join(fresh, f)).equals(readFileSync(join(committed, f)));
+    } catch {
+      return true;
+    }
+  });
+}
+
+const committedDist = (name) => join(root, 'actions', name, 'dist');
+const args = process.argv.slice(2);
+const named = args.filter((arg) => arg !== '--all');
+const names = named.length ? named : actionNames();
+const toBuild = args.includes('--all') ? names : names.filter((name) => !isKnownFresh(name, committedDist(name)));
+const startedAt = Date.now();
 const scratch = mkdtempSync(join(tmpdir(), 'shipyard-dist-'));
 const stale = [];
 try {
-  for (const name of actionNames()) {
-    const fresh = join(scratch, name);
-    const committed = join(root, 'actions', name, 'dist');
-    await bundleAction(name, fresh);
-    const files = new Set([...listFiles(fresh), ...listFiles(committed)]);
-    const differing = [...files].filter((f) => {
-      try {
-        return !readFileSync(join(fresh, f)).equals(readFileSync(join(committed, f)));
-      } catch {
-        return true;
-      }
-    });
-    if (differing.length)
+  const inputs = await bundleActions(toBuild, (name) => join(scratch, name));
+  for (const name of toBuild) {
+    const differing = differingFiles(join(scratch, name), committedDist(name));
+    if (differing.length === 0) recordBuild(name, inputs.get(name), committedDist(name), startedAt);
+    else
       stale.push(
         `actions/${name}: dist/ is stale (${differing.join(', ')} differ${differing.length === 1 ? 's' : ''})`,
       );
@@ -40,7 +53,11 @@ try {
 }
 if (stale.length) {
   for (const line of stale) console.error(line);
-  console.error(`Run \`npm run bundle\` and commit the ${relative(root, join(root, 'actions'))}/*/dist changes.`);
+  console.error('Run `npm run bundle` and commit the actions/*/dist changes.');
   process.exit(1);
 }
-console.log(`dist/ of ${actionNames().length} actions matches the sources`);
+const unchanged = names.length - toBuild.length;
+console.log(
+  `dist/ of ${names.length} actions matches the sources (${toBuild.length} rebuilt` +
+    `${unchanged ? `; ${unchanged} unchanged since a build last matched them` : ''})`,
+);

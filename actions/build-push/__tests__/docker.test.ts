@@ -1,8 +1,10 @@
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '@shipyard/shared/errors';
 import { LineTail, requireBuildx, runDocker, type DockerResult } from '../src/docker';
+import { tempDirs } from '@shipyard/testkit/temp-dirs';
+
+const tempDir = tempDirs();
 
 describe('LineTail', () => {
   test('keeps only the last lines, in order', () => {
@@ -13,7 +15,7 @@ describe('LineTail', () => {
 });
 
 describe('runDocker', () => {
-  const bin = mkdtempSync(join(tmpdir(), 'docker-bin-'));
+  const bin = tempDir('docker-bin-');
   // A stand-in `docker` that echoes stdin and one variable, writes to stderr and exits with $CODE.
   writeFileSync(
     join(bin, 'docker'),

@@ -8,7 +8,6 @@ import { PUSH_CALLS } from './fixtures/registry-stand-in';
 
 // Runs the bundled dist (npm run bundle build-push) against aws-sim, with a docker SHIM on PATH standing in for
 // the Docker CLI: it records argv/stdin and pushes into aws-sim, but builds nothing (see the README's gaps).
-jest.setTimeout(60_000);
 
 let e2e: E2e;
 beforeAll(async () => {

@@ -7,7 +7,6 @@ import { REGISTRY, SHA, startE2e, type E2e } from './fixtures/e2e';
 
 // Promotion by digest (BatchGetImage + PutImage), inputs rejected before any call, and a non-ECR registry (GHCR),
 // all through the bundled dist against aws-sim, with the docker SHIM on PATH.
-jest.setTimeout(60_000);
 
 let e2e: E2e;
 beforeAll(async () => {

@@ -1,13 +1,19 @@
+import { ManualClock } from '@shipyard/aws-sim/clock';
 import { pushImage } from '@shipyard/aws-sim/ecr-seed';
+import { beforeEachRequest } from '@shipyard/testkit/sim-time';
 import { REGISTRY, startE2e, type E2e } from './fixtures/e2e';
 
 // The scan gate against aws-sim's scans (IN_PROGRESS → COMPLETE after the scenario's scanSeconds, findings per
 // image scenario). The action polls in real time (first check after 3 s), so each scan case takes a few seconds.
-jest.setTimeout(60_000);
+// Simulated time moves a minute at each scan check and never otherwise, so what each check sees does not depend on
+// how fast the machine runs the action: a 150 s scan is IN_PROGRESS at the first two checks, COMPLETE at the third.
+
+const SIMULATED_MS_PER_CHECK = 60_000;
 
 let e2e: E2e;
 beforeAll(async () => {
   e2e = await startE2e({
+    clock: new ManualClock(Date.now()),
     scenarios: [
       {
         image: `${REGISTRY}/scan-clean:*`,
@@ -25,6 +31,9 @@ beforeAll(async () => {
       { image: `${REGISTRY}/scan-multi:*`, findings: [{ name: 'CVE-2024-0003', severity: 'CRITICAL' }] },
     ],
   });
+  beforeEachRequest(e2e.sim, { operation: 'DescribeImageScanFindings' }, () =>
+    e2e.sim.control.advance(SIMULATED_MS_PER_CHECK),
+  );
 });
 afterAll(() => e2e.close());
 
@@ -37,11 +46,12 @@ test('a clean image passes the gate, with the counts in the summary', async () =
   const run = await build('scan-clean', { 'scan-severity-threshold': 'HIGH' });
   expect(run.conclusion).toBe('success');
   expect(run.log).toContain('scan status: IN_PROGRESS');
+  expect(run.log).toContain('scan status: COMPLETE');
   expect(run.log).toContain('Scan gate passed: no finding at or above HIGH.');
   expect(run.summary).toContain('| CRITICAL | HIGH | MEDIUM | LOW | INFORMATIONAL | UNDEFINED |');
   expect(run.summary).toContain('| 0 | 0 | 1 | 0 | 0 | 0 |');
   expect(run.summary).toContain('No finding at or above HIGH: the gate passed.');
-  expect(e2e.sim.control.requests({ operation: 'DescribeImageScanFindings' }).length).toBeGreaterThanOrEqual(2);
+  expect(e2e.sim.control.requests({ operation: 'DescribeImageScanFindings' })).toHaveLength(3);
 });
 
 test('findings at the threshold fail the gate, with a findings table; the outputs are still set', async () => {

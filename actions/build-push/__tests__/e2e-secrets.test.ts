@@ -4,7 +4,6 @@ import { flagValues, startE2e, type E2e } from './fixtures/e2e';
 // The secret corpus pushed through the fields build-push prints: build args (on the echoed docker command line)
 // and build secrets (the docker shim prints them as a Dockerfile step that echoes its secret would). No secret may
 // reach the log, an annotation, the job summary or an output.
-jest.setTimeout(60_000);
 
 let e2e: E2e;
 beforeAll(async () => {

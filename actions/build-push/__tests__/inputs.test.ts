@@ -1,9 +1,11 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as core from '@shipyard/shared/core';
 import { ConfigError } from '@shipyard/shared/errors';
 import { readInputs } from '../src/inputs';
+import { tempDirs } from '@shipyard/testkit/temp-dirs';
+
+const tempDir = tempDirs();
 
 // A plain object copy of the module, so jest.spyOn can replace its functions.
 jest.mock('@shipyard/shared/core', () => ({ __esModule: true, ...jest.requireActual('@shipyard/shared/core') }));
@@ -86,7 +88,7 @@ describe('readInputs', () => {
   });
 
   test('a lifecycle policy file is read from the workspace', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'inputs-'));
+    const dir = tempDir('inputs-');
     writeFileSync(join(dir, 'lifecycle.json'), JSON.stringify({ rules: [{ rulePriority: 1 }] }));
     process.env.GITHUB_WORKSPACE = dir;
     try {

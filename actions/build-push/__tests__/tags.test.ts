@@ -1,5 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   computeTags,
@@ -10,6 +9,9 @@ import {
   type GitContext,
   type TagOptions,
 } from '../src/tags';
+import { tempDirs } from '@shipyard/testkit/temp-dirs';
+
+const tempDir = tempDirs();
 
 const SHA = '6dcb09b5b57875f334f61aebed695e2e4193db5e';
 const NONE: TagOptions = {
@@ -125,7 +127,7 @@ describe('ociLabels', () => {
 
 describe('gitContextFromEnv', () => {
   test('reads GITHUB_* and the head commit time from the event payload', () => {
-    const eventPath = join(mkdtempSync(join(tmpdir(), 'tags-')), 'event.json');
+    const eventPath = join(tempDir('tags-'), 'event.json');
     writeFileSync(eventPath, JSON.stringify({ head_commit: { timestamp: '2026-03-04T05:06:07+02:00' } }));
     const context = gitContextFromEnv({
       GITHUB_SHA: SHA,

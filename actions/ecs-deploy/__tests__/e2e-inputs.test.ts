@@ -1,5 +1,6 @@
 import { RegisterTaskDefinitionCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { runAction } from '@shipyard/testkit/run-action';
+import { HeldClock } from '@shipyard/testkit/sim-time';
 import {
   ACTION_DIR,
   arn,
@@ -213,14 +214,23 @@ describe('deploy modes', () => {
   });
 
   test('wait-for-in-flight: waits for the deployment in flight, then deploys', async () => {
-    // Slow enough that the deployment started below is still in flight when the action, started after it, looks.
-    world = await startWorld([{ name: 'web' }], { timeScale: 2 });
+    // Time stands still until the action says it waits, so it finds the deployment in flight however late it starts.
+    const clock = new HeldClock(60);
+    world = await startWorld([{ name: 'web' }], { clock });
     await deployOutsideTheAction(world, 'example/web:v2');
-    const run = await deployAction(world, {
-      service: 'web',
-      images: 'app=example/web:v3',
-      'wait-for-in-flight': 'true',
-    });
+    const run = await deployAction(
+      world,
+      {
+        service: 'web',
+        images: 'app=example/web:v3',
+        'wait-for-in-flight': 'true',
+      },
+      {
+        onLine: (line) => {
+          if (line.includes('Waiting for the deployment in flight')) clock.start();
+        },
+      },
+    );
     expect(errorsOf(run)).toEqual([]);
     expect(run.log).toMatch(
       /Waiting for the deployment in flight to finish: "web": ecs-svc\/\d+ of .*web:2 is IN_PROGRESS/,

@@ -1,12 +1,14 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as core from '@shipyard/shared/core';
 import { readInputs } from '../src/inputs';
+import { tempDirs } from '@shipyard/testkit/temp-dirs';
+
+const tempDir = tempDirs();
 
 jest.mock('@shipyard/shared/core', () => ({ ...jest.requireActual('@shipyard/shared/core'), setSecret: jest.fn() }));
 
-const workspace = mkdtempSync(join(tmpdir(), 'ecs-deploy-inputs-'));
+const workspace = tempDir('ecs-deploy-inputs-');
 writeFileSync(
   join(workspace, 'td.json'),
   JSON.stringify({ family: 'web', containerDefinitions: [{ name: 'web', image: 'x' }] }),

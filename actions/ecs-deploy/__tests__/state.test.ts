@@ -1,7 +1,9 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { markSettled, readSavedState, saveDeployments, type SavedState } from '../src/state';
+import { tempDirs } from '@shipyard/testkit/temp-dirs';
+
+const tempDir = tempDirs();
 
 const saved: SavedState = {
   cluster: 'prod',
@@ -25,7 +27,7 @@ describe('state for the post step', () => {
   });
 
   test('main writes the deployments and the settled mark to GITHUB_STATE', () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'state-')), 'state');
+    const file = join(tempDir('state-'), 'state');
     writeFileSync(file, '');
     process.env.GITHUB_STATE = file;
     saveDeployments(saved);

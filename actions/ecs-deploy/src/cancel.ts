@@ -1,4 +1,5 @@
 import * as core from '@shipyard/shared/core';
+import { shortTaskDefinition } from '@shipyard/shared/ecs-names';
 import { DeploymentFailure, runAction } from '@shipyard/shared/errors';
 import { readBoolean, readDuration } from '@shipyard/shared/inputs';
 import { group } from '@shipyard/shared/log';
@@ -10,17 +11,13 @@ import { readSavedState } from './state';
 
 const MINUTE_MS = 60_000;
 
-function revision(arn: string): string {
-  return arn.slice(arn.lastIndexOf('/') + 1);
-}
-
 async function post(): Promise<void> {
   const { settled, saved } = readSavedState();
   if (settled || !saved?.deployments.length) {
     core.info('Nothing to roll back: no service was changed.');
     return;
   }
-  const started = saved.deployments.map((d) => `${d.service} → ${revision(d.taskDefinitionArn)}`).join(', ');
+  const started = saved.deployments.map((d) => `${d.service} → ${shortTaskDefinition(d.taskDefinitionArn)}`).join(', ');
   if (!readBoolean(Input.RollbackOnCancel, true)) {
     core.warning(
       `The deploy step stopped before its deployments finished (${started}); "${Input.RollbackOnCancel}" is false, so they are left as they are.`,

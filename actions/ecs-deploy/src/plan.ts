@@ -9,6 +9,7 @@ import {
   type Service,
 } from '@aws-sdk/client-ecs';
 import { formatDuration } from '@shipyard/shared/duration';
+import { shortTaskDefinition } from '@shipyard/shared/ecs-names';
 import { lastSuccessfulRevision, ServiceEventStream, stableTaskDefinition } from '@shipyard/shared/ecs-deployments';
 import { ConfigError, DeploymentFailure, describeError } from '@shipyard/shared/errors';
 import { poll } from '@shipyard/shared/poll';
@@ -223,13 +224,13 @@ export async function planServices(
       const knownGood = await knownGoodRevision(ecs, inputs.cluster, name, service);
       const current = service.taskDefinition ?? '';
       const lastGood = knownGood
-        ? ` (last known-good ${knownGood.split('/').pop()})`
+        ? ` (last known-good ${shortTaskDefinition(knownGood)})`
         : ' (no known-good revision found)';
       const bake =
         change?.bakeTimeInMinutes !== undefined
           ? `, bake time ${formatDuration(change.bakeTimeInMinutes * MINUTE_MS)}`
           : '';
-      core.info(`${name}: runs ${current.split('/').pop()}${lastGood}, deploys ${strategy}${bake}`);
+      core.info(`${name}: runs ${shortTaskDefinition(current)}${lastGood}, deploys ${strategy}${bake}`);
       return {
         name,
         service,

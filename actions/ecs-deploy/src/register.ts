@@ -10,7 +10,7 @@ import {
 import { ConfigError, describeError, isAwsSdkError, mayHaveBeenApplied } from '@shipyard/shared/errors';
 import { retryPassing } from '@shipyard/shared/poll';
 import { isUnknownTaskDefinition, unknownTaskDefinitionYet, untilVisible } from '@shipyard/shared/consistency';
-import { taskDefinitionFamily, taskDefinitionInputError } from '@shipyard/shared/ecs-names';
+import { shortTaskDefinition, taskDefinitionFamily, taskDefinitionInputError } from '@shipyard/shared/ecs-names';
 import { quote } from '@shipyard/shared/inputs';
 import { Input } from './constants';
 import type { Inputs } from './inputs';
@@ -34,7 +34,7 @@ export interface Revisions {
 
 /** `web:7` for an ARN; a planned revision (not registered) has none yet. */
 export function revisionName(arn: string | undefined): string {
-  return arn ? arn.slice(arn.lastIndexOf('/') + 1) : 'new revision';
+  return arn ? shortTaskDefinition(arn) : 'new revision';
 }
 
 interface Described {

@@ -3,7 +3,7 @@
  * moments ago. aws-sim answers so when asked (its `lags`); the wait must look again, and say so when that outlasts it.
  */
 import type { Sim } from '@shipyard/aws-sim/server';
-import { failure, FAST, invalidateCdn, SITE, startCdnSim } from './support/cdn-sim';
+import { failure, invalidateCdn, SITE, startCdnSim } from './support/cdn-sim';
 
 let sim: Sim;
 afterEach(() => sim?.close());
@@ -11,7 +11,7 @@ afterEach(() => sim?.close());
 const answers = () => sim.control.requests({ operation: 'GetInvalidation' }).map((r) => r.errorCode ?? 'ok');
 
 test('an invalidation GetInvalidation does not know yet is looked at again until it is Completed', async () => {
-  sim = await startCdnSim([], FAST, { unknownNewInvalidation: true });
+  sim = await startCdnSim([], { lags: { unknownNewInvalidation: true } });
   const run = await invalidateCdn(sim, { distributions: SITE, paths: '/index.html' });
 
   expect(failure(run)).toBeUndefined();
@@ -23,7 +23,7 @@ test('an invalidation GetInvalidation does not know yet is looked at again until
 });
 
 test('NoSuchInvalidation for longer than the wait fails the step, saying so', async () => {
-  sim = await startCdnSim([], FAST, { unknownNewInvalidation: { reads: 1000 } });
+  sim = await startCdnSim([], { lags: { unknownNewInvalidation: { reads: 1000 } } });
   const run = await invalidateCdn(sim, { distributions: SITE, paths: '/index.html' }, { timeoutMs: 90_000 });
 
   expect(run.exitCode).toBe(1);

@@ -1,5 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '@shipyard/shared/errors';
 import {
@@ -11,6 +10,9 @@ import {
   readInputs,
   type DistributionRef,
 } from '../src/inputs';
+import { tempDirs } from '@shipyard/testkit/temp-dirs';
+
+const tempDir = tempDirs();
 
 describe('URL path prefixes and the directory index', () => {
   test.each([
@@ -96,7 +98,7 @@ describe('readInputs', () => {
   };
 
   test('combines explicit paths and changed files read from a file in the workspace', () => {
-    const workspace = mkdtempSync(join(tmpdir(), 'invalidate-cdn-'));
+    const workspace = tempDir('invalidate-cdn-');
     writeFileSync(join(workspace, 'sync.log'), 'upload: dist/app.js to s3://site/app.js\ndelete: s3://site/old.js\n');
     process.env.GITHUB_WORKSPACE = workspace;
     setInputs({
@@ -150,7 +152,7 @@ describe('readInputs', () => {
     [{ paths: '/a', 'path-budget': '0' }, 'Input "path-budget" must be a whole number of at least 1, got "0".'],
     [{ paths: '/a', 'directory-index': 'docs/index.html' }, 'Input "directory-index" must be a file name'],
   ])('rejects %j', (inputs, message) => {
-    process.env.GITHUB_WORKSPACE = mkdtempSync(join(tmpdir(), 'invalidate-cdn-'));
+    process.env.GITHUB_WORKSPACE = tempDir('invalidate-cdn-');
     setInputs({ distributions: 'E2QWRUHAPOMQZL', ...inputs });
     expect(() => readInputs()).toThrow(ConfigError);
     expect(() => readInputs()).toThrow(message);

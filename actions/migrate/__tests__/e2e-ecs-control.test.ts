@@ -3,6 +3,7 @@
  * snapshot first, and inputs refused before any AWS call changes anything.
  */
 import type { Sim } from '@shipyard/aws-sim/server';
+import { HeldClock } from '@shipyard/testkit/sim-time';
 import { describeTask, image, migrate, startFspSim, startOtherMigration } from './support/fsp-sim';
 
 const LONG_RUNNING = (tag: string) => ({
@@ -29,7 +30,7 @@ test('timeout: the task is stopped with StopTask and the step fails; the post st
   expect(run.post?.exitCode).toBe(0);
   const task = await describeTask(sim, taskArn);
   expect(task).toMatchObject({ desiredStatus: 'STOPPED', stopCode: 'UserInitiated' });
-}, 60_000);
+});
 
 test('cancelled run (SIGINT): the main step saves the task ARN and the post step stops the task', async () => {
   sim = await startFspSim({ tag: 'slow', scenarios: [LONG_RUNNING('slow')] });
@@ -48,7 +49,7 @@ test('cancelled run (SIGINT): the main step saves the task ARN and the post step
     { cluster: 'fsp-staging', task: taskArn, reason: 'shipyard migrate: the GitHub Actions run was cancelled' },
   ]);
   expect(await describeTask(sim, taskArn)).toMatchObject({ desiredStatus: 'STOPPED' });
-}, 60_000);
+});
 
 test('another migration of the same group still running: refused before anything is started', async () => {
   sim = await startFspSim({ tag: 'slow', scenarios: [LONG_RUNNING('slow')] });
@@ -63,22 +64,33 @@ test('another migration of the same group still running: refused before anything
   expect(run.log).toContain('Wait for it to finish, stop it, or set concurrency-policy: wait to queue behind it.');
   expect(sim.control.mutatingRequests()).toEqual([]);
   expect(run.post?.exitCode).toBe(0);
-}, 60_000);
+});
 
 test('concurrency-policy wait: starts once the other migration has stopped', async () => {
+  // Time stands still until the action says it waits, so it finds the other migration running however late it starts.
+  const clock = new HeldClock(20);
   sim = await startFspSim({
     tag: 'quick',
+    clock,
     scenarios: [{ image: image('quick'), startSeconds: 5, oneOff: { exitCode: 0, afterSeconds: 40 }, logs: ['done'] }],
   });
   const other = await startOtherMigration(sim, 'migrate-fsp-api-staging');
-  const run = await migrate(sim, { 'concurrency-policy': 'wait' });
+  const run = await migrate(
+    sim,
+    { 'concurrency-policy': 'wait' },
+    {
+      onLine: (line) => {
+        if (line.startsWith(`Waiting for ${other}`)) clock.start();
+      },
+    },
+  );
 
   expect(run.exitCode).toBe(0);
   expect(run.log).toContain(`Waiting for ${other} (started by "migrate-fsp-api-staging") to stop before migrating.`);
   const [, ownRun] = sim.control.requests({ operation: 'RunTask' });
   const [otherStopped] = sim.control.milestones('task').filter((milestone) => milestone.id === other);
   expect(otherStopped.realTime).toBeLessThanOrEqual(ownRun.realTime);
-}, 60_000);
+});
 
 test.each([
   {
@@ -126,7 +138,6 @@ test.each([
     expect(run.summary).toContain(`| Snapshot | \`${snapshotId}\` of \`${db}\` (available) |`);
     expect(run.summary).toContain(restore(snapshotId));
   },
-  60_000,
 );
 
 describe('bad inputs are refused before any AWS call changes anything', () => {
@@ -159,19 +170,15 @@ describe('bad inputs are refused before any AWS call changes anything', () => {
       'Task definition fsp-api-staging:1 uses network mode awsvpc, so the task needs subnets: set "subnets" (and "security-groups"), or "copy-from-service" to run it in the network of the app\'s service.',
       true,
     ],
-  ])(
-    '%s',
-    async (_name, inputs, message, readsFirst) => {
-      const run = await migrate(sim, inputs);
-      expect(run.exitCode).toBe(1);
-      // After AWS was asked, the error also says the migration did not run.
-      const outcome = readsFirst ? '; the migration did not run' : '';
-      expect(run.log).toContain(`::error::migrate: ${readsFirst ? message.replace(/\.$/, '') : message}${outcome}`);
-      expect(sim.control.mutatingRequests()).toEqual([]);
-      // Input mistakes are found without calling AWS at all; task definition mistakes with read-only calls only.
-      expect(sim.control.requests().length > 0).toBe(readsFirst);
-      expect(run.post?.exitCode).toBe(0);
-    },
-    60_000,
-  );
+  ])('%s', async (_name, inputs, message, readsFirst) => {
+    const run = await migrate(sim, inputs);
+    expect(run.exitCode).toBe(1);
+    // After AWS was asked, the error also says the migration did not run.
+    const outcome = readsFirst ? '; the migration did not run' : '';
+    expect(run.log).toContain(`::error::migrate: ${readsFirst ? message.replace(/\.$/, '') : message}${outcome}`);
+    expect(sim.control.mutatingRequests()).toEqual([]);
+    // Input mistakes are found without calling AWS at all; task definition mistakes with read-only calls only.
+    expect(sim.control.requests().length > 0).toBe(readsFirst);
+    expect(run.post?.exitCode).toBe(0);
+  });
 });

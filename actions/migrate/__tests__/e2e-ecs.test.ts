@@ -80,7 +80,7 @@ test('success: the container log is streamed in order while the task runs, and t
   expect(run.summary).toContain('## Migration succeeded');
   expect(run.summary).toContain('| Exit code | 0 |');
   expect(run.summary).toContain('Migrations complete!');
-}, 60_000);
+});
 
 test('exit code 3 fails the step with the last log lines shown', async () => {
   const lines = [
@@ -111,7 +111,7 @@ test('exit code 3 fails the step with the last log lines shown', async () => {
   ]);
   expect(run.summary).toContain('## Migration failed: container "api" exited with code 3');
   expect(run.summary).toContain('error: relation "instructors" does not exist');
-}, 60_000);
+});
 
 test('an image that cannot be pulled: the task goes straight to STOPPED with no exit code, and the reason is shown', async () => {
   sim = await startFspSim({ tag: 'missing', scenarios: [{ image: image('missing'), pull: 'fail', startSeconds: 5 }] });
@@ -125,7 +125,7 @@ test('an image that cannot be pulled: the task goes straight to STOPPED with no 
   expect(run.outputs['task-arn']).toBeDefined();
   expect(run.outputs['exit-code']).toBeUndefined();
   expect(run.summary).toContain('| Exit code | none |');
-}, 60_000);
+});
 
 test('a sidecar exiting non-zero does not fail a migration that exited 0', async () => {
   sim = await startFspSim({
@@ -148,7 +148,7 @@ test('a sidecar exiting non-zero does not fail a migration that exited 0', async
     ['log-router', 143],
     ['api', 0],
   ]);
-}, 60_000);
+});
 
 test('RunTask failures[] (answered with HTTP 200) fail the step clearly', async () => {
   sim = await startFspSim({
@@ -164,7 +164,7 @@ test('RunTask failures[] (answered with HTTP 200) fail the step clearly', async 
   expect(run.outputs['task-arn']).toBeUndefined();
   expect(run.post?.log ?? '').not.toContain('StopTask');
   expect(sim.control.requests({ operation: 'StopTask' })).toEqual([]);
-}, 60_000);
+});
 
 test('an unknown container is refused before anything is started', async () => {
   sim = await startFspSim({ tag: 'ok', scenarios: [] });
@@ -175,4 +175,4 @@ test('an unknown container is refused before anything is started', async () => {
     '::error::migrate: Input "container" names "migrator", which task definition fsp-api-staging:1 does not have; its containers are "api"; the migration did not run',
   );
   expect(sim.control.mutatingRequests()).toEqual([]);
-}, 60_000);
+});

@@ -26,7 +26,7 @@ let workspace: string;
 
 beforeAll(async () => {
   pg = await startPostgres();
-}, 60_000);
+});
 afterAll(async () => pg?.stop());
 
 beforeEach(async () => {
@@ -101,7 +101,7 @@ test('applies the seven migrations in order, and a second run changes nothing', 
   expect(await schemaShape()).toEqual(shape);
   expect(await appliedMigrations()).toEqual(applied);
   expect(second.summary).toContain('## Migration succeeded');
-}, 60_000);
+});
 
 describe('a failing migration', () => {
   beforeEach(() => {
@@ -134,7 +134,7 @@ describe('a failing migration', () => {
     // (its default): none of them stayed, and none is recorded as run.
     expect(await tables()).toEqual(['pgmigrations']);
     expect(await appliedMigrations()).toEqual([]);
-  }, 60_000);
+  });
 
   test('after earlier runs, only the pending migrations are rolled back', async () => {
     const dir = join(workspace, 'db', 'migrations');
@@ -150,7 +150,7 @@ describe('a failing migration', () => {
     expect(run.log).toContain('relation "invoices" does not exist');
     expect(await schemaShape()).toEqual(shape);
     expect((await appliedMigrations()).map((row) => row.name)).toEqual(FSP_MIGRATIONS);
-  }, 60_000);
+  });
 
   test('with --no-single-transaction each migration commits alone: 007 stays, 008 is rolled back', async () => {
     const run = await migrate(['--no-single-transaction']);
@@ -165,5 +165,5 @@ describe('a failing migration', () => {
       ...FSP_MIGRATIONS,
       '007_create_billing_accounts',
     ]);
-  }, 60_000);
+  });
 });

@@ -59,11 +59,14 @@ describe('parseTaskDefinition', () => {
   test.each([
     'arn:aws:ecs:us-east-1:123456789012:task-definition/app',
     'arn:aws:ecs:us-east-1:123456789012:service/app',
+    'arn:aws:ecs:us-east-1:123456789012:task-definition/app:0',
     'app:latest',
+    'app:0',
+    'app:07',
     'my app',
   ])('%s is refused', (raw) => {
     expect(() => parseTaskDefinition('task-definition', raw)).toThrow(
-      `Input "task-definition" must be a task definition ARN, family:revision or family (letters, digits, hyphens and underscores), got ${JSON.stringify(raw)}.`,
+      `Input "task-definition" must be a task definition ARN, family:revision or family (letters, digits, hyphens and underscores; revisions from 1), got ${JSON.stringify(raw)}.`,
     );
   });
 });

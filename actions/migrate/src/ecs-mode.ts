@@ -3,6 +3,7 @@ import { ECSClient, type Task } from '@aws-sdk/client-ecs';
 import * as core from '@shipyard/shared/core';
 import { createClient, resolveRegion } from '@shipyard/shared/aws';
 import { formatDuration } from '@shipyard/shared/duration';
+import { taskId } from '@shipyard/shared/ecs-names';
 import { DeploymentFailure, FailureWithOutcome } from '@shipyard/shared/errors';
 import { group } from '@shipyard/shared/log';
 import { PollCancelledError, PollTimeoutError, retryPassing } from '@shipyard/shared/poll';
@@ -16,7 +17,7 @@ import { prepare, type Prepared } from './prepare';
 import { buildRunTaskInput, taskTags } from './run-task';
 import { snapshotBeforeMigrating } from './snapshot';
 import { formatSeconds, setOutputs, type ModeContext, type Report } from './summary';
-import { startTask, stopTask, taskId, waitForStop } from './watch';
+import { startTask, stopTask, waitForStop } from './watch';
 
 // Loads the ECS and CloudWatch Logs SDKs: main imports this module only once the inputs are valid.
 

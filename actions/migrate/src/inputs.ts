@@ -1,5 +1,12 @@
 import * as core from '@shipyard/shared/core';
-import { parseCluster, parseEcsName, parseSecurityGroupIds, parseSubnetIds } from '@shipyard/shared/ecs-names';
+import {
+  isTaskDefinitionReference,
+  parseCluster,
+  parseEcsName,
+  parseSecurityGroupIds,
+  parseSubnetIds,
+  taskDefinitionFamily,
+} from '@shipyard/shared/ecs-names';
 import { ConfigError } from '@shipyard/shared/errors';
 import {
   parseBoolean,
@@ -177,16 +184,13 @@ export function shellArgv(shell: Shell, script: string): string[] {
 /** `arn:aws:ecs:<region>:<account>:task-definition/<family>:<revision>`, `<family>:<revision>` or `<family>`. */
 export function parseTaskDefinition(name: string, raw: string): { taskDefinition: string; family: string } {
   const value = raw.trim();
-  const match = /^(?:arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:task-definition\/)?([A-Za-z0-9_-]{1,255})(?::(\d+))?$/.exec(
-    value,
-  );
-  if (!match || (value.startsWith('arn:') && !match[2])) {
+  if (!isTaskDefinitionReference(value)) {
     throw new ConfigError(
       `Input "${name}" must be a task definition ARN, family:revision or family ` +
-        `(letters, digits, hyphens and underscores), got ${quote(raw)}.`,
+        `(letters, digits, hyphens and underscores; revisions from 1), got ${quote(raw)}.`,
     );
   }
-  return { taskDefinition: value, family: match[1] };
+  return { taskDefinition: value, family: taskDefinitionFamily(value) ?? value };
 }
 
 /** ECS allows up to 36 letters, digits, hyphens, underscores and slashes in `startedBy`. */

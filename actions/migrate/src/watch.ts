@@ -15,6 +15,7 @@ import {
   unknownTaskDefinitionYet,
   untilVisible,
 } from '@shipyard/shared/consistency';
+import { taskId } from '@shipyard/shared/ecs-names';
 import { DeploymentFailure, describeError } from '@shipyard/shared/errors';
 import { formatDuration } from '@shipyard/shared/duration';
 import { poll, systemClock, type Clock } from '@shipyard/shared/poll';
@@ -138,8 +139,4 @@ async function describeTask(
 export async function stopTask(ecs: ECSClient, cluster: string, taskArn: string, reason: string): Promise<void> {
   await ecs.send(new StopTaskCommand({ cluster, task: taskArn, reason: reason.slice(0, 255) }));
   core.info(`Stopped task ${taskArn}: ${reason}`);
-}
-
-export function taskId(taskArn: string): string {
-  return taskArn.slice(taskArn.lastIndexOf('/') + 1);
 }

@@ -4,7 +4,6 @@ import { CLUSTER, errors, gitShaOf, startRig, taskDefinitionArn, type Rig } from
 // Runs the bundled dist (npm run bundle rollback) through the runner harness against aws-sim. Every service's
 // history is built with real ECS calls first; the request log is cleared before each run, so the mutating calls
 // asserted are the action's own.
-jest.setTimeout(60_000);
 
 let rig: Rig;
 beforeAll(async () => {

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
@@ -30,8 +30,11 @@ function startCli(args: string[]): {
 }
 
 describe('aws-sim CLI', () => {
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'aws-sim-cli-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
   it('serves a seed, prints the export lines, exposes /_sim/ and stops on SIGINT', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'aws-sim-cli-'));
     const seedFile = join(dir, 'seed.json');
     writeFileSync(seedFile, JSON.stringify({ ...webSeed(), scenarios: [{ image: 'example/web:v1', logs: ['up'] }] }));
     const cli = startCli(['--port', '0', '--seed', seedFile, '--time-scale', '60']);

@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { SHIPYARD_ROOT } from '../src/world';
 
 // `npm run demo` as a user runs it (tsx, the bundled actions, aws-sim): it exits 0 and every expectation held.
-jest.setTimeout(240_000);
 
 let exitCode: number | null;
 let output: string;

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SecretMasker } from '@shipyard/testkit/secret-masker';
@@ -216,14 +216,37 @@ async function callWorkflow(
   return { result: run.result, outputs: run.outputs, steps: run.steps, jobs: run.jobs };
 }
 
+type JobLeg = {
+  name: string;
+  environment?: string;
+  matrix: Record<string, Value>;
+  workflowEnv: Record<string, string>;
+};
+
+/** Runs a job's steps in a runner folder of its own, removed when the job ends (as a hosted runner's disk is). */
 async function runSteps(
   options: RunWorkflowOptions,
   id: string,
   spec: JobSpec,
   scope: ExpressionScope,
-  job: { name: string; environment?: string; matrix: Record<string, Value>; workflowEnv: Record<string, string> },
+  job: JobLeg,
 ): Promise<LegResult> {
   const home = mkdtempSync(join(tmpdir(), 'shipyard-job-'));
+  try {
+    return await runStepsIn(home, options, id, spec, scope, job);
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
+}
+
+async function runStepsIn(
+  home: string,
+  options: RunWorkflowOptions,
+  id: string,
+  spec: JobSpec,
+  scope: ExpressionScope,
+  job: JobLeg,
+): Promise<LegResult> {
   const ctx: JobContext = {
     host: options.host,
     github: options.github,

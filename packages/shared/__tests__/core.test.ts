@@ -1,15 +1,17 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as actionsCore from '@actions/core';
 import { SECRET_CORPUS } from '@shipyard/testkit/secret-corpus';
+import { tempDirs } from '@shipyard/testkit/temp-dirs';
 import * as core from '../src/core';
 
 type Core = typeof core;
 
+const tempDir = tempDirs();
+
 /** Runs `act` against an implementation and returns what the runner would see: stdout and the command files. */
 function observe(impl: Core, act: (c: Core) => void) {
-  const dir = mkdtempSync(join(tmpdir(), 'core-'));
+  const dir = tempDir('core-');
   const files = { GITHUB_OUTPUT: join(dir, 'output'), GITHUB_STATE: join(dir, 'state'), GITHUB_ENV: join(dir, 'env') };
   for (const path of Object.values(files)) writeFileSync(path, '');
   const saved = { ...process.env };

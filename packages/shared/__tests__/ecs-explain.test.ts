@@ -142,7 +142,7 @@ describe('formatExplanation', () => {
       logs: [
         {
           container: 'web',
-          taskArn: 'task/prod/bbb',
+          taskArn: 'arn:aws:ecs:us-east-1:123456789012:task/prod/bbb',
           location: { group: '/ecs/web', stream: 'ecs/web/bbb' },
           lines: ['boom'],
         },

@@ -1,7 +1,9 @@
+import fc from 'fast-check';
 import {
   imageHasTag,
   isFamilyRevision,
   isTaskDefinitionArn,
+  isTaskDefinitionReference,
   MAX_SERVICES,
   parseCluster,
   parseEcsName,
@@ -11,6 +13,7 @@ import {
   taskDefinitionInputError,
   shortTaskDefinition,
   taskDefinitionFamily,
+  taskId,
 } from '../src/ecs-names';
 
 const ARN = 'arn:aws:ecs:eu-north-1:123456789012:task-definition/rideshare-api-production:17';
@@ -101,26 +104,101 @@ describe('parseServiceList', () => {
 });
 
 describe('task definition names', () => {
+  const SERVICE_ARN = 'arn:aws:ecs:us-east-1:123456789012:service/prod/web';
   test.each([
-    [ARN, true, false, 'rideshare-api-production', 'rideshare-api-production:17'],
-    ['web:7', false, true, 'web', 'web:7'],
-    ['web', false, false, undefined, 'web'],
+    // reference, ARN, family:revision, any reference, family, short form
+    [ARN, true, false, true, 'rideshare-api-production', 'rideshare-api-production:17'],
+    ['arn:aws-cn:ecs:cn-north-1:123456789012:task-definition/app_1:3', true, false, true, 'app_1', 'app_1:3'],
+    ['web:7', false, true, true, 'web', 'web:7'],
+    ['web', false, false, true, undefined, 'web'],
+    // ECS numbers revisions from 1; a 0 or a leading zero names no revision.
+    ['web:0', false, false, false, undefined, 'web:0'],
+    ['web:07', false, false, false, undefined, 'web:07'],
+    [`${ARN.slice(0, -3)}:0`, false, false, false, undefined, `${ARN.slice(0, -3)}:0`],
     [
-      'arn:aws:ecs:us-east-1:123456789012:service/prod/web',
+      'arn:aws:ecs:us-east-1:123456789012:task-definition/web',
+      false,
       false,
       false,
       undefined,
-      'arn:aws:ecs:us-east-1:123456789012:service/prod/web',
+      'arn:aws:ecs:us-east-1:123456789012:task-definition/web',
     ],
-  ])('%s', (reference, arn, familyRevision, family, short) => {
+    ['web:latest', false, false, false, undefined, 'web:latest'],
+    [`${'x'.repeat(256)}:1`, false, false, false, undefined, `${'x'.repeat(256)}:1`],
+    [SERVICE_ARN, false, false, false, undefined, SERVICE_ARN],
+  ])('%s', (reference, arn, familyRevision, any, family, short) => {
     expect(isTaskDefinitionArn(reference)).toBe(arn);
     expect(isFamilyRevision(reference)).toBe(familyRevision);
+    expect(isTaskDefinitionReference(reference)).toBe(any);
     expect(taskDefinitionFamily(reference)).toBe(family);
     expect(shortTaskDefinition(reference)).toBe(short);
   });
 
   test('no reference reads as (none)', () => {
     expect(shortTaskDefinition(undefined)).toBe('(none)');
+  });
+
+  const family = fc.stringMatching(/^[A-Za-z0-9_-]{1,255}$/);
+  const region = fc.constantFrom('us-east-1', 'eu-north-1', 'cn-north-1', 'us-gov-west-1');
+  const partition = fc.constantFrom('aws', 'aws-cn', 'aws-us-gov');
+  const account = fc.stringMatching(/^\d{12}$/);
+  const arnOf = (p: string, r: string, a: string, rest: string) => `arn:${p}:ecs:${r}:${a}:task-definition/${rest}`;
+
+  test('every revision ARN is read back as its family and family:revision', () => {
+    fc.assert(
+      fc.property(partition, region, account, family, fc.integer({ min: 1, max: 10 ** 9 }), (p, r, a, f, revision) => {
+        const arn = arnOf(p, r, a, `${f}:${revision}`);
+        expect(isTaskDefinitionArn(arn)).toBe(true);
+        expect(isTaskDefinitionReference(arn)).toBe(true);
+        expect(taskDefinitionFamily(arn)).toBe(f);
+        expect(shortTaskDefinition(arn)).toBe(`${f}:${revision}`);
+        expect(isFamilyRevision(shortTaskDefinition(arn))).toBe(true);
+        expect(taskDefinitionFamily(shortTaskDefinition(arn))).toBe(f);
+      }),
+    );
+  });
+
+  test('a revision 0 or with leading zeros is no reference, as an ARN or as family:revision', () => {
+    const badRevision = fc.oneof(
+      fc.constant('0'),
+      fc.integer({ min: 0, max: 10 ** 6 }).map((n) => `0${n}`),
+    );
+    fc.assert(
+      fc.property(partition, region, account, family, badRevision, (p, r, a, f, revision) => {
+        for (const reference of [arnOf(p, r, a, `${f}:${revision}`), `${f}:${revision}`]) {
+          expect(isTaskDefinitionReference(reference)).toBe(false);
+          expect(taskDefinitionFamily(reference)).toBeUndefined();
+          expect(shortTaskDefinition(reference)).toBe(reference);
+        }
+      }),
+    );
+  });
+});
+
+describe('taskId', () => {
+  const HEX = '0123456789abcdef0123456789abcdef';
+  test.each([
+    [`arn:aws:ecs:us-east-1:123456789012:task/prod/${HEX}`, HEX],
+    [`arn:aws:ecs:us-east-1:123456789012:task/${HEX}`, HEX],
+    [
+      'arn:aws:ecs:us-east-1:123456789012:task/prod/2e5c4f1a-1b2c-4d3e-9f00-123456789abc',
+      '2e5c4f1a-1b2c-4d3e-9f00-123456789abc',
+    ],
+    [
+      `arn:aws:ecs:us-east-1:123456789012:container-instance/prod/${HEX}`,
+      `arn:aws:ecs:us-east-1:123456789012:container-instance/prod/${HEX}`,
+    ],
+    [HEX, HEX],
+  ])('%s → %s', (arn, id) => {
+    expect(taskId(arn)).toBe(id);
+  });
+
+  test('the id of a task ARN is its last segment, whatever the cluster', () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^[A-Za-z0-9_-]{1,255}$/), fc.stringMatching(/^[0-9a-f]{32}$/), (cluster, id) => {
+        expect(taskId(`arn:aws:ecs:eu-west-1:123456789012:task/${cluster}/${id}`)).toBe(id);
+      }),
+    );
   });
 });
 

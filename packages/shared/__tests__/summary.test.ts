@@ -1,9 +1,11 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SECRET_CORPUS } from '@shipyard/testkit/secret-corpus';
 import * as core from '../src/core';
 import { STEP_SUMMARY_LIMIT_BYTES, SummaryBuilder, writeSummary } from '../src/summary';
+import { tempDirs } from '@shipyard/testkit/temp-dirs';
+
+const tempDir = tempDirs();
 
 jest.mock('../src/core');
 const mockedCore = jest.mocked(core);
@@ -62,7 +64,7 @@ describe('writeSummary', () => {
   let dir: string;
   beforeEach(() => {
     jest.resetAllMocks();
-    dir = mkdtempSync(join(tmpdir(), 'shipyard-summary-'));
+    dir = tempDir('shipyard-summary-');
   });
   afterEach(() => delete process.env.GITHUB_STEP_SUMMARY);
 

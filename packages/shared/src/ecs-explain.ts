@@ -7,6 +7,7 @@ import {
   type Task,
   type TaskDefinition,
 } from '@aws-sdk/client-ecs';
+import { taskId } from './ecs-names';
 import { describeError } from './errors';
 import { awslogsLocation, describeLocation, tailLogLines, type LogLocation } from './task-logs';
 
@@ -152,10 +153,6 @@ async function readFailedContainerLogs(
   );
 }
 
-function shortTask(taskArn: string): string {
-  return taskArn.slice(taskArn.lastIndexOf('/') + 1);
-}
-
 function clock(date: Date | undefined): string {
   return date ? date.toISOString().slice(11, 19) : '--:--:--';
 }
@@ -168,7 +165,7 @@ export function formatExplanation(facts: FailureFacts): string[] {
     lines.push('  Stopped tasks of this revision (newest first):');
     for (const task of facts.stoppedTasks) {
       const code = task.stopCode ? `${task.stopCode}: ` : '';
-      lines.push(`    task ${shortTask(task.taskArn)} — ${code}${task.stoppedReason ?? 'no reason given'}`);
+      lines.push(`    task ${taskId(task.taskArn)} — ${code}${task.stoppedReason ?? 'no reason given'}`);
       for (const container of task.containers) {
         const exit = container.exitCode !== undefined ? `exit code ${container.exitCode}` : 'no exit code';
         lines.push(`      container "${container.name}": ${exit}${container.reason ? ` (${container.reason})` : ''}`);
@@ -183,7 +180,7 @@ export function formatExplanation(facts: FailureFacts): string[] {
   }
   for (const log of facts.logs) {
     const where = log.location ? `, ${describeLocation(log.location)}` : '';
-    const title = `  Last ${LOG_LINES_PER_CONTAINER} log lines of container "${log.container}" (task ${shortTask(log.taskArn)}${where}):`;
+    const title = `  Last ${LOG_LINES_PER_CONTAINER} log lines of container "${log.container}" (task ${taskId(log.taskArn)}${where}):`;
     if (log.unavailable) lines.push(`  No log lines for container "${log.container}": ${log.unavailable}.`);
     else if (log.lines.length === 0) lines.push(`${title}\n    (none: the container wrote nothing or never started)`);
     else lines.push(title, ...log.lines.map((line) => `    ${line}`));

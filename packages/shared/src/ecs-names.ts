@@ -1,7 +1,8 @@
 import { ConfigError, describeError, isAwsSdkError, StillUnseenError } from './errors';
 import { quote } from './inputs';
 
-// ECS naming rules for inputs that name services, shared by the actions that take a list of them. Pure.
+// ECS names and ARNs, the one home of their rules and of how they are shortened for people: what inputs may name
+// (clusters, services, containers, task definitions), and the short forms messages use. Pure.
 
 /** ECS: up to 255 letters, numbers, underscores and hyphens (services, families and container names alike). */
 export const ECS_NAME = /^[A-Za-z0-9_-]{1,255}$/;
@@ -73,8 +74,11 @@ export function parseSecurityGroupIds(name: string, items: string[]): string[] {
   return parseVpcIds(name, items, 'sg', MAX_SECURITY_GROUPS, 'security group');
 }
 
+// A task definition revision is a positive integer (ECS numbers them from 1), written without leading zeros.
 const TASK_DEFINITION_ARN = /^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:task-definition\/([A-Za-z0-9_-]{1,255}):([1-9]\d*)$/;
 const FAMILY_REVISION = /^([A-Za-z0-9_-]{1,255}):([1-9]\d*)$/;
+/** `…:task/<cluster>/<id>`, or the older `…:task/<id>`. */
+const TASK_ARN = /^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:task\/(?:[A-Za-z0-9_-]{1,255}\/)?([A-Za-z0-9-]{1,255})$/;
 
 /** A task definition revision ARN (`arn:aws:ecs:<region>:<account>:task-definition/<family>:<revision>`). */
 export function isTaskDefinitionArn(value: string): boolean {
@@ -84,6 +88,12 @@ export function isTaskDefinitionArn(value: string): boolean {
 /** `family:revision`, e.g. `web:7`. */
 export function isFamilyRevision(value: string): boolean {
   return FAMILY_REVISION.test(value);
+}
+
+/** How a task definition input may name it: a revision ARN, `family:revision` or a bare family (its latest ACTIVE
+ * revision). */
+export function isTaskDefinitionReference(value: string): boolean {
+  return isTaskDefinitionArn(value) || isFamilyRevision(value) || ECS_NAME.test(value);
 }
 
 /** `arn:…:task-definition/web:7` → `web`; also reads `web:7`. */
@@ -110,6 +120,12 @@ export function shortTaskDefinition(reference: string | undefined): string {
   if (!reference) return '(none)';
   const match = TASK_DEFINITION_ARN.exec(reference);
   return match ? `${match[1]}:${match[2]}` : reference;
+}
+
+/** `arn:aws:ecs:…:task/prod/0123abcd…` → `0123abcd…`, the id the console and log streams use; other values as they
+ * are. */
+export function taskId(taskArn: string): string {
+  return TASK_ARN.exec(taskArn)?.[1] ?? taskArn;
 }
 
 /** Whether an image reference (`repo:tag`, `repo@sha256:…`, `repo:tag@sha256:…`) carries the tag or digest. */

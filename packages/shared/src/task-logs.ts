@@ -1,5 +1,6 @@
 import { GetLogEventsCommand, type CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { TaskDefinition } from '@aws-sdk/client-ecs';
+import { taskId } from './ecs-names';
 
 // Reads what ECS containers wrote through the awslogs driver. Loads the CloudWatch Logs SDK: import this module
 // only after the inputs are valid (lazily), never from an action's entry point.
@@ -28,8 +29,7 @@ export function awslogsLocation(
   const group = config.options?.['awslogs-group'];
   const prefix = config.options?.['awslogs-stream-prefix'];
   if (!group || !prefix) return undefined;
-  const taskId = taskArn.slice(taskArn.lastIndexOf('/') + 1);
-  return { group, stream: `${prefix}/${containerName}/${taskId}`, region: config.options?.['awslogs-region'] };
+  return { group, stream: `${prefix}/${containerName}/${taskId(taskArn)}`, region: config.options?.['awslogs-region'] };
 }
 
 export function describeLocation(location: LogLocation): string {

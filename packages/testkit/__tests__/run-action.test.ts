@@ -191,7 +191,8 @@ fs.appendFileSync(process.env.GITHUB_PATH, '/opt/first\\n/opt/second\\n');
       'name: slow\ndescription: s\nruns:\n  using: node24\n  main: main.js\n  post: post.js\n  post-if: failure()\n',
       { 'main.js': HANG, 'post.js': 'console.log("cleanup after timeout");\n' },
     );
-    const run = await runAction({ actionDir: slow, timeoutMs: 1500 });
+    // The post step gets the default time: how soon it starts on a loaded machine is not what is tested.
+    const run = await runAction({ actionDir: slow, timeoutMs: 1500, postTimeoutMs: 20_000 });
     expect(run).toMatchObject({ signal: 'SIGINT', conclusion: 'failure', timedOut: true });
     expect(run.post?.log).toBe('cleanup after timeout');
   });

@@ -1,8 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
+import { tempDirs } from '../src/temp-dirs';
+
+const tempDir = tempDirs();
 
 /** Reads the reusable workflows, our action metadata and the examples as plain data, for the workflow tests. */
 
@@ -124,7 +126,7 @@ export interface StepRun {
 
 /** Runs a command the way a `run:` step does: given environment only, fresh output and summary files. */
 export function runStep(command: string, args: string[], env: Record<string, string>): StepRun {
-  const dir = mkdtempSync(join(tmpdir(), 'shipyard-step-'));
+  const dir = tempDir('shipyard-step-');
   const files = { GITHUB_OUTPUT: join(dir, 'output'), GITHUB_STEP_SUMMARY: join(dir, 'summary') };
   for (const file of Object.values(files)) writeFileSync(file, '');
   const result = spawnSync(command, args, {

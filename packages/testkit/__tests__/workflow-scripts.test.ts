@@ -1,7 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { reusableWorkflow, runStep, SCRIPTS } from './workflow-files';
+import { tempDirs } from '../src/temp-dirs';
+
+const tempDir = tempDirs();
 
 // What the reusable workflows run themselves, executed as the runner would: the step that locates Shipyard's own
 // commit, the input check of the first job, and the collection of the images the build matrix pushed.
@@ -324,7 +326,7 @@ describe('collect-images.mjs', () => {
     { container: 'worker', repository: 'team/worker', artifact: 'shipyard-0123456789ab-worker' },
   ];
   const downloaded = (refs: Record<string, string>) => {
-    const dir = mkdtempSync(join(tmpdir(), 'shipyard-images-'));
+    const dir = tempDir('shipyard-images-');
     for (const [artifact, ref] of Object.entries(refs)) writeFileSync(join(dir, `${artifact}.txt`), `${ref}\n`);
     return dir;
   };

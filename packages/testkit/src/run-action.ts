@@ -53,8 +53,14 @@ export interface RunActionOptions {
   event?: object;
   /** Cancel main as a cancelled workflow would. */
   signalAfter?: CancelOptions;
-  /** Per step; on expiry the step is stopped like a cancelled one but concludes as a failure. Default 20 s. */
+  /** Per step; on expiry the step is stopped like a cancelled one but concludes as a failure. Default 2 min: a guard
+   * against a hung step, not a speed check, so a loaded machine does not fail it. */
   timeoutMs?: number;
+  /** The post step's, when it differs from main's. */
+  postTimeoutMs?: number;
+  /** Told each line main and post print (unmasked) as it arrives: lets a test act on a milestone the action reports,
+   * e.g. start a held simulated clock once the action says what it saw. */
+  onLine?: (line: string) => void;
   /** Run runs.post when post-if holds (default true). */
   runPost?: boolean;
 }
@@ -92,7 +98,7 @@ export interface ActionRun extends StepRun {
 
 const RUNNER_SIGTERM_AFTER_MS = 7500;
 const RUNNER_SIGKILL_AFTER_MS = 2500;
-const DEFAULT_TIMEOUT_MS = 20_000;
+const DEFAULT_TIMEOUT_MS = 120_000;
 
 export async function runAction(options: RunActionOptions): Promise<ActionRun> {
   const actionDir = resolve(options.actionDir);
@@ -108,11 +114,13 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
     const context = { ...runnerContextVariables(dirs, actionDir), ...options.env };
     const inputs = inputVariables(metadata, options.inputs ?? {}, context);
     const masker = new SecretMasker();
+    const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const step = {
       home,
       cwd: dirs.workspace,
       masker,
-      timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      timeoutMs,
+      onLine: options.onLine,
       calls: { actionDir, variant: runVariant(inputs) },
     };
     const baseEnv = { ...inheritedEnvironment(), ...context, ...inputs };
@@ -131,7 +139,13 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
     const postEnv = { ...inheritedEnvironment(), ...main.env, ...context, ...inputs, ...stateVariables };
     // The runner prepends GITHUB_PATH entries for later steps, the most recently added first.
     postEnv.PATH = [...[...main.path].reverse(), baseEnv.PATH].filter(Boolean).join(delimiter);
-    const post = await runStep({ ...step, name: 'post', script: metadata.post, env: postEnv });
+    const post = await runStep({
+      ...step,
+      name: 'post',
+      script: metadata.post,
+      env: postEnv,
+      timeoutMs: options.postTimeoutMs ?? timeoutMs,
+    });
     return { ...main, post };
   } finally {
     rmSync(home, { recursive: true, force: true });
@@ -149,6 +163,7 @@ interface StepSpec {
   cancel?: CancelOptions;
   /** Whose AWS calls these are, for the IAM check (recorded only when it is on). */
   calls: { actionDir: string; variant: string };
+  onLine?: (line: string) => void;
 }
 
 async function runStep(spec: StepSpec): Promise<StepRun> {
@@ -177,6 +192,7 @@ async function runStep(spec: StepSpec): Promise<StepRun> {
   const pattern = spec.cancel?.whenLogMatches;
   const onLine = (line: string) => {
     log.write(line);
+    spec.onLine?.(line);
     if (pattern && line.search(pattern) >= 0) stop('cancel', cancelSignal);
   };
   if (spec.cancel?.ms !== undefined) timers.push(setTimeout(() => stop('cancel', cancelSignal), spec.cancel.ms));

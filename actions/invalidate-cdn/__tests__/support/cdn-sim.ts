@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import { CloudFrontClient, ListInvalidationsCommand } from '@aws-sdk/client-cloudfront';
 import type { Lags } from '@shipyard/aws-sim/lags';
+import type { SimClock } from '@shipyard/aws-sim/clock';
 import { startSim, type Sim } from '@shipyard/aws-sim/server';
 import { runAction, type ActionRun } from '@shipyard/testkit/run-action';
 
@@ -12,14 +13,18 @@ export const DOCS = 'E1DOCS0EXAMPLE';
 /** An invalidation's 60 simulated seconds pass in 0.1 s: the action's first 3 s poll finds it Completed. */
 export const FAST = 600;
 
+/**
+ * `clock` replaces the scaled one (e.g. a manual clock the test moves at the action's own milestones); `lags` turns
+ * on aws-sim's eventually consistent answers.
+ */
 export function startCdnSim(
   extraDistributions: Record<string, unknown>[] = [],
-  timeScale = FAST,
-  lags: Lags = {},
+  options: { clock?: SimClock; lags?: Lags } = {},
 ): Promise<Sim> {
   return startSim({
-    lags,
-    timeScale,
+    timeScale: FAST,
+    clock: options.clock,
+    lags: options.lags ?? {},
     seed: {
       cloudfront: {
         distributions: [
@@ -44,7 +49,7 @@ export function invalidateCdn(sim: Sim, inputs: Record<string, string>, options:
     inputs,
     env: { ...sim.env, ...options.env },
     workspace: options.workspace,
-    timeoutMs: options.timeoutMs ?? 30_000,
+    timeoutMs: options.timeoutMs,
   });
 }
 

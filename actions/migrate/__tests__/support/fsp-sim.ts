@@ -16,6 +16,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { runAction, type ActionRun, type RunActionOptions } from '@shipyard/testkit/run-action';
 import { startSim, type Sim } from '@shipyard/aws-sim/server';
+import type { SimClock } from '@shipyard/aws-sim/clock';
 import type { ImageScenario } from '@shipyard/aws-sim/scenarios';
 import type { Lags } from '@shipyard/aws-sim/lags';
 
@@ -44,6 +45,8 @@ export interface FspSimOptions {
   sidecar?: { name: string; image: string; essential?: boolean };
   /** Simulated seconds per real second. */
   timeScale?: number;
+  /** Replaces the scaled clock, e.g. one held until the action reports what it saw. */
+  clock?: SimClock;
   snapshotSeconds?: number;
   /** Eventually consistent answers (aws-sim's lags). */
   lags?: Lags;
@@ -67,6 +70,7 @@ export function startFspSim(options: FspSimOptions): Promise<Sim> {
   return startSim({
     lags: options.lags,
     timeScale: options.timeScale ?? 20,
+    clock: options.clock,
     scenarios: options.scenarios,
     seed: {
       ecs: {
@@ -138,7 +142,6 @@ export function migrate(
     actionDir: join(__dirname, '..', '..'),
     inputs: { ...MIGRATE_INPUTS, ...inputs },
     env: sim.env,
-    timeoutMs: 30_000,
     ...options,
   });
 }

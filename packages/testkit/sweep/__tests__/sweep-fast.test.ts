@@ -11,8 +11,6 @@ import { invalidateSeveralBatches } from '../scenarios/invalidate-cdn';
 import { migrateEcs } from '../scenarios/migrate';
 import { rollbackTwoServices } from '../scenarios/rollback';
 
-jest.setTimeout(180_000);
-
 /** The quick kinds: a timeout waits for the step's, throttling for the SDK's back-off. */
 const FAST_KINDS: FaultKind[] = ['denial', 'cancel', 'proxy-5xx', 'dropped-connection'];
 

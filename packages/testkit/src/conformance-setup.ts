@@ -1,3 +1,0 @@
-import { setup } from './conformance-global';
-
-export default setup;

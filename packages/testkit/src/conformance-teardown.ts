@@ -1,3 +1,0 @@
-import { teardown } from './conformance-global';
-
-export default teardown;
