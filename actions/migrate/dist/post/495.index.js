@@ -1,1 +1,0 @@
-"use strict";exports.id=495,exports.ids=[495],exports.modules={9495:(s,e,r)=>{r.d(e,{stopTask:()=>o});var t=r(212),a=(r(7598),r(1448));r(9680),r(8500),r(6291);Error;Error;new WeakMap;async function o(s,e,r,o){await s.send(new t.PP1({cluster:e,task:r,reason:o.slice(0,255)})),a.pq(`Stopped task ${r}: ${o}`)}}};
