@@ -1,1 +1,0 @@
-"use strict";exports.id=636,exports.ids=[636],exports.modules={6636:(s,e,r)=>{r.d(e,{stopTask:()=>o});var t=r(212),a=r(1448);r(9680),r(8500);Error;Error;new WeakMap;async function o(s,e,r,o){await s.send(new t.PP1({cluster:e,task:r,reason:o.slice(0,255)})),a.pq(`Stopped task ${r}: ${o}`)}}};
