@@ -15,11 +15,11 @@ module.exports = () => {
     if (conformance) throw conformance;
     return;
   }
-  const shared = process.env.SHIPYARD_JEST_TMP_SHARED;
+  const shared = (process.env.SHIPYARD_JEST_TMP_SHARED ?? '').split('\n');
   const left = readdirSync(dir)
-    .filter((entry) => entry !== shared)
+    .filter((entry) => !shared.includes(entry))
     .sort();
-  // Unlinks the shared cache's link, not the cache.
+  // Removes the links to the shared caches, not the caches.
   rmSync(dir, { recursive: true, force: true });
   if (left.length) {
     const shown = left.slice(0, 20).join(', ') + (left.length > 20 ? ', …' : '');
