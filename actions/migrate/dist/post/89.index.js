@@ -1,1 +1,0 @@
-"use strict";exports.id=89,exports.ids=[89],exports.modules={3089:(s,e,r)=>{r.d(e,{stopTask:()=>o});var t=r(212),a=r(7680);r(9680),r(6760),r(8815);r(3024);r(8538);r(8500);Error;Error;new WeakMap;async function o(s,e,r,o){await s.send(new t.PP1({cluster:e,task:r,reason:o.slice(0,255)})),a.pq(`Stopped task ${r}: ${o}`)}}};
