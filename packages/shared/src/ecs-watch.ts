@@ -190,6 +190,7 @@ class ServiceReads {
     pending: number,
     calls: { certain: number; possible: number },
     now: number,
+    mustRead = false,
   ): boolean {
     const previous = this.moves;
     this.moves = new Map([...sds].map(([service, sd]) => [service, movement(sd)]));
@@ -203,7 +204,7 @@ class ServiceReads {
     const affordable =
       this.budget.tokens(now) >= calls.possible + 2 &&
       this.budget.free(now) >= calls.possible + calls.certain + CADENCE.reserve;
-    this.reading = sds.size < pending || statusChanged || (due && affordable);
+    this.reading = mustRead || sds.size < pending || statusChanged || (due && affordable);
     return this.reading;
   }
 
@@ -254,7 +255,8 @@ export async function watchDeployments(options: WatchOptions): Promise<WatchResu
     targets.filter((t) => !results.has(t.service) || !isSettled(t, results.get(t.service)!.verdict));
   const refreshServices = (sds: Map<string, ServiceDeployment>) => {
     const pending = watched().length;
-    return reads.decide(sds, pending, callsPerLook(ecs, pending), clock.now());
+    // A service read as it was before its update is read again at every look, until it shows the update.
+    return reads.decide(sds, pending, callsPerLook(ecs, pending), clock.now(), unseenSince.size > 0);
   };
 
   // A service whose answers predate its deployment for longer than eventual consistency explains is reported as
