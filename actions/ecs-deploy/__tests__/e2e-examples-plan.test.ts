@@ -11,16 +11,13 @@ import { ACTION_DIR, CLUSTER, errorsOf, SCENARIOS, serviceSeed } from './fixture
 const REPOSITORY = join(__dirname, '..', '..', '..');
 const EXAMPLES = join(REPOSITORY, 'examples');
 
-const files = readdirSync(EXAMPLES).flatMap((example) => {
-  const dir = join(EXAMPLES, example, '.aws');
-  try {
-    return readdirSync(dir)
-      .filter((name) => name.endsWith('.json'))
-      .map((name) => join(dir, name));
-  } catch {
-    return [];
-  }
-});
+// Every task-definition file the examples keep, wherever their guides put them.
+const files = readdirSync(EXAMPLES, { recursive: true })
+  .map(String)
+  .filter((name) => name.endsWith('.json') && !name.includes('node_modules'))
+  .map((name) => join(EXAMPLES, name))
+  .filter((file) => 'containerDefinitions' in JSON.parse(readFileSync(file, 'utf8')))
+  .sort();
 const documents = files.map((file) => ({ file, document: JSON.parse(readFileSync(file, 'utf8')) }));
 
 let sim: Sim;
