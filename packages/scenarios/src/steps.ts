@@ -111,7 +111,9 @@ async function runOurAction(
       inputs,
       workspace: ctx.workspace,
       env: { ...ctx.host.env, ...githubVariables(ctx, action), ...ctx.env, ...stepEnv, PATH: stepPath(ctx) },
-      timeoutMs: ctx.host.stepTimeoutMs ?? 60_000,
+      // A guard against a hung step, not a speed check: the sim's clock runs faster than the actions' real-time
+      // watch, so a busy machine must not turn a slow step into a cancelled one.
+      timeoutMs: ctx.host.stepTimeoutMs ?? 300_000,
     });
   } catch (error) {
     // The harness refuses what the runner would only warn about (an input action.yml does not declare): a bug.
