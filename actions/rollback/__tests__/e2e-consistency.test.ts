@@ -43,5 +43,7 @@ test('a rollback to a good revision succeeds once its own service deployment doe
     .flatMap((r) => (r.params as { serviceDeploymentArns: string[] }).serviceDeploymentArns);
   const finished = rig.sim.control.milestones('service-deployment').at(-1)!;
   expect(finished.state).toBe('SUCCESSFUL');
-  expect(watched.at(-1)).toBe(finished.id);
+  // Judged on its own service deployment (the crash case above proves the replaced one's SUCCESSFUL is not taken);
+  // other reads may come after the deciding one, so this is not the last ARN described.
+  expect(watched).toContain(finished.id);
 });
