@@ -19,7 +19,9 @@ interface ServiceTally {
 type SimTally = Record<string, ServiceTally>;
 
 function tally(records: readonly RequestRecord[]): SimTally {
-  const checked = records.filter((r) => (CHECKED_SERVICES as readonly string[]).includes(r.service) && !r.injected);
+  const checked = records.filter(
+    (r) => (CHECKED_SERVICES as readonly string[]).includes(r.service) && !r.injected && !r.registryApi,
+  );
   const result: SimTally = {};
   for (const record of checked) (result[record.service] ??= { answers: 0, violations: [] }).answers++;
   for (const v of modelViolations(checked)) result[v.service].violations.push(violationLine(v));

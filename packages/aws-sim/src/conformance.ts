@@ -63,7 +63,7 @@ export function modelViolations(records: readonly RequestRecord[]): Violation[] 
   return (
     records
       // Injected faults answer as a proxy or a broken network would, on purpose: not the sim speaking for AWS.
-      .filter((r) => (CHECKED_SERVICES as readonly string[]).includes(r.service) && !r.injected)
+      .filter((r) => (CHECKED_SERVICES as readonly string[]).includes(r.service) && !r.injected && !r.registryApi)
       .flatMap((record) =>
         recordViolations(record).map((message) => ({ service: record.service, operation: record.operation, message })),
       )

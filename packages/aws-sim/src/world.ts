@@ -22,6 +22,9 @@ export interface RequestRecord {
   errorCode?: string;
   mutating: boolean;
   injected?: boolean;
+  /** Logged by a registry stand-in: a Docker Registry API call ECR authorises by this operation's IAM action, not an
+   * answer of the ECR API, so the model does not describe it. */
+  registryApi?: boolean;
   /** The body answered (text protocols), for checking answers against the AWS API models. */
   responseBody?: string;
   /** The caller's User-Agent header, as CloudTrail records it (the SDK adds `app/<AWS_SDK_UA_APP_ID>` to it). */
