@@ -11,8 +11,13 @@ beforeEach(async () => {
 });
 afterEach(() => rig.close());
 
-/** v1 (seed) → v2 deployed (SUCCESSFUL) → `tag` registered as revision 3, not deployed; then the lags go on. */
+/**
+ * v1 (seed) → v2 deployed (SUCCESSFUL) → `tag` registered as revision 3, not deployed; then the lags go on. ECS's
+ * clock runs an hour ahead of the runner's, so every deployment in the history looks "created since the call" by the
+ * runner's clock: only ECS's own timestamps tell the new deployment from the seed's (which targets v1 and succeeded).
+ */
 async function history(service: string, tag: string): Promise<void> {
+  rig.sim.control.advance(60 * 60_000);
   rig.createService(service);
   expect(await rig.deploy(service, await rig.register(service, 'v2'))).toBe('SUCCESSFUL');
   await rig.register(service, tag);

@@ -249,6 +249,15 @@ describe('startedServiceDeployment', () => {
     expect(ecs.calls()[0].input).toEqual({ cluster: 'prod', service: 'web', createdAt: { after: new Date(999_000) } });
   });
 
+  test("an ECS clock ahead of the runner's: deployments older than the replaced one are not taken for the new one", async () => {
+    // Listed newest first: sd/1 (replaced) at 2_000_000, sd/0 (older, still after the runner's startedAt) below it.
+    const ecs = listing(['sd/1', 'sd/0'], ['sd/1', 'sd/0'], ['sd/2', 'sd/1', 'sd/0']);
+    const answer = { currentServiceDeployment: 'sd/1' };
+    const clock = fakeClock();
+    expect(await startedServiceDeployment(ecs as unknown as ECSClient, { ...options, answer, clock })).toBe('sd/2');
+    expect(ecs.calls()).toHaveLength(3);
+  });
+
   test('none listed within the patience, or none expected: undefined (the rolling view)', async () => {
     const never = listing([]);
     const clock = fakeClock();

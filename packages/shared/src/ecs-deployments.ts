@@ -227,8 +227,13 @@ export async function startedServiceDeployment(
         createdAt: { after: new Date(options.startedAt.getTime() - 1000) },
       }),
     );
-    return [...(listed.serviceDeployments ?? [])]
+    const briefs = listed.serviceDeployments ?? [];
+    // The runner's clock is not ECS's: when the replaced deployment is listed, only one created after it (by ECS's
+    // own timestamps) is new — an older one listed because of clock skew would be a false success.
+    const replacedAt = briefs.find((d) => d.serviceDeploymentArn === before)?.createdAt?.getTime();
+    return briefs
       .filter((d) => d.serviceDeploymentArn !== before)
+      .filter((d) => replacedAt === undefined || (d.createdAt?.getTime() ?? 0) > replacedAt)
       .sort((a, b) => (b.createdAt?.getTime() ?? 0) - (a.createdAt?.getTime() ?? 0))[0]?.serviceDeploymentArn;
   };
   const instead = "following the service's deployments instead";
