@@ -194,6 +194,37 @@ describe('the CloudFormation template', () => {
   });
 });
 
+describe("deploy.yml's credentials", () => {
+  const SECRET_OF_ROLE: Record<string, string> = {
+    BuildRole: 'BUILD_AWS_ROLE_ARN',
+    StagingRole: 'STAGING_AWS_ROLE_ARN',
+    ProductionRole: 'PRODUCTION_AWS_ROLE_ARN',
+  };
+  const workflow = parse(readFileSync(join(ROOT, '.github', 'workflows', 'deploy.yml'), 'utf8')) as {
+    jobs: Record<string, { 'timeout-minutes'?: number; steps?: { uses?: string; with?: Record<string, Json> }[] }>;
+  };
+  const logins = Object.values(workflow.jobs).flatMap((job) =>
+    (job.steps ?? [])
+      .filter((step) => step.uses?.startsWith('aws-actions/configure-aws-credentials@'))
+      .map((step) => ({ job, with: step.with ?? {} })),
+  );
+
+  test.each(Object.entries(SECRET_OF_ROLE))(
+    'ask %s for no longer a session than it allows, and for as long as the job may run when it allows that',
+    (role, secret) => {
+      const maxSession = properties(role).MaxSessionDuration as number;
+      const using = logins.filter((login) => String(login.with['role-to-assume']).includes(`secrets.${secret}`));
+      expect(using.length).toBeGreaterThan(0);
+      for (const login of using) {
+        const asked = Number(login.with['role-duration-seconds'] ?? 3600);
+        expect(asked).toBeLessThanOrEqual(maxSession);
+        const jobSeconds = (login.job['timeout-minutes'] ?? 360) * 60;
+        if (maxSession >= jobSeconds) expect(asked).toBeGreaterThanOrEqual(jobSeconds);
+      }
+    },
+  );
+});
+
 describe('the README IAM sections', () => {
   test.each(actionsWithIam())(
     'actions/%s/README.md is what scripts/iam-policies.ts writes (run it if not)',
