@@ -1,5 +1,5 @@
-import * as core from '@shipyard/shared/core';
-import { ConfigError } from '@shipyard/shared/errors';
+import * as core from '@shipyard/platform/core';
+import { ConfigError } from '@shipyard/platform/errors';
 import {
   parseList,
   parseString,
@@ -14,7 +14,7 @@ import {
   readString,
   readStructured,
   WAIT_BOUNDS,
-} from '@shipyard/shared/inputs';
+} from '@shipyard/platform/inputs';
 import type { CacheMode } from './buildx';
 import { Input } from './constants';
 import {

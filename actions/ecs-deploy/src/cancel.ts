@@ -1,8 +1,8 @@
-import * as core from '@shipyard/shared/core';
-import { shortTaskDefinition } from '@shipyard/shared/ecs-names';
-import { DeploymentFailure, runAction } from '@shipyard/shared/errors';
-import { readBoolean, readDuration } from '@shipyard/shared/inputs';
-import { group } from '@shipyard/shared/log';
+import * as core from '@shipyard/platform/core';
+import { shortTaskDefinition } from '@shipyard/ecs/names';
+import { DeploymentFailure, runAction } from '@shipyard/platform/errors';
+import { readBoolean, readDuration } from '@shipyard/platform/inputs';
+import { group } from '@shipyard/platform/log';
 import { ACTION_NAME, AWS_MAX_ATTEMPTS, Input } from './constants';
 import { readSavedState } from './state';
 
@@ -27,9 +27,9 @@ async function post(): Promise<void> {
   const timeoutMs = readDuration(Input.Timeout, 30 * MINUTE_MS);
   const [{ ECSClient }, { createClient }, { rollBack }, { SummaryBuilder, writeSummary }] = await Promise.all([
     import('@aws-sdk/client-ecs'),
-    import('@shipyard/shared/aws'),
+    import('@shipyard/platform/aws'),
     import('./rollback'),
-    import('@shipyard/shared/summary'),
+    import('@shipyard/platform/summary'),
   ]);
   const ecs = createClient(ECSClient, { action: ACTION_NAME, region: saved.region, maxAttempts: AWS_MAX_ATTEMPTS });
   const results = await group(`Roll back after cancellation: ${started}`, () =>

@@ -1,6 +1,6 @@
-import { resolveRegion } from '@shipyard/shared/aws';
-import { runAction } from '@shipyard/shared/errors';
-import { group } from '@shipyard/shared/log';
+import { resolveRegion } from '@shipyard/platform/aws';
+import { runAction } from '@shipyard/platform/errors';
+import { group } from '@shipyard/platform/log';
 import { ACTION_NAME } from './constants';
 import { readInputs } from './inputs';
 import { ProblemsError, reportProblems } from './problems';

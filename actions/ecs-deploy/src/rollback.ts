@@ -1,21 +1,17 @@
-import * as core from '@shipyard/shared/core';
+import * as core from '@shipyard/platform/core';
 import type { ECSClient } from '@aws-sdk/client-ecs';
-import { formatDuration } from '@shipyard/shared/duration';
+import { formatDuration } from '@shipyard/platform/duration';
 import {
   primaryTaskDefinition,
   ServiceEventStream,
   type DeploymentSnapshot,
   type DeploymentTarget,
-} from '@shipyard/shared/ecs-deployments';
-import { describePatiently, startRollback, watchRollbacks, type StartedRollback } from '@shipyard/shared/ecs-rollback';
-import {
-  chooseRollbackMethod,
-  type CurrentDeployment,
-  type RollbackMethod,
-} from '@shipyard/shared/ecs-rollback-target';
-import { eventLine, progressLine, type WatchedDeployment } from '@shipyard/shared/ecs-watch';
-import { describeError } from '@shipyard/shared/errors';
-import { PollCancelledError, PollTimeoutError } from '@shipyard/shared/poll';
+} from '@shipyard/ecs/deployments';
+import { describePatiently, startRollback, watchRollbacks, type StartedRollback } from '@shipyard/ecs/rollback';
+import { chooseRollbackMethod, type CurrentDeployment, type RollbackMethod } from '@shipyard/ecs/rollback-target';
+import { eventLine, progressLine, type WatchedDeployment } from '@shipyard/ecs/watch';
+import { describeError } from '@shipyard/platform/errors';
+import { PollCancelledError, PollTimeoutError } from '@shipyard/platform/poll';
 import { revisionName } from './register';
 
 // Puts services back on their last known-good revision with the shared rollback steps (the rollback action uses

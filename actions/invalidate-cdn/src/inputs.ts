@@ -1,5 +1,5 @@
-import * as core from '@shipyard/shared/core';
-import { ConfigError } from '@shipyard/shared/errors';
+import * as core from '@shipyard/platform/core';
+import { ConfigError } from '@shipyard/platform/errors';
 import {
   quote,
   readBoolean,
@@ -8,8 +8,8 @@ import {
   readList,
   readString,
   WAIT_BOUNDS,
-} from '@shipyard/shared/inputs';
-import { locateInWorkspace, readWorkspaceFile } from '@shipyard/shared/workspace-path';
+} from '@shipyard/platform/inputs';
+import { locateInWorkspace, readWorkspaceFile } from '@shipyard/platform/workspace-path';
 import type { IdempotencyScope } from './caller-reference';
 import { mapChangedFiles, type ChangedFiles } from './changes';
 import { FREE_PATHS_PER_MONTH } from './collapse';

@@ -1,5 +1,5 @@
-import * as core from '@shipyard/shared/core';
-import { SummaryBuilder } from '@shipyard/shared/summary';
+import * as core from '@shipyard/platform/core';
+import { SummaryBuilder } from '@shipyard/platform/summary';
 import type { ChangedFiles } from './changes';
 import { estimateCost, formatUsd, FREE_PATHS_PER_MONTH, USD_PER_PATH } from './collapse';
 import { Outputs } from './constants';

@@ -1,7 +1,7 @@
 import { ListTasksCommand, type ECSClient } from '@aws-sdk/client-ecs';
-import * as core from '@shipyard/shared/core';
-import { DeploymentFailure } from '@shipyard/shared/errors';
-import { poll, type Clock } from '@shipyard/shared/poll';
+import * as core from '@shipyard/platform/core';
+import { DeploymentFailure } from '@shipyard/platform/errors';
+import { poll, type Clock } from '@shipyard/platform/poll';
 import { Inputs as Names } from './constants';
 import type { EcsInputs } from './inputs';
 import { formatSeconds } from './summary';

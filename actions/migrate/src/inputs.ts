@@ -1,4 +1,4 @@
-import * as core from '@shipyard/shared/core';
+import * as core from '@shipyard/platform/core';
 import {
   isTaskDefinitionReference,
   parseCluster,
@@ -6,8 +6,8 @@ import {
   parseSecurityGroupIds,
   parseSubnetIds,
   taskDefinitionFamily,
-} from '@shipyard/shared/ecs-names';
-import { ConfigError } from '@shipyard/shared/errors';
+} from '@shipyard/ecs/names';
+import { ConfigError } from '@shipyard/platform/errors';
 import {
   parseBoolean,
   quote,
@@ -18,7 +18,7 @@ import {
   readRegion,
   readString,
   WAIT_BOUNDS,
-} from '@shipyard/shared/inputs';
+} from '@shipyard/platform/inputs';
 import { ECS_ONLY_INPUTS, Inputs as Names, RUNNER_ONLY_INPUTS } from './constants';
 import { assertOverridesFit, containerOverride } from './run-task';
 import { readSqlInputs, type SqlInputs } from './sql-inputs';

@@ -5,11 +5,12 @@ import {
   type Service,
   type TaskDefinition,
 } from '@aws-sdk/client-ecs';
-import { isUnknownTaskDefinition, unknownTaskDefinitionYet, untilVisible } from '@shipyard/shared/consistency';
-import { taskDefinitionInputError } from '@shipyard/shared/ecs-names';
-import { ConfigError } from '@shipyard/shared/errors';
-import { quote } from '@shipyard/shared/inputs';
-import { describeCommand } from '@shipyard/shared/redact';
+import { isUnknownTaskDefinition, unknownTaskDefinitionYet } from '@shipyard/ecs/consistency';
+import { untilVisible } from '@shipyard/platform/consistency';
+import { taskDefinitionInputError } from '@shipyard/ecs/names';
+import { ConfigError } from '@shipyard/platform/errors';
+import { quote } from '@shipyard/platform/inputs';
+import { describeCommand } from '@shipyard/platform/redact';
 import { Inputs as Names } from './constants';
 import type { EcsInputs } from './inputs';
 import { resolvePlacement, type Placement } from './run-task';

@@ -1,11 +1,11 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import * as core from '@shipyard/shared/core';
-import { resolveRegion } from '@shipyard/shared/aws';
-import { formatDuration } from '@shipyard/shared/duration';
-import { DeploymentFailure } from '@shipyard/shared/errors';
-import { group } from '@shipyard/shared/log';
-import { quote } from '@shipyard/shared/inputs';
-import { requireInWorkspace } from '@shipyard/shared/workspace-path';
+import * as core from '@shipyard/platform/core';
+import { resolveRegion } from '@shipyard/platform/aws';
+import { formatDuration } from '@shipyard/platform/duration';
+import { DeploymentFailure } from '@shipyard/platform/errors';
+import { group } from '@shipyard/platform/log';
+import { quote } from '@shipyard/platform/inputs';
+import { requireInWorkspace } from '@shipyard/platform/workspace-path';
 import { Inputs as Names } from './constants';
 import type { ActionInputs, RunnerInputs } from './inputs';
 import { LastLines, LineSplitter } from './output';

@@ -5,10 +5,10 @@ import {
   DescribeDBSnapshotsCommand,
   RDSClient,
 } from '@aws-sdk/client-rds';
-import * as core from '@shipyard/shared/core';
-import { createClient } from '@shipyard/shared/aws';
-import { DeploymentFailure } from '@shipyard/shared/errors';
-import { poll, type Clock } from '@shipyard/shared/poll';
+import * as core from '@shipyard/platform/core';
+import { createClient } from '@shipyard/platform/aws';
+import { DeploymentFailure } from '@shipyard/platform/errors';
+import { poll, type Clock } from '@shipyard/platform/poll';
 import { ACTION, Outputs } from './constants';
 import type { SnapshotRequest } from './inputs';
 import { formatSeconds, type Report } from './summary';

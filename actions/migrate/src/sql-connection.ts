@@ -1,4 +1,4 @@
-import { ConfigError } from '@shipyard/shared/errors';
+import { ConfigError } from '@shipyard/platform/errors';
 import { Inputs as Names } from './constants';
 
 // How psql finds the database: DATABASE_URL when set, else the PG* variables psql reads itself. A password never

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError } from '@shipyard/shared/errors';
-import { quote } from '@shipyard/shared/inputs';
-import { requireInWorkspace } from '@shipyard/shared/workspace-path';
+import { ConfigError } from '@shipyard/platform/errors';
+import { quote } from '@shipyard/platform/inputs';
+import { requireInWorkspace } from '@shipyard/platform/workspace-path';
 import { Inputs as Names } from './constants';
 
 // The files of `sql-directory` and the order they run in. A file's version is its leading number and the letters

@@ -1,5 +1,5 @@
-import { ConfigError } from '@shipyard/shared/errors';
-import { quote, readString } from '@shipyard/shared/inputs';
+import { ConfigError } from '@shipyard/platform/errors';
+import { quote, readString } from '@shipyard/platform/inputs';
 import { Inputs as Names } from './constants';
 import { listSqlFiles, parseBaseline, resolveBaseline, type SqlFile } from './sql-files';
 import type { LedgerTable } from './sql-scripts';

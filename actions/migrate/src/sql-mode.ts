@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
-import * as core from '@shipyard/shared/core';
-import { formatDuration } from '@shipyard/shared/duration';
-import { ConfigError, DeploymentFailure } from '@shipyard/shared/errors';
-import { quote } from '@shipyard/shared/inputs';
+import * as core from '@shipyard/platform/core';
+import { formatDuration } from '@shipyard/platform/duration';
+import { ConfigError, DeploymentFailure } from '@shipyard/platform/errors';
+import { quote } from '@shipyard/platform/inputs';
 import { Inputs as Names } from './constants';
 import type { SqlRunnerInputs } from './inputs';
 import { LastLines } from './output';

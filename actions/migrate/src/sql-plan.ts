@@ -1,5 +1,5 @@
-import { ConfigError } from '@shipyard/shared/errors';
-import { quote } from '@shipyard/shared/inputs';
+import { ConfigError } from '@shipyard/platform/errors';
+import { quote } from '@shipyard/platform/inputs';
 import { Inputs as Names } from './constants';
 import { compareVersions, formatVersion, parseFileVersion, type SqlFile, type SqlVersion } from './sql-files';
 import { quoteLiteral, type LedgerRow, type LedgerState } from './sql-scripts';

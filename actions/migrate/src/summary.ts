@@ -1,6 +1,6 @@
-import * as core from '@shipyard/shared/core';
-import { formatDuration } from '@shipyard/shared/duration';
-import { SummaryBuilder } from '@shipyard/shared/summary';
+import * as core from '@shipyard/platform/core';
+import { formatDuration } from '@shipyard/platform/duration';
+import { SummaryBuilder } from '@shipyard/platform/summary';
 import { Outputs } from './constants';
 import type { Mode, RunContext } from './inputs';
 import type { SnapshotKind } from './snapshot-id';
