@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { formatDuration } from '@shipyard/platform/duration';
 import type { DeploymentTarget, Verdict } from '@shipyard/ecs/deployments';
-import { isInFlightStatus } from '@shipyard/ecs/rollback-target';
+import { isInFlightStatus } from '@shipyard/ecs/rollback/target';
 import { eventLine, progressLine, watchDeployments, type WatchedDeployment } from '@shipyard/ecs/watch';
 import { describeError } from '@shipyard/platform/errors';
 import { PollCancelledError, PollTimeoutError } from '@shipyard/platform/poll';

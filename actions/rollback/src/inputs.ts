@@ -1,6 +1,6 @@
 import * as core from '@shipyard/platform/core';
 import { parseCluster, parseServiceList } from '@shipyard/ecs/names';
-import { parseRollbackTarget, type RollbackTarget } from '@shipyard/ecs/rollback-target';
+import { parseRollbackTarget, type RollbackTarget } from '@shipyard/ecs/rollback/target';
 import { ConfigError } from '@shipyard/platform/errors';
 import { ENVIRONMENT_NAME_MAX_LENGTH } from '@shipyard/platform/github';
 import {

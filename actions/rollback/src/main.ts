@@ -1,7 +1,7 @@
 import * as core from '@shipyard/platform/core';
 import { createClient } from '@shipyard/platform/aws';
 import { shortTaskDefinition } from '@shipyard/ecs/names';
-import { manualRollbackCommand } from '@shipyard/ecs/rollback-target';
+import { manualRollbackCommand } from '@shipyard/ecs/rollback/target';
 import { DeploymentFailure, describeError, runAction } from '@shipyard/platform/errors';
 import { githubDeploymentForJob, setGithubDeploymentStatus } from '@shipyard/platform/github';
 import { group } from '@shipyard/platform/log';

@@ -14,8 +14,8 @@ import {
   describeTaskDefinitionWithTags,
   resolveRollbackTarget,
   type ResolvedRollbackTarget,
-} from '@shipyard/ecs/rollback-resolve';
-import { chooseRollbackMethod, type CurrentDeployment } from '@shipyard/ecs/rollback-target';
+} from '@shipyard/ecs/rollback/resolve';
+import { chooseRollbackMethod, type CurrentDeployment } from '@shipyard/ecs/rollback/target';
 import { ConfigError, isError } from '@shipyard/platform/errors';
 import type { Inputs } from './inputs';
 import { GIT_SHA_TAG, planLines, type Report, type ServiceReport } from './report';

@@ -2,7 +2,7 @@ import * as core from '@shipyard/platform/core';
 import { formatDuration } from '@shipyard/platform/duration';
 import { changesTable, formatChangeLines, type TaskDefinitionChange } from '@shipyard/ecs/diff';
 import { shortTaskDefinition } from '@shipyard/ecs/names';
-import { describeRollbackTarget, type RollbackMethod } from '@shipyard/ecs/rollback-target';
+import { describeRollbackTarget, type RollbackMethod } from '@shipyard/ecs/rollback/target';
 import { SummaryBuilder } from '@shipyard/platform/summary';
 import { Output, type RollbackStatus } from './constants';
 import type { Inputs } from './inputs';

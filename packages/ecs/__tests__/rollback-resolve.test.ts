@@ -1,6 +1,6 @@
 import type { ECSClient, Service } from '@aws-sdk/client-ecs';
-import { currentTaskDefinition, describeCurrentDeployment, resolveRollbackTarget } from '../src/rollback-resolve';
-import { parseRollbackTarget } from '../src/rollback-target';
+import { currentTaskDefinition, describeCurrentDeployment, resolveRollbackTarget } from '../src/rollback/resolve';
+import { parseRollbackTarget } from '../src/rollback/target';
 import { awsError, fakeClient } from '@shipyard/testkit/fake-client';
 
 const td = (revision: number, family = 'web') =>

@@ -4,7 +4,7 @@ import {
   parseRollbackTarget,
   previousTaskDefinition,
   type HistoryEntry,
-} from '../src/rollback-target';
+} from '../src/rollback/target';
 
 const ARN = 'arn:aws:ecs:us-east-1:123456789012:task-definition/web:41';
 const digest = `sha256:${'0123456789abcdef'.repeat(4)}`;

@@ -1,6 +1,7 @@
 import type { Deployment, ECSClient, ServiceDeployment } from '@aws-sdk/client-ecs';
 import type { DeploymentSnapshot, DeploymentTarget } from '../src/deployments';
-import { judgeRollback, startRollback, watchRollbacks, type RollbackStep } from '../src/rollback';
+import { startRollback, startEveryRollback, type RollbackStep } from '../src/rollback/start';
+import { judgeRollback, watchRollbacks, watchRollbacksToEnd } from '../src/rollback/watch';
 import { fakeClock } from '@shipyard/platform/poll';
 import { awsError, fakeClient } from '@shipyard/testkit/fake-client';
 
@@ -170,6 +171,23 @@ describe('startRollback', () => {
     expect(clock.now()).toBeLessThanOrEqual(60_000);
     expect(down.calls().length).toBeGreaterThan(3);
   });
+
+  test('startEveryRollback starts every step at once; a refused one ends with its error, the others go on', async () => {
+    const ecs = fakeClient({
+      UpdateServiceCommand: (input: { service: string }) => {
+        if (input.service === 'api') throw awsError('AccessDeniedException');
+        return updated.UpdateServiceCommand();
+      },
+      DescribeServicesCommand: () => ({ services: [{ currentServiceDeployment: 'sd/4' }] }),
+    });
+    const steps = [{ ...step('update'), service: 'api' }, step('update'), step('none')];
+    const outcomes = await startEveryRollback(ecs as unknown as ECSClient, 'prod', steps, { clock: fakeClock() });
+    expect(outcomes[0]).toEqual({ error: expect.objectContaining({ name: 'AccessDeniedException' }) });
+    expect(outcomes[1]).toMatchObject({
+      started: { method: 'update', target: { service: 'web', taskDefinitionArn: GOOD } },
+    });
+    expect(outcomes[2]).toEqual({ started: { method: 'none' } });
+  });
 });
 
 describe('watchRollbacks', () => {
@@ -222,5 +240,57 @@ describe('watchRollbacks', () => {
     };
     expect((await watchWith(3)).get('web')?.verdict).toEqual({ state: 'succeeded' });
     await expect(watchWith(4)).rejects.toMatchObject({ name: 'AccessDeniedException' });
+  });
+});
+
+describe('watchRollbacksToEnd', () => {
+  const ecsOn = (status: ServiceDeployment['status'], primary: string) =>
+    fakeClient({
+      DescribeServiceDeploymentsCommand: () => ({ serviceDeployments: [{ serviceDeploymentArn: 'sd/3', status }] }),
+      DescribeServicesCommand: () => ({ services: [primaryOn(primary)] }),
+    }) as unknown as ECSClient;
+  const options = { cluster: 'prod', targets: [target], timeoutMs: 60_000 };
+
+  test('settled: every service judged by judgeRollback', async () => {
+    const { last, end } = await watchRollbacksToEnd({
+      ...options,
+      ecs: ecsOn('ROLLBACK_SUCCESSFUL', GOOD),
+      clock: fakeClock(),
+    });
+    expect(end).toEqual({ kind: 'settled' });
+    expect(last.get('web')?.verdict).toEqual({ state: 'succeeded' });
+  });
+
+  test('a timeout and a cancellation end it with the last look at each service', async () => {
+    const timedOut = await watchRollbacksToEnd({
+      ...options,
+      ecs: ecsOn('ROLLBACK_IN_PROGRESS', BAD),
+      clock: fakeClock(),
+    });
+    expect(timedOut.end).toMatchObject({ kind: 'timed-out', error: { name: 'PollTimeoutError' } });
+    expect(timedOut.last.get('web')?.verdict).toEqual({ state: 'in-progress' });
+    const controller = new AbortController();
+    const cancelled = await watchRollbacksToEnd({
+      ...options,
+      ecs: ecsOn('ROLLBACK_IN_PROGRESS', BAD),
+      clock: fakeClock(),
+      signal: controller.signal,
+      onUpdate: () => controller.abort(),
+    });
+    expect(cancelled.end).toMatchObject({ kind: 'cancelled', error: { name: 'PollCancelledError' } });
+    expect(cancelled.last.get('web')?.snapshot.serviceDeployment?.status).toBe('ROLLBACK_IN_PROGRESS');
+  });
+
+  test('a watch that breaks off ends it as broken, with the error', async () => {
+    const denied = fakeClient({
+      DescribeServiceDeploymentsCommand: () => ({
+        serviceDeployments: [{ serviceDeploymentArn: 'sd/3', status: 'ROLLBACK_SUCCESSFUL' }],
+      }),
+      DescribeServicesCommand: () => {
+        throw awsError('AccessDeniedException', 'not authorized: ecs:DescribeServices');
+      },
+    }) as unknown as ECSClient;
+    const { end } = await watchRollbacksToEnd({ ...options, ecs: denied, clock: fakeClock() });
+    expect(end).toMatchObject({ kind: 'broken', error: { name: 'AccessDeniedException' } });
   });
 });

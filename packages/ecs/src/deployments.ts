@@ -9,7 +9,7 @@ import {
 import { NEW_RESOURCE_PATIENCE_MS } from '@shipyard/platform/consistency';
 import * as core from '@shipyard/platform/core';
 import { degradeOnDenial, serviceDeploymentReadsDenied } from './permissions';
-import { isInFlightStatus } from './rollback-target';
+import { isInFlightStatus } from './rollback/target';
 import { describeError } from '@shipyard/platform/errors';
 import { poll, PollTimeoutError, type Clock } from '@shipyard/platform/poll';
 

@@ -68,7 +68,7 @@ test('the rule catches each kind of crossing and allows the layering', () => {
   for (const [file, specifier] of [
     ['packages/ecs/src/watch.ts', '@shipyard/platform/poll'],
     ['packages/ecs/__tests__/watch.test.ts', '@shipyard/testkit/fake-client'],
-    ['actions/rollback/src/main.ts', '@shipyard/ecs/rollback'],
+    ['actions/rollback/src/main.ts', '@shipyard/ecs/rollback/start'],
     ['actions/rollback/src/main.ts', './inputs'],
     ['actions/rollback/__tests__/e2e.test.ts', '@shipyard/aws-sim/server'],
     ['actions/rollback/src/main.ts', '@aws-sdk/client-ecs'],

@@ -1,22 +1,19 @@
 import { StopServiceDeploymentCommand, UpdateServiceCommand, type ECSClient, type Service } from '@aws-sdk/client-ecs';
 import {
-  judgeDeployment,
   primaryTaskDefinition,
   startedServiceDeployment,
   type DeploymentSnapshot,
   type DeploymentTarget,
-  type Verdict,
-} from './deployments';
-import type { CurrentDeployment, RollbackMethod } from './rollback-target';
-import { describeDeployments, watchDeployments, type WatchOptions, type WatchedDeployment } from './watch';
+} from '../deployments';
+import { describeDeployments } from '../watch';
+import type { CurrentDeployment, RollbackMethod } from './target';
 import * as core from '@shipyard/platform/core';
 import { describeError } from '@shipyard/platform/errors';
 import { retryPassing, type Clock, type RetryOptions } from '@shipyard/platform/poll';
 
-// Putting a service back on a chosen revision and judging the outcome: stop the deployment in flight with ROLLBACK
-// when that lands on the target (instant while both revisions run), otherwise UpdateService. Success means the
-// service is stable on the target — which, unlike for a deploy, is also what a ROLLBACK_SUCCESSFUL deployment
-// means. Loads the ECS SDK: import lazily.
+// Rollback, step 3 of 4 (target → resolve → start → watch): putting services back on a chosen revision. Stop the
+// deployment in flight with ROLLBACK when that lands on the target (instant while both revisions run), otherwise
+// UpdateService. Loads the ECS SDK: import lazily.
 
 export interface RollbackStep {
   service: string;
@@ -42,8 +39,6 @@ function primaryDeploymentId(service: Service | undefined): string | undefined {
 /** How long a way back keeps trying a call that fails with a passing fault (throttling, 5xx, a dropped connection)
  * before it gives up and says what the user must do. */
 export const ROLLBACK_CALL_PATIENCE_MS = 60_000;
-/** Errors other than passing faults a rollback's watch goes on after, before it reports the rollback unconfirmed. */
-const ROLLBACK_TOLERATED_ERRORS = 3;
 
 async function update(
   ecs: ECSClient,
@@ -125,53 +120,6 @@ export async function startRollback(
 }
 
 /**
- * Judges a rollback from one snapshot: done when the service is stable on the target — through its own deployment
- * succeeding, or through ECS rolling a deployment back onto it. Pure.
- */
-export function judgeRollback(target: DeploymentTarget, snapshot: DeploymentSnapshot): Verdict {
-  const verdict = judgeDeployment(target, snapshot);
-  if (verdict.state !== 'failed') return verdict;
-  if (verdict.ecsRollback === 'in-progress') return { state: 'in-progress' };
-  if (verdict.ecsRollback !== 'succeeded') return verdict;
-  const primary = snapshot.service?.deployments?.find((d) => d.status === 'PRIMARY')?.taskDefinition;
-  if (primary === target.taskDefinitionArn) return { state: 'succeeded' };
-  return {
-    state: 'failed',
-    reason: `${verdict.reason}; the service is back on ${primary}, not on ${target.taskDefinitionArn}`,
-    ecsRollback: 'none',
-  };
-}
-
-/** watchDeployments' options; `onUpdate` receives judgeRollback's verdicts and settling is judgeRollback's. */
-export type RollbackWatchOptions = Omit<WatchOptions, 'isSettled'>;
-
-/**
- * Watches rollbacks in one poll loop until each is settled by judgeRollback; the result's verdicts are
- * judgeRollback's. Throws PollTimeoutError / PollCancelledError like watchDeployments.
- */
-export async function watchRollbacks(options: RollbackWatchOptions): Promise<Map<string, WatchedDeployment>> {
-  const judged = (target: DeploymentTarget, watched: WatchedDeployment): WatchedDeployment => ({
-    snapshot: watched.snapshot,
-    verdict: judgeRollback(target, watched.snapshot),
-  });
-  const byService = new Map(options.targets.map((t) => [t.service, t]));
-  // isSettled only sees judgeDeployment's verdict, so each round's rollback verdict is kept here.
-  const latest = new Map<string, WatchedDeployment>();
-  const results = await watchDeployments({
-    ...options,
-    waitingFor: options.waitingFor ?? 'the rollback',
-    toleratedErrors: options.toleratedErrors ?? ROLLBACK_TOLERATED_ERRORS,
-    isSettled: (target) => (latest.get(target.service)?.verdict.state ?? 'in-progress') !== 'in-progress',
-    onUpdate: (target, watched) => {
-      const entry = judged(target, watched);
-      latest.set(target.service, entry);
-      options.onUpdate?.(target, entry);
-    },
-  });
-  return new Map([...results].map(([service, watched]) => [service, judged(byService.get(service)!, watched)]));
-}
-
-/**
  * The targets' services and deployments as they are now, tried again through passing faults for
  * ROLLBACK_CALL_PATIENCE_MS: the look before a rollback starts.
  */
@@ -185,4 +133,24 @@ export function describePatiently(
     timeoutMs: ROLLBACK_CALL_PATIENCE_MS,
     signal,
   });
+}
+
+/** How one step's start ended: what to watch, or the error that kept it from starting. */
+export type StartOutcome = { started: StartedRollback } | { error: unknown };
+
+/** Starts every step at once (startRollback); a step whose start fails ends with its error, the others go on. */
+export function startEveryRollback(
+  ecs: ECSClient,
+  cluster: string,
+  steps: RollbackStep[],
+  options: { signal?: AbortSignal; clock?: Clock } = {},
+): Promise<StartOutcome[]> {
+  return Promise.all(
+    steps.map((step) =>
+      startRollback(ecs, cluster, step, options).then(
+        (started): StartOutcome => ({ started }),
+        (error: unknown): StartOutcome => ({ error }),
+      ),
+    ),
+  );
 }

@@ -10,22 +10,22 @@ import {
   type Tag,
   type TaskDefinition,
 } from '@aws-sdk/client-ecs';
-import { lastSuccessfulRevision, primaryTaskDefinition } from './deployments';
-import { imageHasTag, shortTaskDefinition, taskDefinitionFamily } from './names';
+import { lastSuccessfulRevision, primaryTaskDefinition } from '../deployments';
+import { imageHasTag, shortTaskDefinition, taskDefinitionFamily } from '../names';
 import {
   isInFlightStatus,
   previousTaskDefinition,
   type CurrentDeployment,
   type HistoryEntry,
   type RollbackTarget,
-} from './rollback-target';
+} from './target';
 import { ConfigError, isError } from '@shipyard/platform/errors';
 import { quote } from '@shipyard/platform/inputs';
 
-// Resolves a rollback target to a deployable revision from the service's deployment history — never
-// "revision − 1", which is wrong whenever revisions were registered but not deployed, failed, or were redeployed
-// unchanged. Only reads: every problem is a ConfigError naming the service, so a caller can resolve every service
-// before changing any. Loads the ECS SDK: import lazily.
+// Rollback, step 2 of 4 (target → resolve → start → watch): resolves a rollback target to a deployable revision
+// from the service's deployment history — never "revision − 1", which is wrong whenever revisions were registered
+// but not deployed, failed, or were redeployed unchanged. Only reads: every problem is a ConfigError naming the
+// service, so a caller can resolve every service before changing any. Loads the ECS SDK: import lazily.
 
 /** ListTaskDefinitions' page size: how many of the newest ACTIVE revisions an image-tag target looks through. */
 export const IMAGE_TAG_SEARCH_DEPTH = 100;

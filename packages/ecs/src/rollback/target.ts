@@ -1,9 +1,10 @@
-import { isFamilyRevision, isTaskDefinitionArn } from './names';
+import { isFamilyRevision, isTaskDefinitionArn } from '../names';
 import { ConfigError } from '@shipyard/platform/errors';
 import { quote } from '@shipyard/platform/inputs';
 
-// What a rollback goes back to, and how it gets there: the pure half (parsing, history rules, the choice of
-// method). The AWS half is rollback-resolve.ts and rollback.ts. No SDK import: safe at start-up.
+// Rollback, step 1 of 4 (target → resolve → start → watch): what a rollback goes back to, and how it gets there —
+// the pure half (parsing, history rules, the choice of method). The AWS half is resolve.ts, start.ts and watch.ts in
+// this folder. No SDK import: safe at start-up.
 
 export type RollbackTarget =
   /** The newest revision whose deployment completed (SUCCESSFUL) before the current deployment. */
