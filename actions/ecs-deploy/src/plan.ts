@@ -9,7 +9,7 @@ import {
   type Service,
 } from '@aws-sdk/client-ecs';
 import { formatDuration } from '@shipyard/platform/duration';
-import { shortTaskDefinition } from '@shipyard/ecs/names';
+import { isSameService, shortTaskDefinition } from '@shipyard/ecs/names';
 import { lastSuccessfulRevision, ServiceEventStream, stableTaskDefinition } from '@shipyard/ecs/deployments';
 import { ConfigError, DeploymentFailure, describeError } from '@shipyard/platform/errors';
 import { poll } from '@shipyard/platform/poll';
@@ -67,7 +67,7 @@ async function describeServices(ecs: ECSClient, cluster: string, names: string[]
     batches.map(async (batch) => {
       const response = await ecs.send(new DescribeServicesCommand({ cluster, services: batch }));
       for (const service of response.services ?? []) {
-        const name = batch.find((n) => n === service.serviceName || n === service.serviceArn);
+        const name = batch.find((n) => isSameService(n, service));
         if (name) found.set(name, service);
       }
     }),

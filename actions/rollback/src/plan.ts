@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { primaryTaskDefinition } from '@shipyard/ecs/deployments';
 import { diffTaskDefinitions } from '@shipyard/ecs/diff';
+import { isSameService } from '@shipyard/ecs/names';
 import {
   currentTaskDefinition,
   describeCurrentDeployment,
@@ -53,7 +54,7 @@ async function describeServices(ecs: ECSClient, cluster: string, names: string[]
       throw error;
     }
     for (const service of response.services ?? []) {
-      const name = batch.find((n) => n === service.serviceName || n === service.serviceArn);
+      const name = batch.find((n) => isSameService(n, service));
       if (name) found.set(name, service);
     }
   }

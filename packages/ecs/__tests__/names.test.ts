@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import {
   imageHasTag,
   isFamilyRevision,
+  isSameService,
   isTaskDefinitionArn,
   isTaskDefinitionReference,
   MAX_SERVICES,
@@ -10,6 +11,7 @@ import {
   parseSecurityGroupIds,
   parseServiceList,
   parseSubnetIds,
+  serviceName,
   taskDefinitionInputError,
   shortTaskDefinition,
   taskDefinitionFamily,
@@ -197,6 +199,59 @@ describe('taskId', () => {
     fc.assert(
       fc.property(fc.stringMatching(/^[A-Za-z0-9_-]{1,255}$/), fc.stringMatching(/^[0-9a-f]{32}$/), (cluster, id) => {
         expect(taskId(`arn:aws:ecs:eu-west-1:123456789012:task/${cluster}/${id}`)).toBe(id);
+      }),
+    );
+  });
+});
+
+describe('service ARNs', () => {
+  const PREFIX = 'arn:aws:ecs:us-east-1:123456789012';
+  test.each([
+    [`${PREFIX}:service/prod/web`, 'web'],
+    [`${PREFIX}:service/web`, 'web'],
+    ['arn:aws-us-gov:ecs:us-gov-west-1:123456789012:service/prod/api_2', 'api_2'],
+    ['web', 'web'],
+    // Not a service ARN (a cluster, a 1-digit account, a service deployment, a path too deep): as it is.
+    ...[
+      `${PREFIX}:cluster/prod`,
+      'arn:aws:ecs:us-east-1:1:service/prod/web',
+      `${PREFIX}:service-deployment/prod/web/abc`,
+      `${PREFIX}:service/a/b/c`,
+    ].map((other) => [other, other]),
+  ])('%s', (reference, service) => {
+    expect(serviceName(reference)).toBe(service);
+  });
+
+  test('service lists take service ARNs of either form, and nothing else that looks like one', () => {
+    expect(parseServiceList('services', [`${PREFIX}:service/prod/web`, `${PREFIX}:service/api`])).toHaveLength(2);
+    expect(() => parseServiceList('services', [`${PREFIX}:service/prod/web/extra`])).toThrow('is not a service name');
+    expect(() => parseServiceList('services', [`${PREFIX}:cluster/prod`])).toThrow('is not a service name');
+  });
+
+  test.each([
+    ['web', { serviceName: 'web', serviceArn: `${PREFIX}:service/prod/web` }, true],
+    [`${PREFIX}:service/prod/web`, { serviceName: 'web', serviceArn: `${PREFIX}:service/prod/web` }, true],
+    [`${PREFIX}:service/web`, { serviceName: 'web', serviceArn: `${PREFIX}:service/prod/web` }, true],
+    ['web', { serviceArn: `${PREFIX}:service/prod/web` }, true],
+    ['web', { serviceName: 'api', serviceArn: `${PREFIX}:service/prod/api` }, false],
+    ['web', { serviceArn: undefined }, false],
+  ])('isSameService(%s, %j) → %s', (reference, service, same) => {
+    expect(isSameService(reference, service)).toBe(same);
+  });
+
+  test('every service ARN is read back as its name; every cluster ARN is a cluster', () => {
+    const name = fc.stringMatching(/^[A-Za-z0-9_-]{1,255}$/);
+    const partition = fc.constantFrom('aws', 'aws-cn', 'aws-us-gov');
+    const region = fc.constantFrom('us-east-1', 'eu-north-1', 'cn-north-1', 'us-gov-west-1');
+    const account = fc.stringMatching(/^\d{12}$/);
+    fc.assert(
+      fc.property(partition, region, account, name, name, (p, r, a, cluster, service) => {
+        const prefix = `arn:${p}:ecs:${r}:${a}`;
+        expect(serviceName(`${prefix}:service/${cluster}/${service}`)).toBe(service);
+        expect(serviceName(`${prefix}:service/${service}`)).toBe(service);
+        expect(parseCluster('cluster', `${prefix}:cluster/${cluster}`)).toBe(`${prefix}:cluster/${cluster}`);
+        expect(isSameService(service, { serviceArn: `${prefix}:service/${cluster}/${service}` })).toBe(true);
+        expect(parseServiceList('services', [`${prefix}:service/${cluster}/${service}`])).toHaveLength(1);
       }),
     );
   });

@@ -174,7 +174,7 @@ describe('watchDeployments', () => {
     const ecs = fakeClient({
       DescribeServicesCommand: () => ({
         services: [],
-        failures: [{ arn: 'arn:aws:ecs:us-east-1:1:service/prod/web', reason: 'MISSING' }],
+        failures: [{ arn: 'arn:aws:ecs:us-east-1:123456789012:service/prod/web', reason: 'MISSING' }],
       }),
     });
     const result = await watchDeployments({

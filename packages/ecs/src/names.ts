@@ -6,8 +6,12 @@ import { quote } from '@shipyard/platform/inputs';
 
 /** ECS: up to 255 letters, numbers, underscores and hyphens (services, families and container names alike). */
 export const ECS_NAME = /^[A-Za-z0-9_-]{1,255}$/;
-const SERVICE_ARN = /^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:service\/.+/;
-const CLUSTER_ARN = /^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:cluster\/[A-Za-z0-9_-]{1,255}$/;
+/** Every ECS ARN: partition (aws, aws-cn, aws-us-gov…), region and 12-digit account, then the resource. */
+const ECS_ARN_PREFIX = 'arn:aws[a-z-]*:ecs:[a-z0-9-]+:\\d{12}:';
+const NAME = '[A-Za-z0-9_-]{1,255}';
+/** `…:service/<cluster>/<service>`, or the older `…:service/<service>`. */
+const SERVICE_ARN = new RegExp(`^${ECS_ARN_PREFIX}service/(?:(${NAME})/)?(${NAME})$`);
+const CLUSTER_ARN = new RegExp(`^${ECS_ARN_PREFIX}cluster/${NAME}$`);
 const ECS_NAME_RULE = 'up to 255 letters, digits, _ and -';
 /** RunTask's awsvpcConfiguration limits (ECS API reference): 16 subnets, 5 security groups. */
 const MAX_SUBNETS = 16;
@@ -75,10 +79,10 @@ export function parseSecurityGroupIds(name: string, items: string[]): string[] {
 }
 
 // A task definition revision is a positive integer (ECS numbers them from 1), written without leading zeros.
-const TASK_DEFINITION_ARN = /^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:task-definition\/([A-Za-z0-9_-]{1,255}):([1-9]\d*)$/;
-const FAMILY_REVISION = /^([A-Za-z0-9_-]{1,255}):([1-9]\d*)$/;
+const TASK_DEFINITION_ARN = new RegExp(`^${ECS_ARN_PREFIX}task-definition/(${NAME}):([1-9]\\d*)$`);
+const FAMILY_REVISION = new RegExp(`^(${NAME}):([1-9]\\d*)$`);
 /** `…:task/<cluster>/<id>`, or the older `…:task/<id>`. */
-const TASK_ARN = /^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:task\/(?:[A-Za-z0-9_-]{1,255}\/)?([A-Za-z0-9-]{1,255})$/;
+const TASK_ARN = new RegExp(`^${ECS_ARN_PREFIX}task/(?:${NAME}/)?([A-Za-z0-9-]{1,255})$`);
 
 /** A task definition revision ARN (`arn:aws:ecs:<region>:<account>:task-definition/<family>:<revision>`). */
 export function isTaskDefinitionArn(value: string): boolean {
@@ -126,6 +130,19 @@ export function shortTaskDefinition(reference: string | undefined): string {
  * are. */
 export function taskId(taskArn: string): string {
   return TASK_ARN.exec(taskArn)?.[1] ?? taskArn;
+}
+
+/** `arn:…:service/prod/web` (or the older `arn:…:service/web`) → `web`; a name or any other value as it is. */
+export function serviceName(reference: string): string {
+  return SERVICE_ARN.exec(reference)?.[2] ?? reference;
+}
+
+/** Whether a service an input names (name or ARN) is this service of a DescribeServices answer. */
+export function isSameService(reference: string, service: { serviceName?: string; serviceArn?: string }): boolean {
+  return (
+    reference === service.serviceArn ||
+    serviceName(reference) === (service.serviceName ?? serviceName(service.serviceArn ?? ''))
+  );
 }
 
 /** Whether an image reference (`repo:tag`, `repo@sha256:…`, `repo:tag@sha256:…`) carries the tag or digest. */

@@ -17,6 +17,7 @@ import {
 } from './deployments';
 import * as core from '@shipyard/platform/core';
 import { degradeOnDenial, serviceDeploymentReadsDenied } from './permissions';
+import { isSameService } from './names';
 import { isInFlightStatus } from './rollback/target';
 import { describeError, isTransientError } from '@shipyard/platform/errors';
 import { poll, systemClock, type Clock } from '@shipyard/platform/poll';
@@ -136,13 +137,13 @@ export async function describeDeployments(
         abortSignal: signal,
       });
       for (const service of response.services ?? []) {
-        const name = batch.find((n) => n === service.serviceName || n === service.serviceArn);
+        const name = batch.find((n) => isSameService(n, service));
         if (!name) continue;
         if (service.status === 'ACTIVE') services.set(name, service);
         else missing.set(name, `the service is ${service.status}`);
       }
       for (const failure of response.failures ?? []) {
-        const name = batch.find((n) => failure.arn?.endsWith(`/${n}`) || failure.arn === n);
+        const name = batch.find((n) => isSameService(n, { serviceArn: failure.arn }));
         if (name) missing.set(name, `the service is ${failure.reason ?? 'missing'}`);
       }
     }

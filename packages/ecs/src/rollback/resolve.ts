@@ -11,7 +11,7 @@ import {
   type TaskDefinition,
 } from '@aws-sdk/client-ecs';
 import { lastSuccessfulRevision, primaryTaskDefinition } from '../deployments';
-import { imageHasTag, shortTaskDefinition, taskDefinitionFamily } from '../names';
+import { imageHasTag, serviceName, shortTaskDefinition, taskDefinitionFamily } from '../names';
 import {
   isInFlightStatus,
   previousTaskDefinition,
@@ -50,12 +50,12 @@ export interface ResolvedRollbackTarget {
   basis: string;
 }
 
-function serviceName(service: Service): string {
-  return service.serviceName ?? service.serviceArn ?? 'unknown';
+function nameOf(service: Service): string {
+  return service.serviceName ?? serviceName(service.serviceArn ?? 'unknown');
 }
 
 function unresolvable(service: Service, reason: string): ConfigError {
-  return new ConfigError(`Service "${serviceName(service)}": ${reason}`);
+  return new ConfigError(`Service "${nameOf(service)}": ${reason}`);
 }
 
 async function taskDefinitionsOfRevisions(ecs: ECSClient, arns: string[]): Promise<Map<string, string>> {
@@ -149,7 +149,7 @@ async function lastKnownGood(ecs: ECSClient, subject: RollbackSubject): Promise<
   );
   const arn = await lastSuccessfulRevision(ecs, {
     cluster,
-    service: serviceName(service),
+    service: nameOf(service),
     exclude,
     before: current?.createdAt,
   });
@@ -166,7 +166,7 @@ async function lastKnownGood(ecs: ECSClient, subject: RollbackSubject): Promise<
 async function previous(ecs: ECSClient, subject: RollbackSubject): Promise<{ arn: string; basis: string }> {
   const { cluster, service } = subject;
   const current = currentTaskDefinition(subject);
-  const history = await loadDeploymentHistory(ecs, cluster, serviceName(service));
+  const history = await loadDeploymentHistory(ecs, cluster, nameOf(service));
   const arn = current ? previousTaskDefinition(history, current) : undefined;
   if (arn) return { arn, basis: `the revision that ran before ${shortTaskDefinition(current)} was deployed` };
   const older = olderDeploymentTaskDefinition(service);
