@@ -3,7 +3,7 @@ import { shortTaskDefinition } from '@shipyard/ecs/names';
 import { DeploymentFailure, runAction } from '@shipyard/platform/errors';
 import { readBoolean, readDuration } from '@shipyard/platform/inputs';
 import { group } from '@shipyard/platform/log';
-import { ACTION_NAME, AWS_MAX_ATTEMPTS, Input } from './constants';
+import { ACTION, AWS_MAX_ATTEMPTS, Input } from './constants';
 import { readSavedState } from './state';
 
 // The post step: when main stopped before reaching a verdict (a cancelled workflow), roll back what it started,
@@ -31,7 +31,7 @@ async function post(): Promise<void> {
     import('./rollback'),
     import('@shipyard/platform/summary'),
   ]);
-  const ecs = createClient(ECSClient, { action: ACTION_NAME, region: saved.region, maxAttempts: AWS_MAX_ATTEMPTS });
+  const ecs = createClient(ECSClient, { action: ACTION, region: saved.region, maxAttempts: AWS_MAX_ATTEMPTS });
   const results = await group(`Roll back after cancellation: ${started}`, () =>
     rollBack(
       ecs,
@@ -64,5 +64,5 @@ async function post(): Promise<void> {
 }
 
 export async function runPost(): Promise<void> {
-  await runAction(ACTION_NAME, post);
+  await runAction(ACTION, post);
 }

@@ -9,7 +9,7 @@ import { group } from '@shipyard/platform/log';
 import { cancellationSignal, PollCancelledError } from '@shipyard/platform/poll';
 import { writeSummary } from '@shipyard/platform/summary';
 import { deregisterOldRevisions, familyOf } from './cleanup';
-import { ACTION_NAME, AWS_MAX_ATTEMPTS } from './constants';
+import { ACTION, AWS_MAX_ATTEMPTS } from './constants';
 import type { Inputs } from './inputs';
 import { taskDefinitionChanges } from './normalize';
 import { planServices, type ServicePlan } from './plan';
@@ -60,7 +60,7 @@ async function explain(ctx: Context, failed: ServiceResult[]): Promise<string[]>
     import('@shipyard/ecs/explain'),
   ]);
   const logs = createClient(CloudWatchLogsClient, {
-    action: ACTION_NAME,
+    action: ACTION,
     region: ctx.region,
     maxAttempts: AWS_MAX_ATTEMPTS,
   });
@@ -277,8 +277,8 @@ async function prepare(ctx: Context) {
 export async function deploy(inputs: Inputs, region: string, startedAtMs: number): Promise<void> {
   const signal = cancellationSignal();
   // A cancelled run abandons its reads at once (changes in flight finish); the post step restores what changed.
-  const ecs = createClient(ECSClient, { action: ACTION_NAME, region, maxAttempts: AWS_MAX_ATTEMPTS, signal });
-  const registrar = createClient(ECSClient, { action: ACTION_NAME, region, maxAttempts: 1, signal });
+  const ecs = createClient(ECSClient, { action: ACTION, region, maxAttempts: AWS_MAX_ATTEMPTS, signal });
+  const registrar = createClient(ECSClient, { action: ACTION, region, maxAttempts: 1, signal });
   const ctx: Context = { inputs, region, ecs, registrar, startedAtMs, signal };
   const { plans, revisions, changes } = await prepare(ctx);
 

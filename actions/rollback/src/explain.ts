@@ -2,7 +2,7 @@ import * as core from '@shipyard/platform/core';
 import type { ECSClient } from '@aws-sdk/client-ecs';
 import { createClient } from '@shipyard/platform/aws';
 import { formatExplanation, gatherFailureFacts } from '@shipyard/ecs/explain';
-import { ACTION_NAME } from './constants';
+import { ACTION } from './constants';
 import type { StartedService } from './execute';
 import type { Inputs } from './inputs';
 
@@ -16,7 +16,7 @@ export async function explainFailures(
 ): Promise<void> {
   const { CloudWatchLogsClient } = await import('@aws-sdk/client-cloudwatch-logs');
   const logs = createClient(CloudWatchLogsClient, {
-    action: ACTION_NAME,
+    action: ACTION,
     region: inputs.region,
     maxAttempts: inputs.maxAttempts,
   });
