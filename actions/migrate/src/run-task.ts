@@ -6,7 +6,7 @@ import type {
   Service,
   Tag,
 } from '@aws-sdk/client-ecs';
-import { ConfigError } from '@shipyard/shared/errors';
+import { ConfigError } from '@shipyard/platform/errors';
 import type { EcsInputs, LaunchType } from './inputs';
 
 /** "A total of 8192 characters are allowed for overrides", JSON formatting included (RunTask API reference). */

@@ -1,5 +1,5 @@
 import { XMLParser } from 'fast-xml-parser';
-import type { Shape, ShapeTable, TrimmedModel } from '@shipyard/shared/model-shapes';
+import type { Shape, ShapeTable, TrimmedModel } from '@shipyard/platform/model-shapes';
 
 // Reads an XML answer (REST-XML: CloudFront; Query: RDS) into the value the SDK would make of it, guided by the
 // operation's output shape, so the one shape checker judges JSON and XML answers alike. What has no place in the

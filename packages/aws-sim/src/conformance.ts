@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkShape, type TrimmedModel } from '@shipyard/shared/model-shapes';
+import { checkShape, type TrimmedModel } from '@shipyard/platform/model-shapes';
 import { readXmlAnswer, xmlErrorCode } from './conformance-xml';
 import type { RequestRecord } from './world';
 

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
+import { shortTaskDefinition } from '@shipyard/ecs/names';
 import type { ImageScenario } from '@shipyard/aws-sim/scenarios';
 import type { RunnerHost, StepInfo, StepRecord, WorkflowRun } from './model';
 import { readJson, SHIPYARD_ROOT, startWorld, type HostRoute, type World } from './world';
@@ -128,7 +129,7 @@ export async function runningRevisions(
     for (let i = 0; i < services.length; i += 10) {
       const page = await ecs.send(new DescribeServicesCommand({ cluster, services: services.slice(i, i + 10) }));
       for (const service of page.services ?? []) {
-        revisions[service.serviceName ?? ''] = service.taskDefinition?.split('/').pop() ?? '';
+        revisions[service.serviceName ?? ''] = shortTaskDefinition(service.taskDefinition);
       }
     }
     return revisions;

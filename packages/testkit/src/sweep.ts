@@ -26,7 +26,7 @@ export const FAULT_KINDS: readonly FaultKind[] = [
 const THROTTLED_REQUESTS = 10;
 /** How long the cancelled call stays in flight, so SIGINT lands while it is. */
 const CANCEL_IN_FLIGHT_MS = 300;
-/** Long enough for the actions' own request timeout (30 s, see packages/shared/src/aws.ts) to end a call that is never
+/** Long enough for the actions' own request timeout (30 s, see packages/platform/src/aws.ts) to end a call that is never
  * answered and for the step to go on: the sweep checks that they recover, not that the runner kills them. */
 const HANG_STEP_TIMEOUT_MS = 90_000;
 const STEP_TIMEOUT_MS = 90_000;
