@@ -2,7 +2,7 @@
  * Budgets from the aws-sim issue, measured (not asserted): the sim starts in under 1 s and answers 1,000
  * DescribeServices calls in under 2 s. Calls are timed twice: with a bare keep-alive HTTP client (what the sim
  * costs) and with the real SDK (adds the SDK's own per-call CPU: signing, middleware, (de)serialisation).
- *   Run: npx tsx packages/aws-sim/bench/ecs-api.ts
+ *   Run: npx tsx testing/aws-sim/bench/ecs-api.ts
  */
 import { Agent, request } from 'node:http';
 import { loadavg } from 'node:os';

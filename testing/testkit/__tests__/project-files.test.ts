@@ -96,7 +96,7 @@ describe('.github/dependabot.yml', () => {
     Object.entries(npm.groups ?? {}).find(([, group]) => group.patterns.some((p) => globToRegExp(p).test(name)))?.[0];
   const declared = [
     'package.json',
-    ...['packages', 'actions'].flatMap((dir) =>
+    ...['packages', 'testing', 'actions'].flatMap((dir) =>
       readdirSync(join(ROOT, dir)).map((name) => join(dir, name, 'package.json')),
     ),
   ]
