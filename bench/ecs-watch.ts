@@ -27,7 +27,7 @@ import {
   startWorld,
   taskDefinition,
   type ServiceSpec,
-} from '../actions/ecs-deploy/__tests__/fixtures/sim-world';
+} from '@shipyard/testkit/fixtures/ecs-deploy/sim-world';
 
 /** The last commit before issue 15's changes. */
 const BASELINE = 'a250934';

@@ -1,4 +1,12 @@
-import { arn, deployAction, errorsOf, mutations, runningRevision, startWorld, type World } from './fixtures/sim-world';
+import {
+  arn,
+  deployAction,
+  errorsOf,
+  mutations,
+  runningRevision,
+  startWorld,
+  type World,
+} from '@shipyard/testkit/fixtures/ecs-deploy/sim-world';
 
 // Faults the deploy must survive with every service on its new or its known-good revision (the whole sweep is
 // testing/testkit/sweep; these are the defects it found, one test each).

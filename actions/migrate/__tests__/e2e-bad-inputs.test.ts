@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import type { Sim } from '@shipyard/aws-sim/server';
 import { badInputCases, corpusSize, runBadInputCorpus, simSlot, type InputTable } from '@shipyard/testkit/bad-inputs';
-import { image, migrate, startFspSim } from './support/fsp-sim';
+import { image, migrate, startFspSim } from '@shipyard/testkit/fixtures/migrate/fsp-sim';
 
 const RUNNER = {
   mode: 'runner',

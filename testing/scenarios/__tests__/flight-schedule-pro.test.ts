@@ -3,7 +3,7 @@ import { readdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { startPostgres, type TestPostgres } from '../../../actions/migrate/__tests__/support/postgres';
+import { startPostgres, type TestPostgres } from '@shipyard/testkit/fixtures/migrate/postgres';
 import {
   actionSteps,
   describeRun,

@@ -14,10 +14,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { ImageScenario } from '@shipyard/aws-sim/scenarios';
 import { liveUrls, startSim, type Sim } from '@shipyard/aws-sim/server';
-import {
-  startRegistryStandIn,
-  type RegistryStandIn,
-} from '../../../actions/build-push/__tests__/fixtures/registry-stand-in';
+import { startRegistryStandIn, type RegistryStandIn } from '@shipyard/testkit/fixtures/build-push/registry-stand-in';
 import type { GithubContext, RunnerHost } from './model';
 import { runWorkflow, type RunWorkflowOptions } from './workflow';
 
@@ -27,7 +24,7 @@ import { runWorkflow, type RunWorkflowOptions } from './workflow';
 // repository, and "DNS" that sends the workflows' public URLs to the sim's live endpoints.
 
 export const SHIPYARD_ROOT = resolve(__dirname, '../../..');
-const DOCKER_SHIM = join(SHIPYARD_ROOT, 'actions/build-push/__tests__/fixtures/docker-shim.mjs');
+const DOCKER_SHIM = join(SHIPYARD_ROOT, 'testing/testkit/src/fixtures/build-push/docker-shim.mjs');
 const AWS_CLI_STAND_IN = join(__dirname, 'aws-cli-stand-in.mjs');
 
 /**

@@ -7,9 +7,8 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { REPO_ROOT } from './repo';
 import { inheritedEnvironment } from './runner-env';
-
-const ROOT = resolve(__dirname, '..', '..', '..');
 
 export interface LocalActionOptions {
   /** Folder holding action.yml. */
@@ -37,12 +36,12 @@ export async function runLocalAction(options: LocalActionOptions): Promise<Local
         .map(([k, v]) => `${k}=${JSON.stringify(v)}\n`)
         .join(''),
     );
-    const args = [join(ROOT, 'scripts', 'local-action.mjs'), resolve(options.actionDir), 'src/main.ts', envFile];
+    const args = [join(REPO_ROOT, 'scripts', 'local-action.mjs'), resolve(options.actionDir), 'src/main.ts', envFile];
     // local-action reads --post before it knows the action folder: the path is taken from the working directory.
     if (options.post) args.push('--post', join(resolve(options.actionDir), 'src', 'post.ts'));
     // Not on a runner: no GITHUB_* / RUNNER_* context beyond what the .env file gives.
     const child = spawn(process.execPath, args, {
-      cwd: ROOT,
+      cwd: REPO_ROOT,
       env: inheritedEnvironment(),
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -2,7 +2,7 @@
 import { dirname } from 'node:path';
 import { DescribeImagesCommand } from '@aws-sdk/client-ecr';
 import { pushImage } from '@shipyard/aws-sim/ecr-seed';
-import { SHA, startE2e } from '../../../../actions/build-push/__tests__/fixtures/e2e';
+import { SHA, startE2e } from '@shipyard/testkit/fixtures/build-push/e2e';
 import { rmSync } from 'node:fs';
 import type { SweepScenario } from '../../src/sweep';
 

@@ -8,7 +8,7 @@ import {
   deployAction,
   startWorld,
   type ServiceSpec,
-} from '../../../../actions/ecs-deploy/__tests__/fixtures/sim-world';
+} from '@shipyard/testkit/fixtures/ecs-deploy/sim-world';
 import type { SweepScenario } from '../../src/sweep';
 import { isServiceRestore, serviceTargets, type ServiceExpectation } from '../ecs-services';
 

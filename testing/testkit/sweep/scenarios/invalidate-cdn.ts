@@ -2,7 +2,7 @@
 import { CloudFrontClient, GetInvalidationCommand, ListInvalidationsCommand } from '@aws-sdk/client-cloudfront';
 import type { Sim } from '@shipyard/aws-sim/server';
 import type { RequestRecord } from '@shipyard/aws-sim/world';
-import { DOCS, invalidateCdn, SITE, startCdnSim } from '../../../../actions/invalidate-cdn/__tests__/support/cdn-sim';
+import { DOCS, invalidateCdn, SITE, startCdnSim } from '@shipyard/testkit/fixtures/invalidate-cdn/cdn-sim';
 import type { SweepScenario, Target } from '../../src/sweep';
 
 const ASSETS = 'E3ASSETS000001';

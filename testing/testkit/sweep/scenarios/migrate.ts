@@ -1,7 +1,7 @@
 /** migrate in ECS mode under the sweep: one migration task that exits 0 after a minute of simulated time. */
 import { DescribeTasksCommand, ECSClient, ListTasksCommand, type Task } from '@aws-sdk/client-ecs';
 import type { Sim } from '@shipyard/aws-sim/server';
-import { CLUSTER, image, migrate, REGION, startFspSim } from '../../../../actions/migrate/__tests__/support/fsp-sim';
+import { CLUSTER, image, migrate, REGION, startFspSim } from '@shipyard/testkit/fixtures/migrate/fsp-sim';
 import type { SweepScenario, Target } from '../../src/sweep';
 
 const STARTED_BY = 'migrate-fsp-api-staging';

@@ -1,6 +1,6 @@
 /** The rollback action under the sweep: two services deployed from :1 to :2, rolled back together to :1. */
 import type { RequestRecord } from '@shipyard/aws-sim/world';
-import { CLUSTER, startRig, taskDefinitionArn } from '../../../../actions/rollback/__tests__/fixtures/rig';
+import { CLUSTER, startRig, taskDefinitionArn } from '@shipyard/testkit/fixtures/rollback/rig';
 import type { SweepScenario } from '../../src/sweep';
 import { serviceTargets, type ServiceExpectation } from '../ecs-services';
 
