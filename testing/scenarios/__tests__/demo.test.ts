@@ -8,7 +8,9 @@ let exitCode: number | null;
 let output: string;
 
 beforeAll(async () => {
-  const child = spawn(process.execPath, [require.resolve('tsx/cli'), join('demo', 'index.ts')], {
+  // As package.json's script: the ESM-only toolkit packages (@actions/expressions, …) load with the import condition.
+  const args = ['--conditions=import', '--import', 'tsx', join('demo', 'index.ts')];
+  const child = spawn(process.execPath, args, {
     cwd: SHIPYARD_ROOT,
     env: { ...process.env, NO_COLOR: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -3,7 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SecretMasker } from '@shipyard/testkit/secret-masker';
 import { parse } from 'yaml';
-import { evaluateCondition, interpolate, toText, type ExpressionScope, type Value } from './expressions';
+import {
+  evaluateCondition,
+  interpolate,
+  toText,
+  type ExpressionScope,
+  type Value,
+} from '@shipyard/testkit/expressions';
 import type {
   GithubContext,
   InputSpec,

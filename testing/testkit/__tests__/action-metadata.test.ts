@@ -1,5 +1,12 @@
 import { join } from 'node:path';
-import { evaluateDefault, inputEnvName, inputVariables, readActionMetadata } from '../src/action-metadata';
+import {
+  evaluateDefault,
+  inputEnvName,
+  inputVariables,
+  postIfHolds,
+  readActionMetadata,
+  type StepConclusion,
+} from '../src/action-metadata';
 
 const fixtureDir = join(__dirname, '..', '__fixtures__', 'fixture-action');
 
@@ -23,18 +30,30 @@ describe('evaluateDefault', () => {
     ['${{github.repository}}', 'acme/app'],
     ['  ${{ runner.temp }} ', '/tmp/runner'],
     ['${{ github.sha }}', ''],
+    ['prefix-${{ github.repository }}', 'prefix-acme/app'],
+    ["${{ github.event_name == 'push' }}", 'false'],
+    ["${{ format('{0}/cache', runner.temp) }}", '/tmp/runner/cache'],
+    ['${{ inputs.other }}', ''],
   ])('%j → %j', (value, expected) => {
     expect(evaluateDefault(value, env)).toBe(expected);
   });
+});
 
-  test.each([["${{ github.event_name == 'push' }}"], ['prefix-${{ github.sha }}'], ['${{ inputs.other }}']])(
-    '%s is not evaluated',
-    (value) => {
-      expect(() => evaluateDefault(value, env)).toThrow(
-        `default '${value}' is an expression the harness does not evaluate: pass the input explicitly`,
-      );
-    },
-  );
+describe('postIfHolds', () => {
+  const env = { GITHUB_EVENT_NAME: 'push' };
+  // Columns: post-if, then whether post runs after main concluded success, failure, cancelled.
+  test.each<[string | undefined, boolean, boolean, boolean]>([
+    [undefined, true, true, true],
+    ['always()', true, true, true],
+    ['success()', true, false, false],
+    ['failure() || cancelled()', false, true, true],
+    ['${{ !cancelled() }}', true, true, false],
+    ["github.event_name == 'push'", true, false, false],
+    ["always() && github.event_name == 'pull_request'", false, false, false],
+  ])('%s', (condition, ...expected) => {
+    const conclusions = ['success', 'failure', 'cancelled'] as StepConclusion[];
+    expect(conclusions.map((conclusion) => postIfHolds(condition, conclusion, env))).toEqual(expected);
+  });
 });
 
 describe('readActionMetadata / inputVariables', () => {

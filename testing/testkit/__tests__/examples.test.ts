@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { evaluateCondition, interpolate, toText, type ExpressionScope } from '@shipyard/scenarios/expressions';
+import { evaluateCondition, interpolate, toText, type ExpressionScope } from '@shipyard/testkit/expressions';
 import {
   GUIDES,
   type EnvironmentName,

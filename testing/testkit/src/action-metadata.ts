@@ -1,7 +1,11 @@
-/** Reads an action.yml and turns a test's inputs into the INPUT_* variables the runner would set. */
+/**
+ * Reads an action.yml, turns a test's inputs into the INPUT_* variables the runner would set, and evaluates its
+ * expressions (input defaults, `post-if`) as the runner does.
+ */
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
+import { evaluateCondition, interpolate, toText, type ExpressionScope } from './expressions';
 
 export interface ActionInput {
   description?: string;
@@ -54,22 +58,43 @@ export function inputEnvName(name: string): string {
   return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`;
 }
 
-/** `${{ github.<name> }}` / `${{ runner.<name> }}` map onto the variables the runner exports for them. */
-const SIMPLE_CONTEXT_EXPRESSION = /^\$\{\{\s*(github|runner)\.([A-Za-z_]+)\s*\}\}$/;
+/** How main ended, as the status functions of `post-if` see it. */
+export type StepConclusion = 'success' | 'failure' | 'cancelled';
+
+/** The runner's default when action.yml has no `post-if`. */
+export const DEFAULT_POST_IF = 'always()';
 
 /**
- * Evaluates a default from action.yml. Literal defaults pass through; the simple `${{ github.token }}`-style
- * expressions are read from the step environment (github.token from GITHUB_TOKEN, github.x from GITHUB_X,
- * runner.x from RUNNER_X). Any other expression throws: the harness does not evaluate expressions, so the test
- * must pass that input explicitly.
+ * The `github` and `runner` contexts of a step, from the variables the runner exports for them (github.token from
+ * GITHUB_TOKEN, github.x from GITHUB_X, runner.x from RUNNER_X); other contexts are empty.
  */
+function stepScope(env: Record<string, string | undefined>, conclusion?: StepConclusion): ExpressionScope {
+  const context = (prefix: string) =>
+    Object.fromEntries(
+      Object.entries(env)
+        .filter(([name, value]) => name.startsWith(prefix) && value !== undefined)
+        .map(([name, value]) => [name.slice(prefix.length).toLowerCase(), value]),
+    );
+  const status = conclusion && {
+    success: () => conclusion === 'success',
+    failure: () => conclusion === 'failure',
+    cancelled: () => conclusion === 'cancelled',
+  };
+  return { contexts: { github: context('GITHUB_'), runner: context('RUNNER_') }, status };
+}
+
+/** Evaluates a default from action.yml against the step environment; literal defaults pass through. */
 export function evaluateDefault(value: string, env: Record<string, string | undefined>): string {
-  if (!value.includes('${{')) return value;
-  const match = SIMPLE_CONTEXT_EXPRESSION.exec(value.trim());
-  if (!match) {
-    throw new Error(`default '${value}' is an expression the harness does not evaluate: pass the input explicitly`);
-  }
-  return env[`${match[1].toUpperCase()}_${match[2].toUpperCase()}`] ?? '';
+  return toText(interpolate(value, stepScope(env)));
+}
+
+/** Whether the post step runs: `post-if` (default `always()`) against main's conclusion, as the runner decides. */
+export function postIfHolds(
+  condition: string | undefined,
+  conclusion: StepConclusion,
+  env: Record<string, string | undefined>,
+): boolean {
+  return evaluateCondition(condition ?? DEFAULT_POST_IF, stepScope(env, conclusion));
 }
 
 /**

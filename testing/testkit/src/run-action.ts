@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
-import { inputVariables, readActionMetadata } from './action-metadata';
+import { inputVariables, postIfHolds, readActionMetadata, type StepConclusion } from './action-metadata';
 import { runVariant, stepCallRecorder } from './iam-calls';
 import {
   createFileCommandFiles,
@@ -19,12 +19,11 @@ import {
   type FileCommandFiles,
 } from './runner-env';
 import { SecretMasker } from './secret-masker';
-import { evaluatePostIf, type StepConclusion } from './status-condition';
 import { StepLog, type Annotation } from './step-log';
 import { parseFileCommand } from './workflow-commands';
 
 export type { Annotation } from './step-log';
-export type { StepConclusion } from './status-condition';
+export type { StepConclusion } from './action-metadata';
 
 export interface CancelOptions {
   /** Cancel this many milliseconds after main started. */
@@ -131,7 +130,8 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
       env: baseEnv,
       cancel: options.signalAfter,
     });
-    if (options.runPost === false || !metadata.post || !evaluatePostIf(metadata.postIf, main.conclusion)) return main;
+    if (options.runPost === false || !metadata.post || !postIfHolds(metadata.postIf, main.conclusion, context))
+      return main;
     const stateVariables = Object.fromEntries(
       Object.entries(main.state).map(([name, value]) => [`STATE_${name}`, value]),
     );
