@@ -27,6 +27,7 @@ const steps = [
   ['lockfile', process.execPath, ['scripts/check-lockfile.mjs']],
   ['typecheck', ...tool('typescript', 'tsc', '-p', 'tsconfig.json')],
   ['lint', ...tool('eslint', 'eslint', '.')],
+  ['import cycles', process.execPath, ['scripts/check-import-cycles.mjs']],
   ['format', ...tool('prettier', 'prettier', '--check', '.', '--log-level', 'warn')],
   ['workflows', process.execPath, ['scripts/check-workflows.mjs']],
   ['dist freshness', process.execPath, ['scripts/check-dist.mjs']],

@@ -2,7 +2,7 @@ import { HttpClient } from '@actions/http-client';
 import { fetch as undiciFetch } from 'undici';
 import { SHIPYARD_VERSION } from './constants';
 import { ConfigError } from './errors';
-import { quote, UNPRINTABLE } from './inputs';
+import { quote, UNPRINTABLE } from './redact';
 import { PollCancelledError, systemClock, type Clock } from './poll';
 
 /** Verification URLs: each must be an absolute http(s) URL. */

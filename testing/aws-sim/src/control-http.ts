@@ -1,6 +1,6 @@
 import { AwsError } from './errors';
 import type { ImageScenario } from './scenarios';
-import type { SimControl } from './server';
+import type { SimControl } from './sim';
 import type { ServiceModule, SimRequest, SimResponse } from './service';
 import { liveUrls } from './services/live';
 import type { FaultRule, RequestFilter } from './world';

@@ -1,4 +1,4 @@
-import type { Sim } from './server';
+import type { Sim } from './sim';
 import { putImage } from './services/ecr-images';
 import { ecrRepositories, MEDIA_TYPES, sha256Digest, type EcrRepository } from './services/ecr-model';
 import { createRepository } from './services/ecr-repositories';

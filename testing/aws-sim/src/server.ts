@@ -7,9 +7,11 @@ import { AwsError } from './errors';
 import type { ImageScenario } from './scenarios';
 import type { ServiceModule, SimRequest, SimResponse } from './service';
 import { allServices } from './services/index';
-import { isMutating, World, type FaultRule, type FiredFault, type Lags, type RequestFilter } from './world';
+import type { Sim, SimControl } from './sim';
+import { isMutating, World, type Lags } from './world';
 
 export { liveUrls } from './services/live';
+export type { Sim, SimControl } from './sim';
 
 export interface SimOptions {
   port?: number;
@@ -25,32 +27,6 @@ export interface SimOptions {
   randomSeed?: number;
   /** Eventually consistent answers AWS may give (off by default). */
   lags?: Lags;
-}
-
-export interface SimControl {
-  world: World;
-  clock: SimClock;
-  addScenarios(...scenarios: ImageScenario[]): void;
-  seed(doc: Record<string, unknown>): void;
-  requests(filter?: RequestFilter): ReturnType<World['findRequests']>;
-  /** Mutating calls (anything but Describe/List/Get/BatchGet/Filter), optionally filtered. */
-  mutatingRequests(filter?: Omit<RequestFilter, 'mutating'>): ReturnType<World['findRequests']>;
-  clearRequests(): void;
-  addFault(rule: FaultRule): void;
-  clearFaults(): void;
-  /** Calls `listener` whenever a fault rule fires (same process only); returns the unsubscribe function. */
-  onFault(listener: (fired: FiredFault) => void): () => void;
-  milestones(kind?: string): World['milestones'];
-  /** Manual clock only: moves time forward and runs what became due. */
-  advance(ms: number): void;
-}
-
-export interface Sim {
-  endpoint: string;
-  /** Environment for a process that should talk to the sim (SDK, AWS CLI, GitHub API). */
-  env: Record<string, string>;
-  control: SimControl;
-  close(): Promise<void>;
 }
 
 const CREDENTIAL_SCOPE = /Credential=[^/]+\/\d{8}\/([a-z0-9-]+)\/([a-z0-9-]+)\/aws4_request/;
