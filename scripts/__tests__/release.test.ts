@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseOutputFile } from '../../packages/testkit/__tests__/workflow-files';
+import { parseOutputFile } from '../../testing/testkit/__tests__/workflow-files';
 import { prepareRelease, verifyRelease } from '../release';
 
 // The steps prepare-release.yml and release.yml run, on a small monorepo written fresh for each test: a root, a

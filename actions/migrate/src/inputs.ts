@@ -20,7 +20,7 @@ import {
   WAIT_BOUNDS,
 } from '@shipyard/platform/inputs';
 import { ECS_ONLY_INPUTS, Input, RUNNER_ONLY_INPUTS } from './constants';
-import { assertOverridesFit, containerOverride } from './run-task';
+import { assertOverridesFit, containerOverride } from './container-overrides';
 import { readSqlInputs, type SqlInputs } from './sql-inputs';
 import {
   DB_IDENTIFIER_MAX_LENGTH,

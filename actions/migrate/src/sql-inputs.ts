@@ -2,11 +2,16 @@ import { ConfigError } from '@shipyard/platform/errors';
 import { quote, readString } from '@shipyard/platform/inputs';
 import { Input } from './constants';
 import { listSqlFiles, parseBaseline, resolveBaseline, type SqlFile } from './sql-files';
-import type { LedgerTable } from './sql-scripts';
 
 const DEFAULT_LEDGER_TABLE = 'shipyard_migrations';
 // Lower case only: PostgreSQL folds unquoted names to lower case, so `Migrations` would name two tables.
 const LEDGER_TABLE = /^(?:([a-z_][a-z0-9_]{0,62})\.)?([a-z_][a-z0-9_]{0,62})$/;
+
+/** The ledger table, `sql-ledger-table` parsed: where the applied files are recorded. */
+export interface LedgerTable {
+  schema?: string;
+  table: string;
+}
 
 /** What `sql-directory` and its companions ask for, the files read once. */
 export interface SqlInputs {

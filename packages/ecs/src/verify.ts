@@ -2,7 +2,7 @@ import { HttpClient } from '@actions/http-client';
 import { fetch as undiciFetch } from 'undici';
 import { SHIPYARD_VERSION } from '@shipyard/platform/constants';
 import { ConfigError } from '@shipyard/platform/errors';
-import { quote, UNPRINTABLE } from '@shipyard/platform/inputs';
+import { quote, UNPRINTABLE } from '@shipyard/platform/redact';
 import { PollCancelledError, systemClock, type Clock } from '@shipyard/platform/poll';
 
 /** Verification URLs: each must be an absolute http(s) URL. */

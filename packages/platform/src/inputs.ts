@@ -4,13 +4,15 @@ import { parse as parseYaml } from 'yaml';
 import { durationToMs, formatDuration } from './duration';
 import { ConfigError, describeError } from './errors';
 import { isWorkspaceFile, readWorkspaceFile, workspaceRoot } from './workspace-path';
-import { redactCredentials } from './redact';
+import { quote, UNPRINTABLE } from './redact';
+
+// How values show in errors lives with the redaction it relies on (workspace-path.ts uses it too).
+export { printableValue, quote, UNPRINTABLE } from './redact';
 
 // Pure parsers (`parseX(name, raw, …)`) hold every rule and are table-tested; readers (`readX(name, …)`) only fetch
 // the raw text with core.getInput and hand it over. Every error names the input, quotes what it got and says what
 // it accepts.
 
-const QUOTE_LIMIT = 80;
 const BOOLEANS: Record<string, boolean> = {
   true: true,
   True: true,
@@ -22,8 +24,6 @@ const BOOLEANS: Record<string, boolean> = {
 const MAP_KEY = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 // us-east-1, eu-central-2, us-gov-west-1, cn-north-1, us-isob-east-1.
 const AWS_REGION = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
-/** Control characters and invisible format characters (e.g. a right-to-left override): never part of a name. */
-export const UNPRINTABLE = /[\p{Cc}\p{Cf}]/u;
 
 export interface StringOptions {
   required?: boolean;
@@ -57,21 +57,6 @@ export interface StructuredOrigin {
   file?: string;
   /** Where a path-like value was looked for in vain; the error mentions it. */
   missingFile?: string;
-}
-
-/** An input value as error messages may show it: `<redacted>` when it looks like a credential. */
-export function printableValue(value: string): string {
-  return redactCredentials(value) === value ? value : '<redacted>';
-}
-
-/**
- * A value as it appears in an error: JSON-quoted (so blanks and newlines show), cut at 80 characters, and never a
- * credential.
- */
-export function quote(value: string): string {
-  const printable = printableValue(value);
-  if (printable !== value) return printable;
-  return JSON.stringify(value.length > QUOTE_LIMIT ? `${value.slice(0, QUOTE_LIMIT - 1)}…` : value);
 }
 
 function required(name: string): ConfigError {

@@ -141,3 +141,23 @@ export function describeCommand(argv: string[]): string {
   const count = `${args.length} argument${args.length === 1 ? '' : 's'}`;
   return `${JSON.stringify(program)} with ${count} ${hiddenValue(JSON.stringify(args), 'command')}`;
 }
+
+const QUOTE_LIMIT = 80;
+
+/** Control characters and invisible format characters (e.g. a right-to-left override): never part of a name. */
+export const UNPRINTABLE = /[\p{Cc}\p{Cf}]/u;
+
+/** An input value as error messages may show it: `<redacted>` when it looks like a credential. */
+export function printableValue(value: string): string {
+  return redactCredentials(value) === value ? value : '<redacted>';
+}
+
+/**
+ * A value as it appears in an error: JSON-quoted (so blanks and newlines show), cut at 80 characters, and never a
+ * credential.
+ */
+export function quote(value: string): string {
+  const printable = printableValue(value);
+  if (printable !== value) return printable;
+  return JSON.stringify(value.length > QUOTE_LIMIT ? `${value.slice(0, QUOTE_LIMIT - 1)}…` : value);
+}

@@ -1,7 +1,7 @@
 import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { ConfigError, describeError } from './errors';
-import { quote, UNPRINTABLE } from './inputs';
+import { quote, UNPRINTABLE } from './redact';
 
 // Every path input is relative to the checkout and must stay inside it, symbolic links followed: a workflow can
 // take inputs from a pull request, and `../../etc/passwd` (or a committed link to it) must never be read, sent to
