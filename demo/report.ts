@@ -1,4 +1,4 @@
-import { shortTaskDefinition } from '@shipyard/ecs/names';
+import { shortTaskDefinition } from '@shipyard/ecs/arns';
 import type { StepRecord } from '@shipyard/scenarios/model';
 import { bold, dim, formatTable, green, red, renderMarkdown, seconds, yellow } from './render';
 

@@ -1,5 +1,5 @@
 import * as core from '@shipyard/platform/core';
-import { shortTaskDefinition } from '@shipyard/ecs/names';
+import { shortTaskDefinition } from '@shipyard/ecs/arns';
 import { DeploymentFailure, runAction } from '@shipyard/platform/errors';
 import { readBoolean, readDuration } from '@shipyard/platform/inputs';
 import { group } from '@shipyard/platform/log';

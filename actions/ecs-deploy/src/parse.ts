@@ -1,4 +1,5 @@
-import { ECS_NAME, isFamilyRevision, isTaskDefinitionArn } from '@shipyard/ecs/names';
+import { isFamilyRevision, isTaskDefinitionArn } from '@shipyard/ecs/arns';
+import { ECS_NAME } from '@shipyard/ecs/names';
 import { ConfigError } from '@shipyard/platform/errors';
 import { IMAGE_REFERENCE_FORM, parseImageReference } from '@shipyard/platform/image-reference';
 import { quote } from '@shipyard/platform/inputs';

@@ -9,7 +9,7 @@ import {
   type Service,
 } from '@aws-sdk/client-ecs';
 import { formatDuration } from '@shipyard/platform/duration';
-import { isSameService, shortTaskDefinition } from '@shipyard/ecs/names';
+import { isSameService, shortTaskDefinition } from '@shipyard/ecs/arns';
 import { lastSuccessfulRevision, ServiceEventStream, stableTaskDefinition } from '@shipyard/ecs/deployments';
 import { ConfigError, DeploymentFailure, describeError } from '@shipyard/platform/errors';
 import { poll } from '@shipyard/platform/poll';

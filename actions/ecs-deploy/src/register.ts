@@ -11,7 +11,8 @@ import { ConfigError, describeError, isAwsSdkError, mayHaveBeenApplied } from '@
 import { retryPassing } from '@shipyard/platform/poll';
 import { isUnknownTaskDefinition, unknownTaskDefinitionYet } from '@shipyard/ecs/consistency';
 import { untilVisible } from '@shipyard/platform/consistency';
-import { shortTaskDefinition, taskDefinitionFamily, taskDefinitionInputError } from '@shipyard/ecs/names';
+import { shortTaskDefinition, taskDefinitionFamily } from '@shipyard/ecs/arns';
+import { taskDefinitionInputError } from '@shipyard/ecs/names';
 import { quote } from '@shipyard/platform/inputs';
 import { Input } from './constants';
 import type { Inputs } from './inputs';

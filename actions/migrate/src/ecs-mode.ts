@@ -3,7 +3,7 @@ import { ECSClient, type Task } from '@aws-sdk/client-ecs';
 import * as core from '@shipyard/platform/core';
 import { createClient, resolveRegion } from '@shipyard/platform/aws';
 import { formatDuration } from '@shipyard/platform/duration';
-import { taskId } from '@shipyard/ecs/names';
+import { taskId } from '@shipyard/ecs/arns';
 import { DeploymentFailure, FailureWithOutcome } from '@shipyard/platform/errors';
 import { group } from '@shipyard/platform/log';
 import { PollCancelledError, PollTimeoutError, retryPassing } from '@shipyard/platform/poll';

@@ -1,11 +1,11 @@
 import * as core from '@shipyard/platform/core';
+import { taskDefinitionFamily } from '@shipyard/ecs/arns';
 import {
   isTaskDefinitionReference,
   parseCluster,
   parseEcsName,
   parseSecurityGroupIds,
   parseSubnetIds,
-  taskDefinitionFamily,
 } from '@shipyard/ecs/names';
 import { ConfigError } from '@shipyard/platform/errors';
 import {

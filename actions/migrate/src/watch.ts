@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import * as core from '@shipyard/platform/core';
 import { isUnknownTaskDefinition, unknownTaskDefinitionYet } from '@shipyard/ecs/consistency';
 import { NEW_RESOURCE_PATIENCE_MS, untilVisible } from '@shipyard/platform/consistency';
-import { taskId } from '@shipyard/ecs/names';
+import { taskId } from '@shipyard/ecs/arns';
 import { DeploymentFailure, describeError } from '@shipyard/platform/errors';
 import { formatDuration } from '@shipyard/platform/duration';
 import { poll, systemClock, type Clock } from '@shipyard/platform/poll';

@@ -1,7 +1,7 @@
 import * as core from '@shipyard/platform/core';
 import type { ECSClient } from '@aws-sdk/client-ecs';
 import { ServiceEventStream, type DeploymentSnapshot, type DeploymentTarget } from '@shipyard/ecs/deployments';
-import { shortTaskDefinition } from '@shipyard/ecs/names';
+import { shortTaskDefinition } from '@shipyard/ecs/arns';
 import { startEveryRollback } from '@shipyard/ecs/rollback/start';
 import { judgeRollback, watchRollbacksToEnd } from '@shipyard/ecs/rollback/watch';
 import { progressLine } from '@shipyard/ecs/watch';

@@ -1,6 +1,6 @@
 import * as core from '@shipyard/platform/core';
 import { createClient } from '@shipyard/platform/aws';
-import { shortTaskDefinition } from '@shipyard/ecs/names';
+import { shortTaskDefinition } from '@shipyard/ecs/arns';
 import { manualRollbackCommand } from '@shipyard/ecs/rollback/target';
 import { DeploymentFailure, describeError, runAction } from '@shipyard/platform/errors';
 import { githubDeploymentForJob, setGithubDeploymentStatus } from '@shipyard/platform/github';

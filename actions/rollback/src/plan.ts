@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { primaryTaskDefinition } from '@shipyard/ecs/deployments';
 import { diffTaskDefinitions } from '@shipyard/ecs/diff';
-import { isSameService } from '@shipyard/ecs/names';
+import { isSameService } from '@shipyard/ecs/arns';
 import {
   currentTaskDefinition,
   describeCurrentDeployment,

@@ -1,7 +1,7 @@
 import * as core from '@shipyard/platform/core';
 import { formatDuration } from '@shipyard/platform/duration';
 import { changesTable, formatChangeLines, type TaskDefinitionChange } from '@shipyard/ecs/diff';
-import { shortTaskDefinition } from '@shipyard/ecs/names';
+import { shortTaskDefinition } from '@shipyard/ecs/arns';
 import { describeRollbackTarget, type RollbackMethod } from '@shipyard/ecs/rollback/target';
 import { SummaryBuilder } from '@shipyard/platform/summary';
 import { Output, type RollbackStatus } from './constants';

@@ -7,7 +7,7 @@ import {
   type Task,
   type TaskDefinition,
 } from '@aws-sdk/client-ecs';
-import { taskId } from './names';
+import { taskId } from './arns';
 import { describeError } from '@shipyard/platform/errors';
 import { awslogsLocation, describeLocation, tailLogLines, type LogLocation } from './task-logs';
 

@@ -1,17 +1,12 @@
 import { ConfigError, describeError, isAwsSdkError, StillUnseenError } from '@shipyard/platform/errors';
 import { quote } from '@shipyard/platform/inputs';
+import { isClusterArn, isFamilyRevision, isServiceArn, isTaskDefinitionArn } from './arns';
 
-// ECS names and ARNs, the one home of their rules and of how they are shortened for people: what inputs may name
-// (clusters, services, containers, task definitions), and the short forms messages use. Pure.
+// ECS names as inputs give them, the one home of their rules: clusters, services, containers, task definitions,
+// subnets and security groups. ARNs and their short forms: arns.ts. Pure.
 
 /** ECS: up to 255 letters, numbers, underscores and hyphens (services, families and container names alike). */
 export const ECS_NAME = /^[A-Za-z0-9_-]{1,255}$/;
-/** Every ECS ARN: partition (aws, aws-cn, aws-us-gov…), region and 12-digit account, then the resource. */
-const ECS_ARN_PREFIX = 'arn:aws[a-z-]*:ecs:[a-z0-9-]+:\\d{12}:';
-const NAME = '[A-Za-z0-9_-]{1,255}';
-/** `…:service/<cluster>/<service>`, or the older `…:service/<service>`. */
-const SERVICE_ARN = new RegExp(`^${ECS_ARN_PREFIX}service/(?:(${NAME})/)?(${NAME})$`);
-const CLUSTER_ARN = new RegExp(`^${ECS_ARN_PREFIX}cluster/${NAME}$`);
 const ECS_NAME_RULE = 'up to 255 letters, digits, _ and -';
 /** RunTask's awsvpcConfiguration limits (ECS API reference): 16 subnets, 5 security groups. */
 const MAX_SUBNETS = 16;
@@ -25,7 +20,7 @@ export function parseServiceList(name: string, items: string[]): string[] {
   if (items.length > MAX_SERVICES) {
     throw new ConfigError(`Input "${name}" lists ${items.length} services; at most ${MAX_SERVICES}.`);
   }
-  const invalid = items.find((s) => !ECS_NAME.test(s) && !SERVICE_ARN.test(s));
+  const invalid = items.find((s) => !ECS_NAME.test(s) && !isServiceArn(s));
   if (invalid !== undefined) {
     throw new ConfigError(
       `Input "${name}" lists ${quote(invalid)}, which is not a service name (up to 255 letters, digits, _ and -) ` +
@@ -47,7 +42,7 @@ export function parseEcsName(name: string, value: string, what: string): string 
 
 /** A cluster name or cluster ARN, as every ECS call accepts. */
 export function parseCluster(name: string, value: string): string {
-  if (!ECS_NAME.test(value) && !CLUSTER_ARN.test(value)) {
+  if (!ECS_NAME.test(value) && !isClusterArn(value)) {
     throw new ConfigError(
       `Input "${name}" must be a cluster name (${ECS_NAME_RULE}) or cluster ARN, got ${quote(value)}.`,
     );
@@ -78,31 +73,10 @@ export function parseSecurityGroupIds(name: string, items: string[]): string[] {
   return parseVpcIds(name, items, 'sg', MAX_SECURITY_GROUPS, 'security group');
 }
 
-// A task definition revision is a positive integer (ECS numbers them from 1), written without leading zeros.
-const TASK_DEFINITION_ARN = new RegExp(`^${ECS_ARN_PREFIX}task-definition/(${NAME}):([1-9]\\d*)$`);
-const FAMILY_REVISION = new RegExp(`^(${NAME}):([1-9]\\d*)$`);
-/** `…:task/<cluster>/<id>`, or the older `…:task/<id>`. */
-const TASK_ARN = new RegExp(`^${ECS_ARN_PREFIX}task/(?:${NAME}/)?([A-Za-z0-9-]{1,255})$`);
-
-/** A task definition revision ARN (`arn:aws:ecs:<region>:<account>:task-definition/<family>:<revision>`). */
-export function isTaskDefinitionArn(value: string): boolean {
-  return TASK_DEFINITION_ARN.test(value);
-}
-
-/** `family:revision`, e.g. `web:7`. */
-export function isFamilyRevision(value: string): boolean {
-  return FAMILY_REVISION.test(value);
-}
-
 /** How a task definition input may name it: a revision ARN, `family:revision` or a bare family (its latest ACTIVE
  * revision). */
 export function isTaskDefinitionReference(value: string): boolean {
   return isTaskDefinitionArn(value) || isFamilyRevision(value) || ECS_NAME.test(value);
-}
-
-/** `arn:…:task-definition/web:7` → `web`; also reads `web:7`. */
-export function taskDefinitionFamily(reference: string): string | undefined {
-  return (TASK_DEFINITION_ARN.exec(reference) ?? FAMILY_REVISION.exec(reference))?.[1];
 }
 
 /**
@@ -116,32 +90,6 @@ export function taskDefinitionInputError(error: unknown, name: string, reference
   return new ConfigError(
     `Input "${name}" names ${quote(reference)}, which ECS cannot describe in ${region} ` +
       `(${describeError(error).replace(/\.$/, '')}).`,
-  );
-}
-
-/** `arn:…:task-definition/web:7` → `web:7`, the way people name revisions; other values as they are. */
-export function shortTaskDefinition(reference: string | undefined): string {
-  if (!reference) return '(none)';
-  const match = TASK_DEFINITION_ARN.exec(reference);
-  return match ? `${match[1]}:${match[2]}` : reference;
-}
-
-/** `arn:aws:ecs:…:task/prod/0123abcd…` → `0123abcd…`, the id the console and log streams use; other values as they
- * are. */
-export function taskId(taskArn: string): string {
-  return TASK_ARN.exec(taskArn)?.[1] ?? taskArn;
-}
-
-/** `arn:…:service/prod/web` (or the older `arn:…:service/web`) → `web`; a name or any other value as it is. */
-export function serviceName(reference: string): string {
-  return SERVICE_ARN.exec(reference)?.[2] ?? reference;
-}
-
-/** Whether a service an input names (name or ARN) is this service of a DescribeServices answer. */
-export function isSameService(reference: string, service: { serviceName?: string; serviceArn?: string }): boolean {
-  return (
-    reference === service.serviceArn ||
-    serviceName(reference) === (service.serviceName ?? serviceName(service.serviceArn ?? ''))
   );
 }
 

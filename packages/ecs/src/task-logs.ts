@@ -1,6 +1,6 @@
 import { GetLogEventsCommand, type CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { TaskDefinition } from '@aws-sdk/client-ecs';
-import { taskId } from './names';
+import { taskId } from './arns';
 
 // Reads what ECS containers wrote through the awslogs driver. Loads the CloudWatch Logs SDK: import this module
 // only after the inputs are valid (lazily), never from an action's entry point.

@@ -17,7 +17,7 @@ import {
 } from './deployments';
 import * as core from '@shipyard/platform/core';
 import { degradeOnDenial, serviceDeploymentReadsDenied } from './permissions';
-import { isSameService } from './names';
+import { isSameService } from './arns';
 import { isInFlightStatus } from './rollback/target';
 import { describeError, isTransientError } from '@shipyard/platform/errors';
 import { poll, systemClock, type Clock } from '@shipyard/platform/poll';

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
-import { shortTaskDefinition } from '@shipyard/ecs/names';
+import { shortTaskDefinition } from '@shipyard/ecs/arns';
 import type { ImageScenario } from '@shipyard/aws-sim/scenarios';
 import type { RunnerHost, StepInfo, StepRecord, WorkflowRun } from './model';
 import { readJson, SHIPYARD_ROOT, startWorld, type HostRoute, type World } from './world';

@@ -11,7 +11,8 @@ import {
   type TaskDefinition,
 } from '@aws-sdk/client-ecs';
 import { lastSuccessfulRevision, primaryTaskDefinition } from '../deployments';
-import { imageHasTag, serviceName, shortTaskDefinition, taskDefinitionFamily } from '../names';
+import { serviceName, shortTaskDefinition, taskDefinitionFamily } from '../arns';
+import { imageHasTag } from '../names';
 import {
   isInFlightStatus,
   previousTaskDefinition,

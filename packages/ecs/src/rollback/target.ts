@@ -1,4 +1,4 @@
-import { isFamilyRevision, isTaskDefinitionArn } from '../names';
+import { isFamilyRevision, isTaskDefinitionArn } from '../arns';
 import { ConfigError } from '@shipyard/platform/errors';
 import { quote } from '@shipyard/platform/inputs';
 
