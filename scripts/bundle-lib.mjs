@@ -58,6 +58,9 @@ export async function bundleEntry(name, entry, outDir) {
     // Types are checked once for the whole repository by `npm test`'s typecheck step; ncc's own check would repeat it
     // for every entry point (most of a build's time). isolatedModules makes each file's output the same either way.
     transpileOnly: true,
+    // A package's ES module build where it has one (the AWS SDK's dist-es): webpack then keeps only the commands an
+    // action uses, where the CommonJS build brings every command of the client (start-up: bench/startup.ts).
+    mainFields: ['module', 'main'],
   });
   const dir = join(outDir, sub);
   mkdirSync(dir, { recursive: true });

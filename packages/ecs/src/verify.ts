@@ -1,5 +1,3 @@
-import { HttpClient } from '@actions/http-client';
-import { fetch as undiciFetch } from 'undici';
 import { SHIPYARD_VERSION } from '@shipyard/platform/constants';
 import { ConfigError } from '@shipyard/platform/errors';
 import { quote, UNPRINTABLE } from '@shipyard/platform/redact';
@@ -200,7 +198,7 @@ export async function verifyUrls(options: VerifyOptions): Promise<VerifyResult> 
   const { urls, expectation, successes, intervalMs, timeoutMs, signal, onRound } = options;
   const failures = options.failures ?? successes;
   const clock = options.clock ?? systemClock;
-  const fetchFn = options.fetch ?? proxyAwareFetch();
+  const fetchFn = options.fetch ?? (await proxyAwareFetch());
   const deadline = clock.now() + timeoutMs;
   let healthyInARow = 0;
   let failedInARow = 0;
@@ -250,7 +248,13 @@ export async function verifyUrls(options: VerifyOptions): Promise<VerifyResult> 
  * loopback never proxied), decided by @actions/http-client as for every toolkit call, so verification reaches the
  * app the same way the runner reaches GitHub.
  */
-export function proxyAwareFetch(): typeof fetch {
+export async function proxyAwareFetch(): Promise<typeof fetch> {
+  // Loaded here, not at the top: the inputs readers import this module, and undici alone takes longer to load than
+  // an action may take to reject its inputs (bench/startup.ts).
+  const [{ HttpClient }, { fetch: undiciFetch }] = await Promise.all([
+    import('@actions/http-client'),
+    import('undici'),
+  ]);
   const http = new HttpClient(`shipyard/${SHIPYARD_VERSION}`);
   const proxied = (url: string | URL | Request, init?: RequestInit) => {
     const target = url instanceof Request ? url.url : String(url);

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import * as core from './core';
-import { parse as parseYaml } from 'yaml';
+import type * as Yaml from 'yaml';
 import { durationToMs, formatDuration } from './duration';
 import { ConfigError, describeError } from './errors';
 import { isWorkspaceFile, readWorkspaceFile, workspaceRoot } from './workspace-path';
@@ -179,6 +179,16 @@ export function parseMap(name: string, raw: string): Record<string, string> {
   return Object.fromEntries(entries);
 }
 
+let yaml: typeof Yaml | undefined;
+
+/**
+ * The yaml package, loaded on first use: most runs read no JSON or YAML text, and loading it is a good share of an
+ * action's start-up (bench/startup.ts). A require, not import(): the readers are synchronous.
+ */
+export function loadYaml(): typeof Yaml {
+  return (yaml ??= require('yaml') as typeof Yaml);
+}
+
 /**
  * JSON or YAML text (JSON is YAML 1.2) that must hold an object or a list. Empty → undefined. `origin` only
  * changes the wording of errors: what file the text came from, or where a path-like value was not found.
@@ -191,7 +201,7 @@ export function parseStructured(name: string, text: string, origin: StructuredOr
   }
   let value: unknown;
   try {
-    value = parseYaml(text, { logLevel: 'error' });
+    value = loadYaml().parse(text, { logLevel: 'error' });
   } catch (error) {
     // yaml's message is a line ending in ":" followed by a source excerpt; the line alone says enough.
     const reason = describeError(error).replace(/:$/, '');

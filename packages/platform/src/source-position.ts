@@ -1,4 +1,5 @@
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import type { Node } from 'yaml';
+import { loadYaml } from './inputs';
 import type { ValuePath } from './model-shapes';
 
 // Where a value sits in the JSON or YAML text it was parsed from, so an annotation can point at its line. Uses the
@@ -14,6 +15,7 @@ export interface SourcePosition {
  * unknown key is). Falls back to the nearest enclosing value that exists; undefined when the text does not parse.
  */
 export function positionOf(text: string, path: ValuePath, at: 'key' | 'value' = 'value'): SourcePosition | undefined {
+  const { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument } = loadYaml();
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, logLevel: 'silent' });
   if (document.errors.length) return undefined;
