@@ -1,6 +1,7 @@
 import * as core from '@shipyard/shared/core';
 import {
   ContinueServiceDeploymentCommand,
+  DescribeServiceDeploymentsCommand,
   StopServiceDeploymentCommand,
   type ECSClient,
   type ServiceDeployment,
@@ -171,7 +172,22 @@ class ServiceWatch {
 
   private async continueHook(arn: string, hookId: string, action: 'CONTINUE' | 'ROLLBACK', why: string): Promise<void> {
     core.info(`${this.name}: ContinueServiceDeployment ${action} (${why})`);
-    await this.ecs.send(new ContinueServiceDeploymentCommand({ serviceDeploymentArn: arn, hookId, action }));
+    try {
+      await this.ecs.send(new ContinueServiceDeploymentCommand({ serviceDeploymentArn: arn, hookId, action }));
+    } catch (error) {
+      // An answer lost after ECS took it (a dropped connection; the SDK's retry is then refused, the hook being gone)
+      // is no failure: ECS's own view of the hook says whether it still waits. The watch judges what followed.
+      if (await this.hookAwaits(arn, hookId).catch(() => true)) throw error;
+      core.info(`${this.name}: the hook no longer waits: ECS took the answer (${describeError(error)})`);
+    }
+  }
+
+  private async hookAwaits(arn: string, hookId: string): Promise<boolean> {
+    const response = await this.ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [arn] }));
+    const sd = response.serviceDeployments?.[0];
+    if (!sd) return true;
+    const hook = sd.lifecycleHookDetails?.find((h) => h.hookId === hookId);
+    return isInFlightStatus(sd.status) && hook?.status === 'AWAITING_ACTION';
   }
 
   private async stopWithRollback(arn: string): Promise<void> {

@@ -1,4 +1,10 @@
-import { StopServiceDeploymentCommand, UpdateServiceCommand, type ECSClient, type Service } from '@aws-sdk/client-ecs';
+import {
+  ContinueServiceDeploymentCommand,
+  StopServiceDeploymentCommand,
+  UpdateServiceCommand,
+  type ECSClient,
+  type Service,
+} from '@aws-sdk/client-ecs';
 import {
   judgeDeployment,
   primaryTaskDefinition,
@@ -7,10 +13,10 @@ import {
   type DeploymentTarget,
   type Verdict,
 } from './ecs-deployments';
-import type { CurrentDeployment, RollbackMethod } from './ecs-rollback-target';
+import { isInFlightStatus, type CurrentDeployment, type RollbackMethod } from './ecs-rollback-target';
 import { describeDeployments, watchDeployments, type WatchOptions, type WatchedDeployment } from './ecs-watch';
 import * as core from './core';
-import { describeError } from './errors';
+import { describeError, isAccessDenied } from './errors';
 import { retryPassing, type Clock, type RetryOptions } from './poll';
 
 // Putting a service back on a chosen revision and judging the outcome: stop the deployment in flight with ROLLBACK
@@ -75,6 +81,7 @@ async function update(
       deploymentId: primaryDeploymentId(response.service),
       serviceDeploymentArn,
       priorDeploymentIds: step.before?.deployments?.flatMap((d) => (d.id ? [d.id] : [])),
+      wayBack: true,
     },
   };
 }
@@ -142,6 +149,39 @@ export function judgeRollback(target: DeploymentTarget, snapshot: DeploymentSnap
   };
 }
 
+/**
+ * Answers the PAUSE hooks of the ways back a rollback started with CONTINUE, one call per hook. A call that fails is
+ * not repeated blindly: the next look shows whether the hook still waits (an answer lost on the way may have been
+ * taken), and only then is it answered again.
+ */
+function pauseHookAnswers(ecs: ECSClient) {
+  const answering = new Set<string>();
+  const calls: Promise<void>[] = [];
+  return {
+    look(target: DeploymentTarget, snapshot: DeploymentSnapshot): void {
+      const sd = snapshot.serviceDeployment;
+      const arn = target.serviceDeploymentArn;
+      if (!target.wayBack || !arn || sd?.serviceDeploymentArn !== arn || !isInFlightStatus(sd.status)) return;
+      for (const { hookId, targetType, status } of sd.lifecycleHookDetails ?? []) {
+        if (targetType !== 'PAUSE' || status !== 'AWAITING_ACTION' || !hookId || answering.has(hookId)) continue;
+        answering.add(hookId);
+        core.info(`${target.service}: the way back waits at a PAUSE hook (${sd.lifecycleStage}): CONTINUE`);
+        const answer = new ContinueServiceDeploymentCommand({ serviceDeploymentArn: arn, hookId, action: 'CONTINUE' });
+        calls.push(
+          ecs.send(answer).then(
+            () => undefined,
+            (error: unknown) => {
+              core.info(`${target.service}: ContinueServiceDeployment: ${describeError(error)}`);
+              if (!isAccessDenied(error)) answering.delete(hookId);
+            },
+          ),
+        );
+      }
+    },
+    settled: () => Promise.all(calls),
+  };
+}
+
 /** watchDeployments' options; `onUpdate` receives judgeRollback's verdicts and settling is judgeRollback's. */
 export type RollbackWatchOptions = Omit<WatchOptions, 'isSettled'>;
 
@@ -157,6 +197,7 @@ export async function watchRollbacks(options: RollbackWatchOptions): Promise<Map
   const byService = new Map(options.targets.map((t) => [t.service, t]));
   // isSettled only sees judgeDeployment's verdict, so each round's rollback verdict is kept here.
   const latest = new Map<string, WatchedDeployment>();
+  const hooks = pauseHookAnswers(options.ecs);
   const results = await watchDeployments({
     ...options,
     waitingFor: options.waitingFor ?? 'the rollback',
@@ -165,9 +206,10 @@ export async function watchRollbacks(options: RollbackWatchOptions): Promise<Map
     onUpdate: (target, watched) => {
       const entry = judged(target, watched);
       latest.set(target.service, entry);
+      hooks.look(target, watched.snapshot);
       options.onUpdate?.(target, entry);
     },
-  });
+  }).finally(hooks.settled);
   return new Map([...results].map(([service, watched]) => [service, judged(byService.get(service)!, watched)]));
 }
 
