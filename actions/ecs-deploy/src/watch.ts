@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import * as core from '@shipyard/shared/core';
 import {
   ContinueServiceDeploymentCommand,
@@ -10,12 +11,16 @@ import { formatDuration } from '@shipyard/shared/duration';
 import type { DeploymentTarget, Verdict } from '@shipyard/shared/ecs-deployments';
 import { isInFlightStatus } from '@shipyard/shared/ecs-rollback-target';
 import { eventLine, progressLine, watchDeployments, type WatchedDeployment } from '@shipyard/shared/ecs-watch';
-import { describeError } from '@shipyard/shared/errors';
+import { describeError, isTransientError } from '@shipyard/shared/errors';
 import { PollCancelledError, PollTimeoutError } from '@shipyard/shared/poll';
 import { describeExpectation, verifyUrls, type VerifyResult } from '@shipyard/shared/verify';
 import type { Inputs } from './inputs';
 import { TEST_PAUSE_STAGE } from './plan';
 import type { StartedDeployment } from './update';
+
+/** A hook's answer that meets passing faults while the hook still waits is sent this often, backing off. */
+const HOOK_ANSWER_ATTEMPTS = 4;
+const HOOK_ANSWER_BACKOFF_MS = 1_000;
 
 /** `interrupted`: no verdict of its own; the watch ended because another service failed (all are rolled back). */
 export type WatchOutcome = 'succeeded' | 'failed' | 'timed-out' | 'interrupted';
@@ -50,6 +55,8 @@ class ServiceWatch {
 
   constructor(
     private readonly ecs: ECSClient,
+    /** Makes one attempt per call: a hook's answer is repeated only after a look at the hook. */
+    private readonly answerer: ECSClient,
     private readonly inputs: Inputs,
     readonly deployment: StartedDeployment,
     /** Called when a check or a call of this watch finished: what it did should be seen at once. */
@@ -172,13 +179,22 @@ class ServiceWatch {
 
   private async continueHook(arn: string, hookId: string, action: 'CONTINUE' | 'ROLLBACK', why: string): Promise<void> {
     core.info(`${this.name}: ContinueServiceDeployment ${action} (${why})`);
-    try {
-      await this.ecs.send(new ContinueServiceDeploymentCommand({ serviceDeploymentArn: arn, hookId, action }));
-    } catch (error) {
-      // An answer lost after ECS took it (a dropped connection; the SDK's retry is then refused, the hook being gone)
-      // is no failure: ECS's own view of the hook says whether it still waits. The watch judges what followed.
-      if (await this.hookAwaits(arn, hookId).catch(() => true)) throw error;
-      core.info(`${this.name}: the hook no longer waits: ECS took the answer (${describeError(error)})`);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.answerer.send(new ContinueServiceDeploymentCommand({ serviceDeploymentArn: arn, hookId, action }));
+        return;
+      } catch (error) {
+        // An answer may be lost after ECS took it (a dropped connection, a timeout), so it is never sent again
+        // blindly: ECS's view of the hook decides. No longer waiting, it was taken (or ECS moved on by itself: the
+        // watch judges what followed); still waiting after a passing fault, it is answered again.
+        if (!(await this.hookAwaits(arn, hookId).catch(() => true))) {
+          core.info(`${this.name}: the hook no longer waits (${describeError(error)}); ECS's view decides`);
+          return;
+        }
+        if (!isTransientError(error) || attempt >= HOOK_ANSWER_ATTEMPTS) throw error;
+        core.info(`${this.name}: ${describeError(error)}; the hook still waits, answering again`);
+        await delay(HOOK_ANSWER_BACKOFF_MS * 2 ** (attempt - 1));
+      }
     }
   }
 
@@ -216,13 +232,16 @@ function toResult(watch: ServiceWatch, timedOut: string | undefined): ServiceRes
  * are all rolled back). Throws PollCancelledError when the run is cancelled.
  */
 export async function watchAndVerify(
-  ecs: ECSClient,
+  clients: { ecs: ECSClient; answerer: ECSClient },
   inputs: Inputs,
   started: StartedDeployment[],
   signal: AbortSignal,
 ): Promise<ServiceResult[]> {
+  const { ecs, answerer } = clients;
   let wakeUp = () => {};
-  const watches = new Map(started.map((d) => [d.plan.name, new ServiceWatch(ecs, inputs, d, () => wakeUp())]));
+  const watches = new Map(
+    started.map((d) => [d.plan.name, new ServiceWatch(ecs, answerer, inputs, d, () => wakeUp())]),
+  );
   const failFast = () => inputs.autoRollback && [...watches.values()].some((w) => w.failed);
   let timedOut: string | undefined;
   try {
