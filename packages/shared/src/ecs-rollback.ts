@@ -150,9 +150,9 @@ export function judgeRollback(target: DeploymentTarget, snapshot: DeploymentSnap
 }
 
 /**
- * Answers the PAUSE hooks of the ways back a rollback started with CONTINUE, one call per hook. A call that fails is
- * not repeated blindly: the next look shows whether the hook still waits (an answer lost on the way may have been
- * taken), and only then is it answered again.
+ * Answers the PAUSE hooks of the ways back a rollback started with CONTINUE, one call per hook (ECS refuses the SDK's
+ * own retries of it once the hook no longer waits). A call that fails is not made again blindly: the next look shows
+ * whether the hook still waits (an answer lost on the way may have been taken), and only then is it answered again.
  */
 function pauseHookAnswers(ecs: ECSClient) {
   const answering = new Set<string>();
