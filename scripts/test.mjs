@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 
 const scratch = mkdtempSync(join(tmpdir(), 'shipyard-test-'));
 const jestResults = join(scratch, 'jest.json');
-// The test harness writes each action's AWS calls here during jest (packages/testkit/src/iam-calls.ts); the IAM
+// The test harness writes each action's AWS calls here during jest (testing/testkit/src/iam-calls.ts); the IAM
 // policies are checked against them afterwards, once every test has run.
 const iamCalls = join(scratch, 'iam-calls');
 mkdirSync(iamCalls);
@@ -27,6 +27,7 @@ const steps = [
   ['lockfile', process.execPath, ['scripts/check-lockfile.mjs']],
   ['typecheck', ...tool('typescript', 'tsc', '-p', 'tsconfig.json')],
   ['lint', ...tool('eslint', 'eslint', '.')],
+  ['import cycles', process.execPath, ['scripts/check-import-cycles.mjs']],
   ['format', ...tool('prettier', 'prettier', '--check', '.', '--log-level', 'warn')],
   ['workflows', process.execPath, ['scripts/check-workflows.mjs']],
   ['dist freshness', process.execPath, ['scripts/check-dist.mjs']],

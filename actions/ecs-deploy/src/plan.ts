@@ -1,4 +1,4 @@
-import * as core from '@shipyard/shared/core';
+import * as core from '@shipyard/platform/core';
 import {
   DescribeServicesCommand,
   type DeploymentConfiguration,
@@ -7,11 +7,11 @@ import {
   type ECSClient,
   type Service,
 } from '@aws-sdk/client-ecs';
-import { formatDuration } from '@shipyard/shared/duration';
-import { shortTaskDefinition } from '@shipyard/shared/ecs-names';
-import { lastSuccessfulRevision, ServiceEventStream, stableTaskDefinition } from '@shipyard/shared/ecs-deployments';
-import { ConfigError, DeploymentFailure, describeError, isError } from '@shipyard/shared/errors';
-import { poll } from '@shipyard/shared/poll';
+import { formatDuration } from '@shipyard/platform/duration';
+import { isSameService, shortTaskDefinition } from '@shipyard/ecs/names';
+import { lastSuccessfulRevision, ServiceEventStream, stableTaskDefinition } from '@shipyard/ecs/deployments';
+import { ConfigError, DeploymentFailure, describeError, isError } from '@shipyard/platform/errors';
+import { poll } from '@shipyard/platform/poll';
 import { Input } from './constants';
 import { checkBakeMinutes, type Inputs } from './inputs';
 import type { Strategy } from './parse';
@@ -67,7 +67,7 @@ async function describeServices(
         throw error;
       });
       for (const service of response.services ?? []) {
-        const name = batch.find((n) => n === service.serviceName || n === service.serviceArn);
+        const name = batch.find((n) => isSameService(n, service));
         if (name) found.set(name, service);
       }
     }),

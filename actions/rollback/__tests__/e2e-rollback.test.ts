@@ -5,7 +5,16 @@ import {
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
 import type { ActionRun } from '@shipyard/testkit/run-action';
-import { ACCOUNT, CLUSTER, errors, gitShaOf, REGION, startRig, taskDefinitionArn, type Rig } from './fixtures/rig';
+import {
+  ACCOUNT,
+  CLUSTER,
+  errors,
+  gitShaOf,
+  REGION,
+  startRig,
+  taskDefinitionArn,
+  type Rig,
+} from '@shipyard/testkit/fixtures/rollback/rig';
 
 // Runs the bundled dist (npm run bundle rollback) through the runner harness against aws-sim. Every service's
 // history is built with real ECS calls first; the request log is cleared before each run, so the mutating calls
