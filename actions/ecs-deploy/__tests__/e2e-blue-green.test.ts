@@ -1,4 +1,6 @@
+import { ScaledClock, type SimClock } from '@shipyard/aws-sim/clock';
 import { liveUrls } from '@shipyard/aws-sim/server';
+import { beforeEachRequest } from '@shipyard/testkit/sim-time';
 import {
   blueGreenLoadBalancers,
   CLUSTER,
@@ -109,6 +111,84 @@ describe('blue/green deploy', () => {
     ]);
     expect(params('ContinueServiceDeployment')[0]).toMatchObject({ action: 'ROLLBACK' });
     expect(run.log).not.toContain('PRODUCTION_TRAFFIC_SHIFT');
+    expect(await runningRevision(world, 'web')).toBe('web:1');
+  });
+});
+
+/** Runs 60× like the e2e default, and jumps ahead when told: a deployment finishes between two steps of a run. */
+class JumpingClock implements SimClock {
+  private readonly scaled = new ScaledClock(60);
+  private offset = 0;
+  now(): number {
+    return this.scaled.now() + this.offset;
+  }
+  toRealTime(simTime: number): number {
+    return this.scaled.toRealTime(simTime - this.offset);
+  }
+  jump(ms: number): void {
+    this.offset += ms;
+  }
+}
+
+describe('blue/green faults at the PAUSE hook', () => {
+  const testUrlInputs = () => {
+    const urls = liveUrls(world.sim, CLUSTER, 'web');
+    return {
+      service: 'web',
+      images: 'app=example/web:v2',
+      'add-test-pause-hook': 'true',
+      'verify-test-url': `${urls.test}/version`,
+      'verify-body': '$.version == v2',
+      'verify-interval': '200ms',
+      'verify-successes': '2',
+    };
+  };
+
+  test('an answer to the hook lost after ECS took it is no failure: the deploy succeeds on web:2', async () => {
+    world = await startWorld([blueGreen(1)]);
+    world.sim.control.addFault({
+      operation: 'ContinueServiceDeployment',
+      nth: 1,
+      dropConnection: true,
+      afterApplying: true,
+    });
+    const run = await deployAction(world, testUrlInputs());
+    expect(errorsOf(run)).toEqual([]);
+    expect(run.outputs.status).toBe('succeeded');
+    expect(run.log).toMatch(/web: the hook no longer waits \(.*\); ECS's view decides/);
+    // Answered once: the look at the hook, not a blind repeat, settled it.
+    expect(mutations(world)).toEqual([
+      'RegisterTaskDefinition web',
+      'UpdateService web',
+      'ContinueServiceDeployment web',
+    ]);
+    expect(await runningRevision(world, 'web')).toBe('web:2');
+  });
+
+  test('cancelled as the hook is answered: the way back continues its own PAUSE hook and ends on web:1', async () => {
+    const clock = new JumpingClock();
+    world = await startWorld([blueGreen(1)], { clock });
+    const answered = new Promise<void>((resolve) =>
+      beforeEachRequest(world.sim, { operation: 'ContinueServiceDeployment' }, resolve),
+    );
+    const run = await deployAction(world, testUrlInputs(), {
+      signalAfter: { when: answered },
+      // Main has ended: the deployment it answered completes before the post step looks (UpdateService is the way).
+      onLine: (line) => {
+        if (line.includes('cancelled while deploying web')) clock.jump(5 * 60_000);
+      },
+    });
+    expect(run.conclusion).toBe('cancelled');
+    expect(run.post?.exitCode).toBe(0);
+    expect(run.post?.log).toMatch(/web: the way back waits at a PAUSE hook \(POST_TEST_TRAFFIC_SHIFT\): CONTINUE/);
+    expect(run.post?.log).toMatch(/web: rolled-back — redeployed, now on web:1/);
+    expect(mutations(world)).toEqual([
+      'RegisterTaskDefinition web',
+      'UpdateService web',
+      'ContinueServiceDeployment web',
+      'UpdateService web',
+      'ContinueServiceDeployment web',
+    ]);
     expect(await runningRevision(world, 'web')).toBe('web:1');
   });
 });

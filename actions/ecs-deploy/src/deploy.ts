@@ -28,7 +28,8 @@ interface Context {
   inputs: Inputs;
   region: string;
   ecs: ECSClient;
-  /** One attempt per call: for the one call that is not idempotent (see register.ts). */
+  /** One attempt per call: for calls a blind repeat could double (RegisterTaskDefinition, see register.ts) or send
+   * after ECS moved on (a hook's answer, see watch.ts). */
   registrar: ECSClient;
   startedAtMs: number;
   signal: AbortSignal;
@@ -336,7 +337,9 @@ export async function deploy(inputs: Inputs, region: string, startedAtMs: number
   let cancelled: boolean = signal.aborted;
   if (inputs.wait && start.started.length) {
     try {
-      results = await group('Watch and verify', () => watchAndVerify(ecs, inputs, start.started, ctx.signal));
+      results = await group('Watch and verify', () =>
+        watchAndVerify({ ecs, answerer: registrar }, inputs, start.started, ctx.signal),
+      );
     } catch (error) {
       if (error instanceof PollCancelledError) cancelled = true;
       else results = watchFailed(start.started, error);

@@ -1,6 +1,5 @@
 import * as core from '@shipyard/platform/core';
 import {
-  DescribeClustersCommand,
   DescribeServicesCommand,
   type DeploymentConfiguration,
   type DeploymentLifecycleHook,
@@ -11,7 +10,7 @@ import {
 import { formatDuration } from '@shipyard/platform/duration';
 import { isSameService, shortTaskDefinition } from '@shipyard/ecs/arns';
 import { lastSuccessfulRevision, ServiceEventStream, stableTaskDefinition } from '@shipyard/ecs/deployments';
-import { ConfigError, DeploymentFailure, describeError } from '@shipyard/platform/errors';
+import { ConfigError, DeploymentFailure, describeError, isError } from '@shipyard/platform/errors';
 import { poll } from '@shipyard/platform/poll';
 import { Input } from './constants';
 import { checkBakeMinutes, type Inputs } from './inputs';
@@ -50,22 +49,23 @@ export function isPauseAtTest(hook: DeploymentLifecycleHook): boolean {
   return hook.targetType === 'PAUSE' && (hook.lifecycleStages ?? []).includes(TEST_PAUSE_STAGE);
 }
 
-async function describeCluster(ecs: ECSClient, cluster: string, region: string): Promise<void> {
-  const response = await ecs.send(new DescribeClustersCommand({ clusters: [cluster] }));
-  const found = response.clusters?.[0];
-  if (!found || found.status === 'INACTIVE') {
-    throw new ConfigError(`Cluster "${cluster}" does not exist in ${region} (input "${Input.Cluster}").`);
-  }
-  if (found.status !== 'ACTIVE') throw new DeploymentFailure(`Cluster "${cluster}" is ${found.status}, not ACTIVE.`);
-}
-
-async function describeServices(ecs: ECSClient, cluster: string, names: string[]): Promise<Map<string, Service>> {
+/** A missing (or deleted) cluster is ECS's ClusterNotFoundException on DescribeServices: no call of its own. */
+async function describeServices(
+  ecs: ECSClient,
+  cluster: string,
+  names: string[],
+  region: string,
+): Promise<Map<string, Service>> {
   const found = new Map<string, Service>();
   const batches: string[][] = [];
   for (let i = 0; i < names.length; i += SERVICES_PER_CALL) batches.push(names.slice(i, i + SERVICES_PER_CALL));
   await Promise.all(
     batches.map(async (batch) => {
-      const response = await ecs.send(new DescribeServicesCommand({ cluster, services: batch }));
+      const response = await ecs.send(new DescribeServicesCommand({ cluster, services: batch })).catch((error) => {
+        if (isError(error) && error.name === 'ClusterNotFoundException')
+          throw new ConfigError(`Cluster "${cluster}" does not exist in ${region} (input "${Input.Cluster}").`);
+        throw error;
+      });
       for (const service of response.services ?? []) {
         const name = batch.find((n) => isSameService(n, service));
         if (name) found.set(name, service);
@@ -106,9 +106,10 @@ export function inFlight(service: Service): string | undefined {
 async function settledServices(
   ecs: ECSClient,
   inputs: Inputs,
+  region: string,
   signal: AbortSignal | undefined,
 ): Promise<Map<string, Service>> {
-  let services = await describeServices(ecs, inputs.cluster, inputs.services);
+  let services = await describeServices(ecs, inputs.cluster, inputs.services, region);
   const busy = () => [...services].flatMap(([name, s]) => (inFlight(s) ? [`"${name}": ${inFlight(s)}`] : []));
   if (busy().length === 0) return services;
   if (inputs.mode !== 'deploy') {
@@ -122,7 +123,7 @@ async function settledServices(
   }
   core.info(`Waiting for the deployment in flight to finish: ${busy().join('; ')}`);
   await poll({
-    describe: async () => (services = await describeServices(ecs, inputs.cluster, inputs.services)),
+    describe: async () => (services = await describeServices(ecs, inputs.cluster, inputs.services, region)),
     isDone: () => busy().length === 0,
     timeoutMs: inputs.timeoutMs,
     signal,
@@ -202,21 +203,14 @@ async function knownGoodRevision(
   }
 }
 
-/** Describes the cluster and the services and decides everything per service; changes nothing. */
+/** Describes the services and decides everything per service; changes nothing. */
 export async function planServices(
   ecs: ECSClient,
   inputs: Inputs,
   region: string,
   signal?: AbortSignal,
 ): Promise<ServicePlan[]> {
-  // Both at once; a missing cluster is reported as such even though DescribeServices fails on it too.
-  const [cluster, described] = await Promise.allSettled([
-    describeCluster(ecs, inputs.cluster, region),
-    settledServices(ecs, inputs, signal),
-  ]);
-  if (cluster.status === 'rejected') throw cluster.reason;
-  if (described.status === 'rejected') throw described.reason;
-  const services = described.value;
+  const services = await settledServices(ecs, inputs, region, signal);
   return Promise.all(
     inputs.services.map(async (name): Promise<ServicePlan> => {
       const service = services.get(name) as Service;

@@ -1,6 +1,8 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import * as core from '@shipyard/platform/core';
 import {
   ContinueServiceDeploymentCommand,
+  DescribeServiceDeploymentsCommand,
   StopServiceDeploymentCommand,
   type ECSClient,
   type ServiceDeployment,
@@ -9,12 +11,16 @@ import { formatDuration } from '@shipyard/platform/duration';
 import type { DeploymentTarget, Verdict } from '@shipyard/ecs/deployments';
 import { isInFlightStatus } from '@shipyard/ecs/rollback/target';
 import { eventLine, progressLine, watchDeployments, type WatchedDeployment } from '@shipyard/ecs/watch';
-import { describeError } from '@shipyard/platform/errors';
+import { describeError, isTransientError } from '@shipyard/platform/errors';
 import { PollCancelledError, PollTimeoutError } from '@shipyard/platform/poll';
 import { describeExpectation, verifyUrls, type VerifyResult } from '@shipyard/ecs/verify';
 import type { Inputs } from './inputs';
 import { TEST_PAUSE_STAGE } from './plan';
 import type { StartedDeployment } from './update';
+
+/** A hook's answer that meets passing faults while the hook still waits is sent this often, backing off. */
+const HOOK_ANSWER_ATTEMPTS = 4;
+const HOOK_ANSWER_BACKOFF_MS = 1_000;
 
 /** `interrupted`: no verdict of its own; the watch ended because another service failed (all are rolled back). */
 export type WatchOutcome = 'succeeded' | 'failed' | 'timed-out' | 'interrupted';
@@ -49,6 +55,8 @@ class ServiceWatch {
 
   constructor(
     private readonly ecs: ECSClient,
+    /** Makes one attempt per call: a hook's answer is repeated only after a look at the hook. */
+    private readonly answerer: ECSClient,
     private readonly inputs: Inputs,
     readonly deployment: StartedDeployment,
     /** Called when a check or a call of this watch finished: what it did should be seen at once. */
@@ -171,7 +179,31 @@ class ServiceWatch {
 
   private async continueHook(arn: string, hookId: string, action: 'CONTINUE' | 'ROLLBACK', why: string): Promise<void> {
     core.info(`${this.name}: ContinueServiceDeployment ${action} (${why})`);
-    await this.ecs.send(new ContinueServiceDeploymentCommand({ serviceDeploymentArn: arn, hookId, action }));
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.answerer.send(new ContinueServiceDeploymentCommand({ serviceDeploymentArn: arn, hookId, action }));
+        return;
+      } catch (error) {
+        // An answer may be lost after ECS took it (a dropped connection, a timeout), so it is never sent again
+        // blindly: ECS's view of the hook decides. No longer waiting, it was taken (or ECS moved on by itself: the
+        // watch judges what followed); still waiting after a passing fault, it is answered again.
+        if (!(await this.hookAwaits(arn, hookId).catch(() => true))) {
+          core.info(`${this.name}: the hook no longer waits (${describeError(error)}); ECS's view decides`);
+          return;
+        }
+        if (!isTransientError(error) || attempt >= HOOK_ANSWER_ATTEMPTS) throw error;
+        core.info(`${this.name}: ${describeError(error)}; the hook still waits, answering again`);
+        await delay(HOOK_ANSWER_BACKOFF_MS * 2 ** (attempt - 1));
+      }
+    }
+  }
+
+  private async hookAwaits(arn: string, hookId: string): Promise<boolean> {
+    const response = await this.ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [arn] }));
+    const sd = response.serviceDeployments?.[0];
+    if (!sd) return true;
+    const hook = sd.lifecycleHookDetails?.find((h) => h.hookId === hookId);
+    return isInFlightStatus(sd.status) && hook?.status === 'AWAITING_ACTION';
   }
 
   private async stopWithRollback(arn: string): Promise<void> {
@@ -200,13 +232,16 @@ function toResult(watch: ServiceWatch, timedOut: string | undefined): ServiceRes
  * are all rolled back). Throws PollCancelledError when the run is cancelled.
  */
 export async function watchAndVerify(
-  ecs: ECSClient,
+  clients: { ecs: ECSClient; answerer: ECSClient },
   inputs: Inputs,
   started: StartedDeployment[],
   signal: AbortSignal,
 ): Promise<ServiceResult[]> {
+  const { ecs, answerer } = clients;
   let wakeUp = () => {};
-  const watches = new Map(started.map((d) => [d.plan.name, new ServiceWatch(ecs, inputs, d, () => wakeUp())]));
+  const watches = new Map(
+    started.map((d) => [d.plan.name, new ServiceWatch(ecs, answerer, inputs, d, () => wakeUp())]),
+  );
   const failFast = () => inputs.autoRollback && [...watches.values()].some((w) => w.failed);
   let timedOut: string | undefined;
   try {

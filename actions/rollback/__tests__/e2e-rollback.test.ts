@@ -1,8 +1,16 @@
+import {
+  ContinueServiceDeploymentCommand,
+  DescribeServiceDeploymentsCommand,
+  DescribeServicesCommand,
+  UpdateServiceCommand,
+} from '@aws-sdk/client-ecs';
 import type { ActionRun } from '@shipyard/testkit/run-action';
 import {
+  ACCOUNT,
   CLUSTER,
   errors,
   gitShaOf,
+  REGION,
   startRig,
   taskDefinitionArn,
   type Rig,
@@ -158,6 +166,65 @@ test('a deployment in flight is stopped with ROLLBACK and ECS returns to the rev
     status: 'succeeded',
     'rolled-back-to': { inflight: taskDefinitionArn('inflight', 2) },
   });
+});
+
+test('a blue/green service with a PAUSE hook: the way back answers its own hook with CONTINUE and ends on the target', async () => {
+  const elb = `arn:aws:elasticloadbalancing:${REGION}:${ACCOUNT}`;
+  const blueGreen = { strategy: 'BLUE_GREEN' as const, bakeTimeInMinutes: 0 };
+  rig.createService('paused', {
+    loadBalancers: [
+      {
+        targetGroupArn: `${elb}:targetgroup/paused-blue/0123456789abcdef`,
+        containerName: 'app',
+        containerPort: 8080,
+        advancedConfiguration: {
+          alternateTargetGroupArn: `${elb}:targetgroup/paused-green/fedcba9876543210`,
+          productionListenerRule: `${elb}:listener-rule/app/paused/1/2/3`,
+          testListenerRule: `${elb}:listener-rule/app/paused/1/2/4`,
+          roleArn: `arn:aws:iam::${ACCOUNT}:role/ecsInfrastructure`,
+        },
+      },
+    ],
+    deploymentConfiguration: blueGreen,
+  });
+  expect(await rig.deploy('paused', await rig.register('paused', 'v2'))).toBe('SUCCESSFUL');
+  // v3 brings a PAUSE hook (as ecs-deploy's add-test-pause-hook does); its deployment is answered here, by hand.
+  const pause = { targetType: 'PAUSE' as const, lifecycleStages: ['POST_TEST_TRAFFIC_SHIFT' as const] };
+  await rig.ecs.send(
+    new UpdateServiceCommand({
+      cluster: CLUSTER,
+      service: 'paused',
+      taskDefinition: await rig.register('paused', 'v3'),
+      deploymentConfiguration: {
+        ...blueGreen,
+        lifecycleHooks: [{ ...pause, timeoutConfiguration: { timeoutInMinutes: 60 } }],
+      },
+    }),
+  );
+  const described = await rig.ecs.send(new DescribeServicesCommand({ cluster: CLUSTER, services: ['paused'] }));
+  const serviceDeploymentArn = described.services?.[0]?.currentServiceDeployment;
+  const look = async () => {
+    rig.sim.control.advance(5_000);
+    const { serviceDeployments } = await rig.ecs.send(
+      new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [serviceDeploymentArn!] }),
+    );
+    return serviceDeployments![0];
+  };
+  let hookId: string | undefined;
+  while (!hookId) hookId = (await look()).lifecycleHookDetails?.find((h) => h.status === 'AWAITING_ACTION')?.hookId;
+  await rig.ecs.send(new ContinueServiceDeploymentCommand({ serviceDeploymentArn, hookId, action: 'CONTINUE' }));
+  let status: string | undefined = 'IN_PROGRESS';
+  while (status === 'IN_PROGRESS') status = (await look()).status;
+  expect(status).toBe('SUCCESSFUL');
+
+  const run = await rig.run({ service: 'paused', target: '2' });
+  expect(errors(run)).toEqual([]);
+  expect(run.log).toMatch(/paused: the way back waits at a PAUSE hook \(POST_TEST_TRAFFIC_SHIFT\): CONTINUE/);
+  expect(rig.sim.control.mutatingRequests().map((r) => r.operation)).toEqual([
+    'UpdateService',
+    'ContinueServiceDeployment',
+  ]);
+  expect(await rig.primary('paused')).toBe(taskDefinitionArn('paused', 2));
 });
 
 test('several services at once (Aiponge-like): each to its own last known-good, in parallel', async () => {

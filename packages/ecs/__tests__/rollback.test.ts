@@ -91,7 +91,13 @@ describe('startRollback', () => {
     const started = await startRollback(ecs as unknown as ECSClient, 'prod', step('stop'));
     expect(started).toEqual({
       method: 'update',
-      target: { service: 'web', taskDefinitionArn: GOOD, deploymentId: 'ecs-svc/4', serviceDeploymentArn: 'sd/4' },
+      target: {
+        service: 'web',
+        taskDefinitionArn: GOOD,
+        deploymentId: 'ecs-svc/4',
+        serviceDeploymentArn: 'sd/4',
+        wayBack: true,
+      },
     });
     expect(ecs.calls().map((c) => c.name)).toEqual(['StopServiceDeploymentCommand', 'UpdateServiceCommand']);
   });
@@ -104,6 +110,7 @@ describe('startRollback', () => {
       taskDefinitionArn: GOOD,
       deploymentId: 'ecs-svc/4',
       serviceDeploymentArn: 'sd/4',
+      wayBack: true,
     });
     expect(ecs.calls()).toEqual([
       { name: 'UpdateServiceCommand', input: { cluster: 'prod', service: 'web', taskDefinition: GOOD } },
@@ -221,6 +228,40 @@ describe('watchRollbacks', () => {
       'ROLLBACK_SUCCESSFUL succeeded',
     ]);
     expect(result.get('web')?.verdict).toEqual({ state: 'succeeded' });
+  });
+
+  test.each([
+    ['a way back', true, 1],
+    ['a deployment the rollback did not start', false, 0],
+  ])('%s: a PAUSE hook awaiting action is answered with CONTINUE that many times', async (_name, wayBack, answers) => {
+    let continued = false;
+    const hook = () => ({ hookId: 'h1', targetType: 'PAUSE', status: continued ? 'SUCCEEDED' : 'AWAITING_ACTION' });
+    const ecs = fakeClient({
+      DescribeServiceDeploymentsCommand: () => ({
+        serviceDeployments: [
+          continued
+            ? { serviceDeploymentArn: 'sd/3', status: 'SUCCESSFUL' }
+            : { serviceDeploymentArn: 'sd/3', status: 'IN_PROGRESS', lifecycleHookDetails: [hook(), hook()] },
+        ],
+      }),
+      DescribeServicesCommand: () => ({ services: [primaryOn(continued ? GOOD : BAD, 'IN_PROGRESS')] }),
+      ContinueServiceDeploymentCommand: () => {
+        continued = true;
+        return {};
+      },
+    });
+    const watching = watchRollbacks({
+      ecs: ecs as unknown as ECSClient,
+      cluster: 'prod',
+      targets: [{ ...target, wayBack }],
+      timeoutMs: 60_000,
+      clock: fakeClock(),
+    });
+    if (wayBack) expect((await watching).get('web')?.verdict).toEqual({ state: 'succeeded' });
+    else await expect(watching).rejects.toMatchObject({ name: 'PollTimeoutError' });
+    const calls = ecs.calls().filter((c) => c.name === 'ContinueServiceDeploymentCommand');
+    expect(calls).toHaveLength(answers);
+    if (answers) expect(calls[0].input).toEqual({ serviceDeploymentArn: 'sd/3', hookId: 'h1', action: 'CONTINUE' });
   });
 
   test('goes on after a few odd errors (a denied read), and gives up after more', async () => {

@@ -31,6 +31,9 @@ export interface DeploymentTarget {
    * only these predates it (ECS is eventually consistent), which says nothing about the deployment yet.
    */
   priorDeploymentIds?: string[];
+  /** A way back a rollback started (UpdateService to the known-good revision): its PAUSE hooks are answered with
+   * CONTINUE, since nobody else will, and a hook left waiting times out into a rollback to the revision undone. */
+  wayBack?: boolean;
 }
 
 /** What one poll saw of a service. */

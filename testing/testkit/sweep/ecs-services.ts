@@ -4,6 +4,7 @@
  */
 import { DescribeServicesCommand, type ECSClient, type Service } from '@aws-sdk/client-ecs';
 import type { Sim } from '@shipyard/aws-sim/server';
+import { ecsState } from '@shipyard/aws-sim/services/ecs-state';
 import type { RequestRecord } from '@shipyard/aws-sim/world';
 import type { Target } from '../src/sweep';
 
@@ -65,11 +66,24 @@ export async function serviceTargets(
   });
 }
 
-/** The calls that put services back: UpdateService to a known-good revision, or stopping a deployment with ROLLBACK. */
-export function isServiceRestore(call: RequestRecord, expectations: ServiceExpectation[]): boolean {
+/** The task definition a service deployment puts in place, as aws-sim holds it. */
+function deploymentTarget(sim: Sim, serviceDeploymentArn: string | undefined): string | undefined {
+  const state = ecsState(sim.control.world);
+  const sd = serviceDeploymentArn ? state.serviceDeployments.get(serviceDeploymentArn) : undefined;
+  return sd && state.revisions.get(sd.targetRevisionArn)?.taskDefinition;
+}
+
+/**
+ * The calls that put services back: UpdateService to a known-good revision, stopping a deployment with ROLLBACK,
+ * answering a PAUSE hook with ROLLBACK, or with CONTINUE on the way back (a deployment of a known-good revision).
+ */
+export function isServiceRestore(call: RequestRecord, expectations: ServiceExpectation[], sim: Sim): boolean {
   const params = call.params as { service?: string; taskDefinition?: string; action?: string };
   if (call.operation === 'StopServiceDeployment') return true;
-  if (call.operation === 'ContinueServiceDeployment') return params.action === 'ROLLBACK';
+  if (call.operation === 'ContinueServiceDeployment') {
+    const target = deploymentTarget(sim, (call.params as { serviceDeploymentArn?: string }).serviceDeploymentArn);
+    return params.action === 'ROLLBACK' || expectations.some((e) => e.knownGood === target);
+  }
   if (call.operation !== 'UpdateService') return false;
   const expected = expectations.find((e) => e.name === params.service);
   return expected !== undefined && params.taskDefinition === expected.knownGood;

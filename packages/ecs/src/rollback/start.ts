@@ -70,6 +70,7 @@ async function update(
       deploymentId: primaryDeploymentId(response.service),
       serviceDeploymentArn,
       priorDeploymentIds: step.before?.deployments?.flatMap((d) => (d.id ? [d.id] : [])),
+      wayBack: true,
     },
   };
 }

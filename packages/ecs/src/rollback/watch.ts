@@ -1,5 +1,9 @@
+import { ContinueServiceDeploymentCommand, type ECSClient } from '@aws-sdk/client-ecs';
 import { judgeDeployment, type DeploymentSnapshot, type DeploymentTarget, type Verdict } from '../deployments';
 import { watchDeployments, type WatchOptions, type WatchedDeployment, type WatchResult } from '../watch';
+import { isInFlightStatus } from './target';
+import * as core from '@shipyard/platform/core';
+import { describeError, isAccessDenied } from '@shipyard/platform/errors';
 import { PollCancelledError, PollTimeoutError } from '@shipyard/platform/poll';
 
 // Rollback, step 4 of 4 (target → resolve → start → watch): waiting until every service is back and judging it.
@@ -27,6 +31,39 @@ export function judgeRollback(target: DeploymentTarget, snapshot: DeploymentSnap
   };
 }
 
+/**
+ * Answers the PAUSE hooks of the ways back a rollback started with CONTINUE, one call per hook (ECS refuses the SDK's
+ * own retries of it once the hook no longer waits). A call that fails is not made again blindly: the next look shows
+ * whether the hook still waits (an answer lost on the way may have been taken), and only then is it answered again.
+ */
+function pauseHookAnswers(ecs: ECSClient) {
+  const answering = new Set<string>();
+  const calls: Promise<void>[] = [];
+  return {
+    look(target: DeploymentTarget, snapshot: DeploymentSnapshot): void {
+      const sd = snapshot.serviceDeployment;
+      const arn = target.serviceDeploymentArn;
+      if (!target.wayBack || !arn || sd?.serviceDeploymentArn !== arn || !isInFlightStatus(sd.status)) return;
+      for (const { hookId, targetType, status } of sd.lifecycleHookDetails ?? []) {
+        if (targetType !== 'PAUSE' || status !== 'AWAITING_ACTION' || !hookId || answering.has(hookId)) continue;
+        answering.add(hookId);
+        core.info(`${target.service}: the way back waits at a PAUSE hook (${sd.lifecycleStage}): CONTINUE`);
+        const answer = new ContinueServiceDeploymentCommand({ serviceDeploymentArn: arn, hookId, action: 'CONTINUE' });
+        calls.push(
+          ecs.send(answer).then(
+            () => undefined,
+            (error: unknown) => {
+              core.info(`${target.service}: ContinueServiceDeployment: ${describeError(error)}`);
+              if (!isAccessDenied(error)) answering.delete(hookId);
+            },
+          ),
+        );
+      }
+    },
+    settled: () => Promise.all(calls),
+  };
+}
+
 /** watchDeployments' options; `onUpdate` receives judgeRollback's verdicts and settling is judgeRollback's. */
 export type RollbackWatchOptions = Omit<WatchOptions, 'isSettled'>;
 
@@ -42,6 +79,7 @@ export async function watchRollbacks(options: RollbackWatchOptions): Promise<Map
   const byService = new Map(options.targets.map((t) => [t.service, t]));
   // isSettled only sees judgeDeployment's verdict, so each round's rollback verdict is kept here.
   const latest = new Map<string, WatchedDeployment>();
+  const hooks = pauseHookAnswers(options.ecs);
   const results = await watchDeployments({
     ...options,
     waitingFor: options.waitingFor ?? 'the rollback',
@@ -50,9 +88,10 @@ export async function watchRollbacks(options: RollbackWatchOptions): Promise<Map
     onUpdate: (target, watched) => {
       const entry = judged(target, watched);
       latest.set(target.service, entry);
+      hooks.look(target, watched.snapshot);
       options.onUpdate?.(target, entry);
     },
-  });
+  }).finally(hooks.settled);
   return new Map([...results].map(([service, watched]) => [service, judged(byService.get(service)!, watched)]));
 }
 

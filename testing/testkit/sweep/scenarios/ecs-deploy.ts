@@ -47,7 +47,7 @@ function deployScenario(spec: DeployCase): SweepScenario {
           targets: await serviceTargets(world.sim, world.ecs, CLUSTER, expectations),
           violations: [],
         }),
-        isRestore: (call) => isServiceRestore(call, expectations),
+        isRestore: (call) => isServiceRestore(call, expectations, world.sim),
         async close() {
           await world.close();
           rmSync(world.workspace, { recursive: true, force: true });
