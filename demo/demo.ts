@@ -2,8 +2,8 @@ import { join } from 'node:path';
 import { EXAMPLES, fastVerification } from '@shipyard/scenarios/examples';
 import type { GithubContext, WorkflowRun } from '@shipyard/scenarios/model';
 import { startWorld, type World } from '@shipyard/scenarios/world';
+import { gateBakes } from '@shipyard/testkit/bake-gate';
 import { HeldClock } from '@shipyard/testkit/sim-time';
-import { gateBakes } from './bake-gate';
 import {
   checkRelease1,
   checkRelease2,

@@ -1,10 +1,10 @@
 import type { Sim } from '@shipyard/aws-sim/server';
 import { ecsState } from '@shipyard/aws-sim/services/ecs-state';
-import { beforeEachRequest, type HeldClock } from '@shipyard/testkit/sim-time';
+import { beforeEachRequest, type HeldClock } from './sim-time';
 
-// The demo compresses a 4-minute bake into 2 real seconds, while ecs-deploy looks at its deployment on a real-time
-// cadence, seconds apart: on a busy machine a bake could end unseen, or before the production check has its answer.
-// So while a deploy step that verifies runs, simulated time moves at most STEP_MS between two requests aws-sim
+// A fast simulated clock compresses a blue/green bake into a few real seconds (the demo: 4 minutes into 2 s), while
+// ecs-deploy looks at its deployment on a real-time cadence, seconds apart: on a busy machine a bake could end unseen,
+// or before the production check has its answer. So while a deploy step that verifies runs, simulated time moves at most STEP_MS between two requests aws-sim
 // receives (less than any bake: a request always falls inside it), and stands still from the first request that
 // finds a deployment baking until the step's production check has its answer: the passed line, or the
 // StopServiceDeployment it sends; then the rest of the bake passes at the clock's full speed. Outside such steps the
