@@ -9,6 +9,7 @@ module.exports = {
     '/node_modules/(?!(@actions|@octokit|universal-user-agent|before-after-hook|json-with-bigint|content-type)/)',
   ],
   resolver: '<rootDir>/jest.resolver.js',
+  testSequencer: '<rootDir>/jest.sequencer.js',
   setupFiles: ['<rootDir>/jest.setup.js'],
   // A temporary folder per run, failing when tests leave anything in it; and one aws-sim model-conformance report
   // for the whole run (packages/testkit/src/conformance-global.ts), started and read by the same two files.
