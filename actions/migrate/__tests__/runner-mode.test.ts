@@ -8,14 +8,17 @@ let dir: string;
 beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'migrate-runner-'))));
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-function run(argv: string[], options: Partial<CommandSpec> = {}) {
+function run(argv: string[], options: Partial<CommandSpec> = {}, onLine?: (line: string) => void) {
   const lines: string[] = [];
   const result = runCommand({
     argv,
     cwd: dir,
     env: process.env,
     timeoutMs: 10_000,
-    onLine: (l) => lines.push(l),
+    onLine: (line) => {
+      lines.push(line);
+      onLine?.(line);
+    },
     ...options,
   });
   return result.then((outcome) => ({ ...outcome, lines }));
@@ -70,21 +73,12 @@ describe('runCommand', () => {
     async function runUntilReady(argv: string[], options: Partial<CommandSpec>, onReady: () => void) {
       let ready!: () => void;
       const printedReady = new Promise<void>((resolve) => (ready = resolve));
-      const lines: string[] = [];
-      const result = runCommand({
-        argv,
-        cwd: dir,
-        env: process.env,
-        timeoutMs: 10_000,
-        onLine: (line) => {
-          lines.push(line);
-          if (line === 'ready') ready();
-        },
-        ...options,
+      const result = run(argv, options, (line) => {
+        if (line === 'ready') ready();
       });
       await printedReady;
       onReady();
-      return { ...(await result), lines };
+      return result;
     }
 
     test('on timeout the whole process tree is stopped', async () => {
