@@ -10,7 +10,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { setPriority, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 
 const scratch = mkdtempSync(join(tmpdir(), 'shipyard-test-'));
 const jestResults = join(scratch, 'jest.json');
@@ -100,9 +100,22 @@ function runStep(name, cmd, args, { live = false, env } = {}) {
   });
 }
 
+/** The slowest test files (where to look when the run gets slow), then the counts. */
 function reportCounts() {
   try {
-    const { numPassedTests, numFailedTests, numPendingTests } = JSON.parse(readFileSync(jestResults, 'utf8'));
+    const { numPassedTests, numFailedTests, numPendingTests, testResults } = JSON.parse(
+      readFileSync(jestResults, 'utf8'),
+    );
+    const slowest = testResults
+      .map(({ name, startTime, endTime }) => ({
+        file: relative(process.cwd(), name),
+        seconds: (endTime - startTime) / 1000,
+      }))
+      .sort((a, b) => b.seconds - a.seconds)
+      .slice(0, 10);
+    console.log(
+      `slowest test files: ${slowest.map(({ file, seconds }) => `${file} ${seconds.toFixed(1)} s`).join(', ')}`,
+    );
     console.log(`jest: ${numPassedTests} passed, ${numFailedTests} failed, ${numPendingTests} skipped`);
   } catch {
     // jest did not run (a subset was asked for) or wrote no results: nothing to count
