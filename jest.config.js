@@ -1,7 +1,7 @@
 /** One jest run for the whole monorepo: TypeScript via swc, tests in __tests__ folders. */
 module.exports = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/packages', '<rootDir>/actions', '<rootDir>/scripts'],
+  roots: ['<rootDir>/packages', '<rootDir>/testing', '<rootDir>/actions', '<rootDir>/scripts'],
   testMatch: ['**/__tests__/**/*.test.ts'],
   transform: { '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
   // ESM-only dependencies, turned into CommonJS like our own sources (jest.resolver.js finds their entry points).
@@ -12,7 +12,7 @@ module.exports = {
   testSequencer: '<rootDir>/jest.sequencer.js',
   setupFiles: ['<rootDir>/jest.setup.js'],
   // A temporary folder per run, failing when tests leave anything in it; and one aws-sim model-conformance report
-  // for the whole run (packages/testkit/src/conformance-global.ts), started and read by the same two files.
+  // for the whole run (testing/testkit/src/conformance-global.ts), started and read by the same two files.
   globalSetup: '<rootDir>/jest.global-setup.js',
   globalTeardown: '<rootDir>/jest.global-teardown.js',
   // A guard against a hung test, not a speed check (those live in `npm run bench`): long enough for the slowest

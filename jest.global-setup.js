@@ -20,5 +20,5 @@ module.exports = () => {
   process.env.SHIPYARD_JEST_TMP_SHARED = SHARED_CACHES.join('\n');
   process.env.TMPDIR = dir;
   // After TMPDIR is set, so the report's folder is inside this run's and the leak check sees it go.
-  require('./packages/testkit/src/conformance-global').setup();
+  require('./testing/testkit/src/conformance-global').setup();
 };

@@ -6,7 +6,7 @@ module.exports = () => {
   // First, so its report folder is gone before the leak check; a violation still fails the run after it.
   let conformance;
   try {
-    require('./packages/testkit/src/conformance-global').teardown();
+    require('./testing/testkit/src/conformance-global').teardown();
   } catch (error) {
     conformance = error;
   }

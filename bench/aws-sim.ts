@@ -1,2 +1,2 @@
 // The simulator's own figures (start-up, DescribeServices throughput), so `npm run bench` prints every benchmark.
-import '../packages/aws-sim/bench/ecs-api';
+import '../testing/aws-sim/bench/ecs-api';

@@ -5,7 +5,7 @@
  */
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { ACTION_DIR } from '../actions/ecs-deploy/__tests__/fixtures/sim-world';
+import { ACTION_DIR } from '@shipyard/testkit/fixtures/ecs-deploy/sim-world';
 
 function bundleSize(dir: string): number {
   return readdirSync(dir, { recursive: true })

@@ -9,7 +9,7 @@
  *   rollback action: busiest minute and outcome latency while it waits                ≤ 15, ≤ 2 s / ≤ 3 s
  * "Real time" runs the sim at 1× (what AWS does: a cadence in seconds meets deployments lasting seconds); 60× is the
  * compressed sim the e2e tests use, where a whole deployment is decided within a second.
- * Run: npx tsx bench/ecs-watch.ts (re-bundle first: npm run bundle ecs-deploy rollback).
+ * Run: node --conditions=import --import tsx bench/ecs-watch.ts (re-bundle first: npm run bundle ecs-deploy rollback).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -27,7 +27,7 @@ import {
   startWorld,
   taskDefinition,
   type ServiceSpec,
-} from '../actions/ecs-deploy/__tests__/fixtures/sim-world';
+} from '@shipyard/testkit/fixtures/ecs-deploy/sim-world';
 
 /** The last commit before issue 15's changes. */
 const BASELINE = 'a250934';

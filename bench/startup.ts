@@ -14,8 +14,8 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Sim } from '@shipyard/aws-sim/server';
-import { CLUSTER, startWorld } from '../actions/ecs-deploy/__tests__/fixtures/sim-world';
-import { startCdnSim } from '../actions/invalidate-cdn/__tests__/support/cdn-sim';
+import { CLUSTER, startWorld } from '@shipyard/testkit/fixtures/ecs-deploy/sim-world';
+import { startCdnSim } from '@shipyard/testkit/fixtures/invalidate-cdn/cdn-sim';
 
 const ROOT = join(__dirname, '..');
 const ACTIONS = ['build-push', 'ecs-deploy', 'invalidate-cdn', 'migrate', 'rollback'];

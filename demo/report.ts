@@ -1,3 +1,4 @@
+import { shortTaskDefinition } from '@shipyard/ecs/names';
 import type { StepRecord } from '@shipyard/scenarios/model';
 import { bold, dim, formatTable, green, red, renderMarkdown, seconds, yellow } from './render';
 
@@ -9,7 +10,6 @@ export function actionOf(record: StepRecord): string | undefined {
   return OUR_ACTION.exec(record.uses ?? '')?.[1];
 }
 
-const shortArn = (arn: string | undefined) => (arn ?? '').split('/').pop() ?? '';
 const shortDigest = (ref: string | undefined) => (ref ?? '').replace(/sha256:([a-f0-9]{12})[a-f0-9]+/, 'sha256:$1…');
 
 /** The one output that tells what a step did. */
@@ -24,13 +24,13 @@ export function keyOutput(record: StepRecord): string {
         .join(', ');
     case 'ecs-deploy':
       return out.status
-        ? `${out.status}: ${shortArn(out['task-definition-arn'])}`
-        : `registered ${shortArn(out['task-definition-arn'])}`;
+        ? `${out.status}: ${shortTaskDefinition(out['task-definition-arn'])}`
+        : `registered ${shortTaskDefinition(out['task-definition-arn'])}`;
     case 'invalidate-cdn':
       return `invalidations ${out['invalidation-ids'] ?? ''}`;
     case 'rollback': {
       const targets = Object.values(JSON.parse(out['rolled-back-to'] || '{}') as Record<string, string>);
-      return `${out.status}: → ${targets.map(shortArn).join(', ')}`;
+      return `${out.status}: → ${targets.map(shortTaskDefinition).join(', ')}`;
     }
     default:
       return '';

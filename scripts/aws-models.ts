@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Shape, ShapeTable, TrimmedModel } from '../packages/shared/src/model-shapes';
+import type { Shape, ShapeTable, TrimmedModel } from '../packages/platform/src/model-shapes';
 
 export type { TrimmedModel };
 

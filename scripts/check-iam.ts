@@ -1,12 +1,12 @@
 // Checks every action's IAM permissions (actions/<name>/iam.json, hence its README policy and the CloudFormation
 // template) against the AWS calls its runs made in the e2e suite, as recorded by the test harness
-// (packages/testkit/src/iam-calls.ts). Fails when a call is not granted, when a granted action is never called, or
+// (testing/testkit/src/iam-calls.ts). Fails when a call is not granted, when a granted action is never called, or
 // when a read-only run (ecs-deploy's plan, rollback's dry run) calls what is not marked read-only.
 //
 //   SHIPYARD_IAM_CALLS_DIR=<dir> npx jest && npx tsx scripts/check-iam.ts <dir>     (npm test does both)
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RecordedCall } from '../packages/testkit/src/iam-calls';
+import type { RecordedCall } from '../testing/testkit/src/iam-calls';
 import { actionsWithIam, grantedActions, readActionIam, readOnlyActions, type ActionIam } from './iam-policies';
 
 export function readRecordedCalls(dir: string): RecordedCall[] {

@@ -4,8 +4,8 @@
 // busy. The static checks run at a lower priority, so jest is never the one kept waiting. jest's output streams as
 // it comes; each static check's output is shown in one piece when it ends. At the end: each step's duration, and the
 // test counts as a plain "N passed, N failed" line that any CI reader understands. Any failing step fails npm test.
-// Usage: npm test [-- step…]   (steps by their first word: lockfile, typecheck, lint, format, workflows, dist, unit,
-// iam)
+// Usage: npm test [-- step…]   (steps by their first word: lockfile, typecheck, lint, import, format, workflows, dist,
+// unit, iam)
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -14,7 +14,7 @@ import { dirname, join, relative } from 'node:path';
 
 const scratch = mkdtempSync(join(tmpdir(), 'shipyard-test-'));
 const jestResults = join(scratch, 'jest.json');
-// The test harness writes each action's AWS calls here during jest (packages/testkit/src/iam-calls.ts); the IAM
+// The test harness writes each action's AWS calls here during jest (testing/testkit/src/iam-calls.ts); the IAM
 // policies are checked against them afterwards, once every test has run.
 const iamCalls = join(scratch, 'iam-calls');
 mkdirSync(iamCalls);
@@ -53,6 +53,7 @@ const steps = [
     'lint',
     ...tool('eslint', 'eslint', '.', '--cache', '--cache-strategy', 'content', '--cache-location', `${CACHE}/eslint/`),
   ],
+  ['import cycles', process.execPath, ['scripts/check-import-cycles.mjs']],
   [
     'format',
     ...tool('prettier', 'prettier', '--check', '.', '--log-level', 'warn', '--cache', '--cache-strategy', 'content'),

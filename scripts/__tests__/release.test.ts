@@ -2,11 +2,11 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseOutputFile } from '../../packages/testkit/__tests__/workflow-files';
+import { parseOutputFile } from '../../testing/testkit/__tests__/workflow-files';
 import { prepareRelease, verifyRelease } from '../release';
 
 // The steps prepare-release.yml and release.yml run, on a small monorepo written fresh for each test: a root, a
-// shared package and an action that depends on it, their lockfile and a changelog.
+// platform package and an action that depends on it, their lockfile and a changelog.
 
 const ROOT = join(__dirname, '..', '..');
 const REPO = 'https://github.com/shipyard-dev/shipyard';
@@ -38,12 +38,12 @@ function project(version = '1.0.0'): string {
   const dir = join(scratch, String(++count));
   const files: Record<string, unknown> = {
     'package.json': { name: 'shipyard', version, private: true, workspaces: ['packages/*', 'actions/*'] },
-    'packages/shared/package.json': { name: '@shipyard/shared', version, private: true },
+    'packages/platform/package.json': { name: '@shipyard/platform', version, private: true },
     'actions/a/package.json': {
       name: '@shipyard/a',
       version,
       private: true,
-      dependencies: { '@shipyard/shared': version },
+      dependencies: { '@shipyard/platform': version },
     },
     'package-lock.json': {
       name: 'shipyard',
@@ -52,10 +52,10 @@ function project(version = '1.0.0'): string {
       requires: true,
       packages: {
         '': { name: 'shipyard', version, workspaces: ['packages/*', 'actions/*'] },
-        'actions/a': { name: '@shipyard/a', version, dependencies: { '@shipyard/shared': version } },
+        'actions/a': { name: '@shipyard/a', version, dependencies: { '@shipyard/platform': version } },
         'node_modules/@shipyard/a': { resolved: 'actions/a', link: true },
-        'node_modules/@shipyard/shared': { resolved: 'packages/shared', link: true },
-        'packages/shared': { name: '@shipyard/shared', version },
+        'node_modules/@shipyard/platform': { resolved: 'packages/platform', link: true },
+        'packages/platform': { name: '@shipyard/platform', version },
       },
     },
   };
@@ -82,10 +82,10 @@ describe('prepareRelease', () => {
       name: '@shipyard/a',
       version: '1.1.0',
       private: true,
-      dependencies: { '@shipyard/shared': '1.1.0' },
+      dependencies: { '@shipyard/platform': '1.1.0' },
     });
     expect(json(dir, 'package.json').version).toBe('1.1.0');
-    expect(json(dir, 'packages/shared/package.json').version).toBe('1.1.0');
+    expect(json(dir, 'packages/platform/package.json').version).toBe('1.1.0');
     expect(read(dir, 'package-lock.json')).toBe(before.replace(/"1\.0\.0"/g, '"1.1.0"'));
     expect(read(dir, 'CHANGELOG.md')).toContain('## [Unreleased]\n\n## [1.1.0] - 2026-12-24\n\n### Fixed\n');
     // What npm test checks on the release pull request.

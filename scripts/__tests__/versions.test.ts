@@ -94,14 +94,14 @@ describe('tagMoves', () => {
 });
 
 describe('withVersion', () => {
-  const internal = new Set(['@shipyard/shared', '@shipyard/aws-sim']);
+  const internal = new Set(['@shipyard/platform', '@shipyard/aws-sim']);
 
   test('sets the version and the internal dependencies, keeps the rest and the field order', () => {
     const manifest = {
       name: '@shipyard/migrate',
       version: '1.0.0',
       private: true,
-      dependencies: { '@shipyard/shared': '1.0.0', pg: '^8.0.0' },
+      dependencies: { '@shipyard/platform': '1.0.0', pg: '^8.0.0' },
       devDependencies: { '@shipyard/aws-sim': '1.0.0' },
     };
     const updated = withVersion(manifest, '1.1.0', internal);
@@ -109,7 +109,7 @@ describe('withVersion', () => {
       name: '@shipyard/migrate',
       version: '1.1.0',
       private: true,
-      dependencies: { '@shipyard/shared': '1.1.0', pg: '^8.0.0' },
+      dependencies: { '@shipyard/platform': '1.1.0', pg: '^8.0.0' },
       devDependencies: { '@shipyard/aws-sim': '1.1.0' },
     });
     expect(Object.keys(updated)).toEqual(Object.keys(manifest));

@@ -1,4 +1,4 @@
-// Shipyard's one version: every package.json of the monorepo (root and workspaces) carries it, the shared package's
+// Shipyard's one version: every package.json of the monorepo (root and workspaces) carries it, the platform package's
 // is bundled into the actions' user agent, and releases are tagged `vX.Y.Z` with a moving major tag `vX`.
 
 export type Bump = 'major' | 'minor' | 'patch';

@@ -1,6 +1,6 @@
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError } from '@shipyard/shared/errors';
+import { ConfigError } from '@shipyard/platform/errors';
 import { LineTail, requireBuildx, runDocker, type DockerResult } from '../src/docker';
 import { tempDirs } from '@shipyard/testkit/temp-dirs';
 

@@ -1,6 +1,6 @@
-/** The generated bad-input corpus (packages/testkit/src/bad-inputs.ts) against the bundled action and aws-sim. */
+/** The generated bad-input corpus (testing/testkit/src/bad-inputs.ts) against the bundled action and aws-sim. */
 import { badInputCases, corpusSize, runBadInputCorpus, type InputTable } from '@shipyard/testkit/bad-inputs';
-import { ACTION_DIR, startE2e, type E2e } from './fixtures/e2e';
+import { ACTION_DIR, startE2e, type E2e } from '@shipyard/testkit/fixtures/build-push/e2e';
 
 const CREATE = { 'create-repository': 'true' };
 const SCAN = { 'scan-wait': 'true' };

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeImagesCommand, DescribeRepositoriesCommand, GetLifecyclePolicyCommand } from '@aws-sdk/client-ecr';
 import { pushImage } from '@shipyard/aws-sim/ecr-seed';
-import { flagValues, REGISTRY, SHA, startE2e, type E2e } from './fixtures/e2e';
-import { PUSH_CALLS } from './fixtures/registry-stand-in';
+import { flagValues, REGISTRY, SHA, startE2e, type E2e } from '@shipyard/testkit/fixtures/build-push/e2e';
+import { PUSH_CALLS } from '@shipyard/testkit/fixtures/build-push/registry-stand-in';
 
 // Runs the bundled dist (npm run bundle build-push) against aws-sim, with a docker SHIM on PATH standing in for
 // the Docker CLI: it records argv/stdin and pushes into aws-sim, but builds nothing (see the README's gaps).

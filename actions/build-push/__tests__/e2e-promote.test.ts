@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeImagesCommand } from '@aws-sdk/client-ecr';
 import { pushImage } from '@shipyard/aws-sim/ecr-seed';
-import { REGISTRY, SHA, startE2e, type E2e } from './fixtures/e2e';
+import { REGISTRY, SHA, startE2e, type E2e } from '@shipyard/testkit/fixtures/build-push/e2e';
 
 // Promotion by digest (BatchGetImage + PutImage), inputs rejected before any call, and a non-ECR registry (GHCR),
 // all through the bundled dist against aws-sim, with the docker SHIM on PATH.

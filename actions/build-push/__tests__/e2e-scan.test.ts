@@ -1,7 +1,7 @@
 import { ManualClock } from '@shipyard/aws-sim/clock';
 import { pushImage } from '@shipyard/aws-sim/ecr-seed';
 import { beforeEachRequest } from '@shipyard/testkit/sim-time';
-import { REGISTRY, startE2e, type E2e } from './fixtures/e2e';
+import { REGISTRY, startE2e, type E2e } from '@shipyard/testkit/fixtures/build-push/e2e';
 
 // The scan gate against aws-sim's scans (IN_PROGRESS → COMPLETE after the scenario's scanSeconds, findings per
 // image scenario). The action polls in real time (first check after 3 s), so each scan case takes a few seconds.

@@ -1,5 +1,5 @@
 import { leakedSecrets, SECRET_CORPUS } from '@shipyard/testkit/secret-corpus';
-import { flagValues, startE2e, type E2e } from './fixtures/e2e';
+import { flagValues, startE2e, type E2e } from '@shipyard/testkit/fixtures/build-push/e2e';
 
 // The secret corpus pushed through the fields build-push prints: build args (on the echoed docker command line)
 // and build secrets (the docker shim prints them as a Dockerfile step that echoes its secret would). No secret may

@@ -1,14 +1,14 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as core from '@shipyard/shared/core';
-import { ConfigError } from '@shipyard/shared/errors';
+import * as core from '@shipyard/platform/core';
+import { ConfigError } from '@shipyard/platform/errors';
 import { readInputs } from '../src/inputs';
 import { tempDirs } from '@shipyard/testkit/temp-dirs';
 
 const tempDir = tempDirs();
 
 // A plain object copy of the module, so jest.spyOn can replace its functions.
-jest.mock('@shipyard/shared/core', () => ({ __esModule: true, ...jest.requireActual('@shipyard/shared/core') }));
+jest.mock('@shipyard/platform/core', () => ({ __esModule: true, ...jest.requireActual('@shipyard/platform/core') }));
 
 const ECR_HOST = '123456789012.dkr.ecr.eu-north-1.amazonaws.com';
 

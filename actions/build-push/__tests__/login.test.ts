@@ -1,11 +1,11 @@
-import * as core from '@shipyard/shared/core';
-import { DeploymentFailure } from '@shipyard/shared/errors';
+import * as core from '@shipyard/platform/core';
+import { DeploymentFailure } from '@shipyard/platform/errors';
 import type { DockerResult } from '../src/docker';
 import { decodeAuthorizationToken, dockerLogin, ecrCredentials, logoutAll } from '../src/login';
 import { fakeEcr } from './fixtures/fake-ecr';
 
 // A plain object copy of the module, so jest.spyOn can replace its functions.
-jest.mock('@shipyard/shared/core', () => ({ __esModule: true, ...jest.requireActual('@shipyard/shared/core') }));
+jest.mock('@shipyard/platform/core', () => ({ __esModule: true, ...jest.requireActual('@shipyard/platform/core') }));
 
 const token = (password: string) => Buffer.from(`AWS:${password}`).toString('base64');
 const ok: DockerResult = { exitCode: 0, stdout: 'Login Succeeded', stderr: '', tail: ['Login Succeeded'] };

@@ -1,4 +1,4 @@
-import { ConfigError, DeploymentFailure } from '@shipyard/shared/errors';
+import { ConfigError, DeploymentFailure } from '@shipyard/platform/errors';
 import {
   ACCEPTED_MEDIA_TYPES,
   fetchManifest,

@@ -1,5 +1,5 @@
-import * as core from '@shipyard/shared/core';
-import { ConfigError, DeploymentFailure } from '@shipyard/shared/errors';
+import * as core from '@shipyard/platform/core';
+import { ConfigError, DeploymentFailure } from '@shipyard/platform/errors';
 import type { DockerResult } from '../src/docker';
 import type { RepositorySettings } from '../src/inputs';
 import {
@@ -12,7 +12,7 @@ import {
 import { awsError, fakeEcr } from './fixtures/fake-ecr';
 
 // A plain object copy of the module, so jest.spyOn can replace its functions.
-jest.mock('@shipyard/shared/core', () => ({ __esModule: true, ...jest.requireActual('@shipyard/shared/core') }));
+jest.mock('@shipyard/platform/core', () => ({ __esModule: true, ...jest.requireActual('@shipyard/platform/core') }));
 
 const SETTINGS: RepositorySettings = {
   scanOnPush: true,

@@ -1,6 +1,6 @@
 import type { DescribeImageScanFindingsResponse } from '@aws-sdk/client-ecr';
-import { DeploymentFailure } from '@shipyard/shared/errors';
-import { fakeClock } from '@shipyard/shared/poll';
+import { DeploymentFailure } from '@shipyard/platform/errors';
+import { fakeClock } from '@shipyard/platform/poll';
 import { blockingFindings, formatCounts, parseSeverity, report, waitForScan, type Finding } from '../src/scan';
 import { awsError } from './fixtures/fake-ecr';
 

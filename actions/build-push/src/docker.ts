@@ -1,8 +1,8 @@
 import * as exec from '@actions/exec';
 import * as io from '@actions/io';
-import * as core from '@shipyard/shared/core';
-import { ConfigError } from '@shipyard/shared/errors';
-import { quote } from '@shipyard/shared/inputs';
+import * as core from '@shipyard/platform/core';
+import { ConfigError } from '@shipyard/platform/errors';
+import { quote } from '@shipyard/platform/inputs';
 import { Input } from './constants';
 
 export interface DockerOptions {

@@ -16,7 +16,7 @@ import type {
   PutLifecyclePolicyRequest,
   PutLifecyclePolicyResponse,
 } from '@aws-sdk/client-ecr';
-import { createClient } from '@shipyard/shared/aws';
+import { createClient } from '@shipyard/platform/aws';
 import { ACTION } from './constants';
 
 /** The ECR calls this action makes, one method each, so phases can be tested with a fake. */

@@ -1,5 +1,5 @@
-import * as core from '@shipyard/shared/core';
-import { ConfigError } from '@shipyard/shared/errors';
+import * as core from '@shipyard/platform/core';
+import { ConfigError } from '@shipyard/platform/errors';
 import {
   parseList,
   parseString,
@@ -14,7 +14,7 @@ import {
   readString,
   readStructured,
   WAIT_BOUNDS,
-} from '@shipyard/shared/inputs';
+} from '@shipyard/platform/inputs';
 import type { CacheMode } from './buildx';
 import { Input } from './constants';
 import {
@@ -128,15 +128,18 @@ const STAGE = /^[A-Za-z][\w.-]{0,127}$/;
 const BUILDER = /^[A-Za-z0-9][\w.-]{0,127}$/;
 const MAX_EXCLUSIONS = 5;
 
-function given(name: Input): boolean {
+/** An input name of action.yml. */
+type InputName = (typeof Input)[keyof typeof Input];
+
+function given(name: InputName): boolean {
   return core.getInput(name) !== '';
 }
 
-function conflict(first: Input, second: Input, why: string): ConfigError {
+function conflict(first: InputName, second: InputName, why: string): ConfigError {
   return new ConfigError(`Inputs "${first}" and "${second}" cannot be used together: ${why}`);
 }
 
-function oneOf<T extends string>(name: Input, allowed: readonly T[], fallback: T): T {
+function oneOf<T extends string>(name: InputName, allowed: readonly T[], fallback: T): T {
   const value = readString(name, { default: fallback });
   const match = allowed.find((option) => option.toLowerCase() === value.toLowerCase());
   if (!match) throw new ConfigError(`Input "${name}" must be one of ${allowed.join(', ')}, got ${quote(value)}.`);
@@ -370,7 +373,7 @@ function readCache(repository: string): CacheInput {
   return { type, ref: ref || 'buildcache', mode };
 }
 
-function readAttestation(name: Input, fallback: string): string {
+function readAttestation(name: InputName, fallback: string): string {
   const value = readString(name, { default: fallback });
   if (value !== '' && !ATTESTATION.test(value)) {
     throw new ConfigError(

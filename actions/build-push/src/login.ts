@@ -1,6 +1,6 @@
-import * as core from '@shipyard/shared/core';
+import * as core from '@shipyard/platform/core';
 import type { AuthorizationData } from '@aws-sdk/client-ecr';
-import { DeploymentFailure, runAction } from '@shipyard/shared/errors';
+import { DeploymentFailure, runAction } from '@shipyard/platform/errors';
 import { ACTION, State } from './constants';
 import { runDocker, type DockerResult } from './docker';
 import type { EcrApi } from './ecr';

@@ -1,12 +1,12 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as core from '@shipyard/shared/core';
-import { DeploymentFailure, describeError, runAction } from '@shipyard/shared/errors';
-import { annotateError, group } from '@shipyard/shared/log';
-import { cancellationSignal } from '@shipyard/shared/poll';
-import { hiddenValue } from '@shipyard/shared/redact';
-import { writeSummary } from '@shipyard/shared/summary';
+import * as core from '@shipyard/platform/core';
+import { DeploymentFailure, describeError, runAction } from '@shipyard/platform/errors';
+import { annotateError, group } from '@shipyard/platform/log';
+import { cancellationSignal } from '@shipyard/platform/poll';
+import { hiddenValue } from '@shipyard/platform/redact';
+import { writeSummary } from '@shipyard/platform/summary';
 import { buildArgs, readBuildDigest, secretEnv, type BuildPlan, type Cache } from './buildx';
 import { ACTION, Input, Output } from './constants';
 import { requireBuildx, runDocker } from './docker';

@@ -1,4 +1,4 @@
-import { runPostStep } from '@shipyard/shared/post-step';
+import { runPostStep } from '@shipyard/platform/post-step';
 import { State } from './constants';
 
 /** The post step: logs out of every registry main logged in to (login.ts). */

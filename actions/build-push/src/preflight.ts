@@ -1,6 +1,6 @@
-import { ConfigError } from '@shipyard/shared/errors';
-import { quote } from '@shipyard/shared/inputs';
-import { isWorkspaceFile, requireInWorkspace } from '@shipyard/shared/workspace-path';
+import { ConfigError } from '@shipyard/platform/errors';
+import { quote } from '@shipyard/platform/inputs';
+import { isWorkspaceFile, requireInWorkspace } from '@shipyard/platform/workspace-path';
 import { Input } from './constants';
 import type { BuildInputs } from './inputs';
 

@@ -1,4 +1,4 @@
-import { ConfigError, DeploymentFailure, describeError } from '@shipyard/shared/errors';
+import { ConfigError, DeploymentFailure, describeError } from '@shipyard/platform/errors';
 import { isAwsError, type EcrApi } from './ecr';
 import type { ImageSource } from './registry';
 

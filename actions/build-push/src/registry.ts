@@ -1,6 +1,6 @@
-import { REGISTRY_HOST, REPOSITORY_PATH, TAG } from '@shipyard/shared/image-reference';
-import { quote } from '@shipyard/shared/inputs';
-import { ConfigError } from '@shipyard/shared/errors';
+import { REGISTRY_HOST, REPOSITORY_PATH, TAG } from '@shipyard/platform/image-reference';
+import { quote } from '@shipyard/platform/inputs';
+import { ConfigError } from '@shipyard/platform/errors';
 
 /** Where images go: Amazon ECR (host unknown until login when the input is empty) or any other registry. */
 export type Registry =

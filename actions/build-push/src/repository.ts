@@ -1,6 +1,6 @@
-import * as core from '@shipyard/shared/core';
+import * as core from '@shipyard/platform/core';
 import type { CreateRepositoryRequest } from '@aws-sdk/client-ecr';
-import { ConfigError, DeploymentFailure } from '@shipyard/shared/errors';
+import { ConfigError, DeploymentFailure } from '@shipyard/platform/errors';
 import type { Docker } from './login';
 import { isAwsError, type EcrApi } from './ecr';
 import type { RepositorySettings } from './inputs';

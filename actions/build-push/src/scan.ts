@@ -1,7 +1,7 @@
 import type { DescribeImageScanFindingsResponse } from '@aws-sdk/client-ecr';
-import { ConfigError, DeploymentFailure } from '@shipyard/shared/errors';
-import { quote } from '@shipyard/shared/inputs';
-import { poll, PollTimeoutError, type Clock } from '@shipyard/shared/poll';
+import { ConfigError, DeploymentFailure } from '@shipyard/platform/errors';
+import { quote } from '@shipyard/platform/inputs';
+import { poll, PollTimeoutError, type Clock } from '@shipyard/platform/poll';
 
 /** Highest first: a threshold of HIGH also counts CRITICAL. */
 export const SEVERITIES = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'INFORMATIONAL', 'UNDEFINED'] as const;

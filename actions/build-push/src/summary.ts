@@ -1,4 +1,4 @@
-import { SummaryBuilder } from '@shipyard/shared/summary';
+import { SummaryBuilder } from '@shipyard/platform/summary';
 import { blockingFindings, formatCounts, SEVERITIES, type Finding, type ScanReport, type Severity } from './scan';
 
 /** What happened, filled in as the run goes so a failed run still gets a summary of what it did. */

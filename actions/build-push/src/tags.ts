@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { ConfigError } from '@shipyard/shared/errors';
+import { ConfigError } from '@shipyard/platform/errors';
 
 /** What the tags are computed from: the runner's GITHUB_* variables. */
 export interface GitContext {

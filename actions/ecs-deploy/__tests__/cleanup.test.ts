@@ -1,12 +1,12 @@
 import type { ECSClient } from '@aws-sdk/client-ecs';
 import { deregisterOldRevisions, familyOf, revisionsToDeregister } from '../src/cleanup';
-import { fakeClient } from '../../../packages/shared/__tests__/fixtures/fake-client';
+import { fakeClient } from '@shipyard/testkit/fake-client';
 
 const td = (family: string, revision: number) =>
   `arn:aws:ecs:us-east-1:123456789012:task-definition/${family}:${revision}`;
 
-jest.mock('@shipyard/shared/core', () => ({
-  ...jest.requireActual('@shipyard/shared/core'),
+jest.mock('@shipyard/platform/core', () => ({
+  ...jest.requireActual('@shipyard/platform/core'),
   info: jest.fn(),
   warning: jest.fn(),
 }));

@@ -1,6 +1,12 @@
-/** The generated bad-input corpus (packages/testkit/src/bad-inputs.ts) against the bundled action and aws-sim. */
+/** The generated bad-input corpus (testing/testkit/src/bad-inputs.ts) against the bundled action and aws-sim. */
 import { badInputCases, corpusSize, runBadInputCorpus, simSlot, type InputTable } from '@shipyard/testkit/bad-inputs';
-import { ACTION_DIR, CLUSTER, deployAction, startWorld, type World } from './fixtures/sim-world';
+import {
+  ACTION_DIR,
+  CLUSTER,
+  deployAction,
+  startWorld,
+  type World,
+} from '@shipyard/testkit/fixtures/ecs-deploy/sim-world';
 
 const VERIFY = { 'verify-url': 'http://127.0.0.1:9/health' };
 const INPUTS: InputTable = {

@@ -10,7 +10,7 @@ import {
   runningRevision,
   startWorld,
   type World,
-} from './fixtures/sim-world';
+} from '@shipyard/testkit/fixtures/ecs-deploy/sim-world';
 
 // Native blue/green through the bundled action: the test URL is checked while the test listener serves the new
 // revision (answering a PAUSE hook), the production URL during bake time.

@@ -8,7 +8,7 @@ import {
   runningRevision,
   startWorld,
   type World,
-} from './fixtures/sim-world';
+} from '@shipyard/testkit/fixtures/ecs-deploy/sim-world';
 
 // ECS is eventually consistent: for a short while after a write, other calls may answer as before it. aws-sim gives
 // those answers when asked (its `lags`); the deploy must wait them out, and say so when one outlasts the wait.

@@ -3,7 +3,7 @@ import { join, relative } from 'node:path';
 import { expectModelConformance } from '@shipyard/aws-sim/conformance';
 import { startSim, type Sim } from '@shipyard/aws-sim/server';
 import { runAction } from '@shipyard/testkit/run-action';
-import { ACTION_DIR, CLUSTER, errorsOf, SCENARIOS, serviceSeed } from './fixtures/sim-world';
+import { ACTION_DIR, CLUSTER, errorsOf, SCENARIOS, serviceSeed } from '@shipyard/testkit/fixtures/ecs-deploy/sim-world';
 
 // Every example task definition, registered as is and running, planned with the very same file: the plan must
 // find nothing to change and no revision to register (issue 14: "web:2 → new revision", cpu: 0 → (none)).

@@ -1,7 +1,15 @@
-import { arn, deployAction, errorsOf, mutations, runningRevision, startWorld, type World } from './fixtures/sim-world';
+import {
+  arn,
+  deployAction,
+  errorsOf,
+  mutations,
+  runningRevision,
+  startWorld,
+  type World,
+} from '@shipyard/testkit/fixtures/ecs-deploy/sim-world';
 
 // Faults the deploy must survive with every service on its new or its known-good revision (the whole sweep is
-// packages/sweep; these are the defects it found, one test each).
+// testing/testkit/sweep; these are the defects it found, one test each).
 
 let world: World;
 afterEach(() => world?.close());

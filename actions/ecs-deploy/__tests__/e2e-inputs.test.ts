@@ -13,7 +13,7 @@ import {
   taskDefinition,
   writeWorkspaceFile,
   type World,
-} from './fixtures/sim-world';
+} from '@shipyard/testkit/fixtures/ecs-deploy/sim-world';
 
 // What the bundled action refuses before changing anything, what it deploys without registering, and what it never
 // prints.

@@ -1,4 +1,12 @@
-import { arn, deployAction, errorsOf, mutations, runningRevision, startWorld, type World } from './fixtures/sim-world';
+import {
+  arn,
+  deployAction,
+  errorsOf,
+  mutations,
+  runningRevision,
+  startWorld,
+  type World,
+} from '@shipyard/testkit/fixtures/ecs-deploy/sim-world';
 
 // Rolling deployments of the bundled action against aws-sim: success, circuit breaker, timeout, many services,
 // cancellation, throttling.

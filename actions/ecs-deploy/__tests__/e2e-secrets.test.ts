@@ -1,5 +1,5 @@
 import { leakedSecrets, SECRET_CORPUS } from '@shipyard/testkit/secret-corpus';
-import * as sim from './fixtures/sim-world';
+import * as sim from '@shipyard/testkit/fixtures/ecs-deploy/sim-world';
 
 // The secret corpus pushed through every field ecs-deploy prints: environment values from the task definition file
 // and from the `env` input, in deploy and plan modes, opted in to plain values or not, and error messages. No secret

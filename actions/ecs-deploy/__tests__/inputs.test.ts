@@ -1,12 +1,15 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as core from '@shipyard/shared/core';
+import * as core from '@shipyard/platform/core';
 import { readInputs } from '../src/inputs';
 import { tempDirs } from '@shipyard/testkit/temp-dirs';
 
 const tempDir = tempDirs();
 
-jest.mock('@shipyard/shared/core', () => ({ ...jest.requireActual('@shipyard/shared/core'), setSecret: jest.fn() }));
+jest.mock('@shipyard/platform/core', () => ({
+  ...jest.requireActual('@shipyard/platform/core'),
+  setSecret: jest.fn(),
+}));
 
 const workspace = tempDir('ecs-deploy-inputs-');
 writeFileSync(

@@ -1,5 +1,5 @@
 import { runLocalAction } from '@shipyard/testkit/local-action';
-import { ACTION_DIR, arn, CLUSTER, startWorld, type World } from './fixtures/sim-world';
+import { ACTION_DIR, arn, CLUSTER, startWorld, type World } from '@shipyard/testkit/fixtures/ecs-deploy/sim-world';
 
 // The README's "Run an action locally": @github/local-action runs the sources (main, then post) against aws-sim.
 

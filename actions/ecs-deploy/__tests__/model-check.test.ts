@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { closest, editDistance } from '@shipyard/shared/model-shapes';
+import { closest, editDistance } from '@shipyard/platform/model-shapes';
 import { checkDocumentAgainstModel, checkInputsAgainstModel } from '../src/model-check';
 import { ProblemsError } from '../src/problems';
 import { fargate } from './fixtures/task-definitions';

@@ -2,7 +2,7 @@ import type { Service } from '@aws-sdk/client-ecs';
 import type { Inputs } from '../src/inputs';
 import { configurationChange, inFlight } from '../src/plan';
 
-jest.mock('@shipyard/shared/core', () => ({ ...jest.requireActual('@shipyard/shared/core'), notice: jest.fn() }));
+jest.mock('@shipyard/platform/core', () => ({ ...jest.requireActual('@shipyard/platform/core'), notice: jest.fn() }));
 
 const loadBalancers = [{ targetGroupArn: 'tg/blue', advancedConfiguration: { alternateTargetGroupArn: 'tg/green' } }];
 const rolling: Service = { serviceName: 'web', deploymentConfiguration: { strategy: 'ROLLING', maximumPercent: 200 } };

@@ -1,12 +1,12 @@
 import type { ECSClient, Service, TaskDefinition } from '@aws-sdk/client-ecs';
-import { ServiceEventStream } from '@shipyard/shared/ecs-deployments';
+import { ServiceEventStream } from '@shipyard/ecs/deployments';
 import type { Inputs } from '../src/inputs';
 import type { ServicePlan } from '../src/plan';
 import { startDeployments, type StartedDeployment } from '../src/update';
-import { awsError, fakeClient, type Handlers } from '../../../packages/shared/__tests__/fixtures/fake-client';
+import { awsError, fakeClient, type Handlers } from '@shipyard/testkit/fake-client';
 
-jest.mock('@shipyard/shared/core', () => ({
-  ...jest.requireActual('@shipyard/shared/core'),
+jest.mock('@shipyard/platform/core', () => ({
+  ...jest.requireActual('@shipyard/platform/core'),
   info: jest.fn(),
   warning: jest.fn(),
 }));

@@ -1,9 +1,9 @@
-import * as core from '@shipyard/shared/core';
-import { shortTaskDefinition } from '@shipyard/shared/ecs-names';
-import { DeploymentFailure, runAction } from '@shipyard/shared/errors';
-import { readBoolean, readDuration } from '@shipyard/shared/inputs';
-import { group } from '@shipyard/shared/log';
-import { ACTION_NAME, AWS_MAX_ATTEMPTS, Input } from './constants';
+import * as core from '@shipyard/platform/core';
+import { shortTaskDefinition } from '@shipyard/ecs/names';
+import { DeploymentFailure, runAction } from '@shipyard/platform/errors';
+import { readBoolean, readDuration } from '@shipyard/platform/inputs';
+import { group } from '@shipyard/platform/log';
+import { ACTION, AWS_MAX_ATTEMPTS, Input } from './constants';
 import { readSavedState } from './state';
 
 // The post step: when main stopped before reaching a verdict (a cancelled workflow), roll back what it started,
@@ -27,11 +27,11 @@ async function post(): Promise<void> {
   const timeoutMs = readDuration(Input.Timeout, 30 * MINUTE_MS);
   const [{ ECSClient }, { createClient }, { rollBack }, { SummaryBuilder, writeSummary }] = await Promise.all([
     import('@aws-sdk/client-ecs'),
-    import('@shipyard/shared/aws'),
+    import('@shipyard/platform/aws'),
     import('./rollback'),
-    import('@shipyard/shared/summary'),
+    import('@shipyard/platform/summary'),
   ]);
-  const ecs = createClient(ECSClient, { action: ACTION_NAME, region: saved.region, maxAttempts: AWS_MAX_ATTEMPTS });
+  const ecs = createClient(ECSClient, { action: ACTION, region: saved.region, maxAttempts: AWS_MAX_ATTEMPTS });
   const results = await group(`Roll back after cancellation: ${started}`, () =>
     rollBack(
       ecs,
@@ -64,5 +64,5 @@ async function post(): Promise<void> {
 }
 
 export async function runPost(): Promise<void> {
-  await runAction(ACTION_NAME, post);
+  await runAction(ACTION, post);
 }

@@ -1,6 +1,6 @@
-import * as core from '@shipyard/shared/core';
+import * as core from '@shipyard/platform/core';
 import { DeregisterTaskDefinitionCommand, ListTaskDefinitionsCommand, type ECSClient } from '@aws-sdk/client-ecs';
-import { describeError } from '@shipyard/shared/errors';
+import { describeError } from '@shipyard/platform/errors';
 import { revisionName } from './register';
 
 // keep-revisions: after a successful deploy, deregister the older ACTIVE revisions of each deployed family beyond

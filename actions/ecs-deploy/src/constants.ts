@@ -1,3 +1,6 @@
+/** The action's name in failure messages (`ecs-deploy: …`) and in the AWS user agent. */
+export const ACTION = 'ecs-deploy';
+
 /** Input names, exactly as in action.yml. */
 export const Input = {
   Mode: 'mode',
@@ -60,8 +63,6 @@ export const ProvenanceTag = {
   RunUrl: 'run-url',
   DeployedBy: 'deployed-by',
 } as const;
-
-export const ACTION_NAME = 'ecs-deploy';
 
 /** Attempts per AWS call: deploys poll for minutes and must ride out throttling (retries are adaptive). */
 export const AWS_MAX_ATTEMPTS = 8;

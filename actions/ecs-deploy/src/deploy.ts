@@ -1,15 +1,15 @@
-import * as core from '@shipyard/shared/core';
+import * as core from '@shipyard/platform/core';
 import { ECSClient } from '@aws-sdk/client-ecs';
-import { createClient } from '@shipyard/shared/aws';
-import type { DeploymentSnapshot } from '@shipyard/shared/ecs-deployments';
-import { formatChangeLines } from '@shipyard/shared/ecs-diff';
-import { DeploymentFailure, describeError, FailureWithOutcome } from '@shipyard/shared/errors';
-import { githubDeploymentForJob, setGithubDeploymentStatus } from '@shipyard/shared/github';
-import { group } from '@shipyard/shared/log';
-import { cancellationSignal, PollCancelledError } from '@shipyard/shared/poll';
-import { writeSummary } from '@shipyard/shared/summary';
+import { createClient } from '@shipyard/platform/aws';
+import type { DeploymentSnapshot } from '@shipyard/ecs/deployments';
+import { formatChangeLines } from '@shipyard/ecs/diff';
+import { DeploymentFailure, describeError, FailureWithOutcome } from '@shipyard/platform/errors';
+import { githubDeploymentForJob, setGithubDeploymentStatus } from '@shipyard/platform/github';
+import { group } from '@shipyard/platform/log';
+import { cancellationSignal, PollCancelledError } from '@shipyard/platform/poll';
+import { writeSummary } from '@shipyard/platform/summary';
 import { deregisterOldRevisions, familyOf } from './cleanup';
-import { ACTION_NAME, AWS_MAX_ATTEMPTS } from './constants';
+import { ACTION, AWS_MAX_ATTEMPTS } from './constants';
 import type { Inputs } from './inputs';
 import { taskDefinitionChanges } from './normalize';
 import { planServices, type ServicePlan } from './plan';
@@ -57,10 +57,10 @@ function logChanges(plans: ServicePlan[], revisions: Revisions, inputs: Inputs):
 async function explain(ctx: Context, failed: ServiceResult[]): Promise<string[]> {
   const [{ CloudWatchLogsClient }, { formatExplanation, gatherFailureFacts }] = await Promise.all([
     import('@aws-sdk/client-cloudwatch-logs'),
-    import('@shipyard/shared/ecs-explain'),
+    import('@shipyard/ecs/explain'),
   ]);
   const logs = createClient(CloudWatchLogsClient, {
-    action: ACTION_NAME,
+    action: ACTION,
     region: ctx.region,
     maxAttempts: AWS_MAX_ATTEMPTS,
   });
@@ -277,8 +277,8 @@ async function prepare(ctx: Context) {
 export async function deploy(inputs: Inputs, region: string, startedAtMs: number): Promise<void> {
   const signal = cancellationSignal();
   // A cancelled run abandons its reads at once (changes in flight finish); the post step restores what changed.
-  const ecs = createClient(ECSClient, { action: ACTION_NAME, region, maxAttempts: AWS_MAX_ATTEMPTS, signal });
-  const registrar = createClient(ECSClient, { action: ACTION_NAME, region, maxAttempts: 1, signal });
+  const ecs = createClient(ECSClient, { action: ACTION, region, maxAttempts: AWS_MAX_ATTEMPTS, signal });
+  const registrar = createClient(ECSClient, { action: ACTION, region, maxAttempts: 1, signal });
   const ctx: Context = { inputs, region, ecs, registrar, startedAtMs, signal };
   const { plans, revisions, changes } = await prepare(ctx);
 

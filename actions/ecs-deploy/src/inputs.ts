@@ -1,9 +1,9 @@
-import * as core from '@shipyard/shared/core';
-import { formatDuration } from '@shipyard/shared/duration';
-import { parseCluster, parseEcsName, parseServiceList } from '@shipyard/shared/ecs-names';
-import { isSensitiveName } from '@shipyard/shared/redact';
-import { ConfigError } from '@shipyard/shared/errors';
-import { ENVIRONMENT_NAME_MAX_LENGTH } from '@shipyard/shared/github';
+import * as core from '@shipyard/platform/core';
+import { formatDuration } from '@shipyard/platform/duration';
+import { parseCluster, parseEcsName, parseServiceList } from '@shipyard/ecs/names';
+import { isSensitiveName } from '@shipyard/platform/redact';
+import { ConfigError } from '@shipyard/platform/errors';
+import { ENVIRONMENT_NAME_MAX_LENGTH } from '@shipyard/platform/github';
 import {
   CHECK_INTERVAL_BOUNDS,
   readBoolean,
@@ -17,8 +17,8 @@ import {
   readStructuredSource,
   quote,
   WAIT_BOUNDS,
-} from '@shipyard/shared/inputs';
-import { parseBodyExpectation, parseStatusExpectation, parseUrls, type HttpExpectation } from '@shipyard/shared/verify';
+} from '@shipyard/platform/inputs';
+import { parseBodyExpectation, parseStatusExpectation, parseUrls, type HttpExpectation } from '@shipyard/ecs/verify';
 import { Input } from './constants';
 import { checkDocumentAgainstModel, checkInputsAgainstModel } from './model-check';
 import {

@@ -1,7 +1,7 @@
-import { resolveRegion } from '@shipyard/shared/aws';
-import { runAction } from '@shipyard/shared/errors';
-import { group } from '@shipyard/shared/log';
-import { ACTION_NAME } from './constants';
+import { resolveRegion } from '@shipyard/platform/aws';
+import { runAction } from '@shipyard/platform/errors';
+import { group } from '@shipyard/platform/log';
+import { ACTION } from './constants';
 import { readInputs } from './inputs';
 import { ProblemsError, reportProblems } from './problems';
 import { renderChanges, renderTaskDefinition } from './taskdef';
@@ -35,5 +35,5 @@ async function main(): Promise<void> {
 }
 
 export async function run(): Promise<void> {
-  await runAction(ACTION_NAME, main);
+  await runAction(ACTION, main);
 }

@@ -1,4 +1,4 @@
-import { checkShape, type Shape, type ShapeProblem } from '@shipyard/shared/model-shapes';
+import { checkShape, type Shape, type ShapeProblem } from '@shipyard/platform/model-shapes';
 import { Input } from './constants';
 import { TASK_DEFINITION_ROOT, TASK_DEFINITION_SHAPES } from './generated/task-definition-shapes';
 import type { ContainerOverride } from './parse';

@@ -5,7 +5,7 @@ import type {
   RegisterTaskDefinitionRequest,
   Tag,
 } from '@aws-sdk/client-ecs';
-import { diffTaskDefinitions, type DiffOptions, type TaskDefinitionChange } from '@shipyard/shared/ecs-diff';
+import { diffTaskDefinitions, type DiffOptions, type TaskDefinitionChange } from '@shipyard/ecs/diff';
 import { cpuUnits, memoryMiB } from './parse';
 import { toRegisterRequest } from './render';
 

@@ -1,5 +1,5 @@
-import * as core from '@shipyard/shared/core';
-import { SummaryBuilder, writeSummary } from '@shipyard/shared/summary';
+import * as core from '@shipyard/platform/core';
+import { SummaryBuilder, writeSummary } from '@shipyard/platform/summary';
 import { Output } from './constants';
 import type { Inputs } from './inputs';
 

@@ -1,7 +1,7 @@
-import { ECS_NAME, isFamilyRevision, isTaskDefinitionArn } from '@shipyard/shared/ecs-names';
-import { ConfigError } from '@shipyard/shared/errors';
-import { IMAGE_REFERENCE_FORM, parseImageReference } from '@shipyard/shared/image-reference';
-import { quote } from '@shipyard/shared/inputs';
+import { ECS_NAME, isFamilyRevision, isTaskDefinitionArn } from '@shipyard/ecs/names';
+import { ConfigError } from '@shipyard/platform/errors';
+import { IMAGE_REFERENCE_FORM, parseImageReference } from '@shipyard/platform/image-reference';
+import { quote } from '@shipyard/platform/inputs';
 import { ProvenanceTag } from './constants';
 import type { DocumentText } from './problems';
 

@@ -1,4 +1,4 @@
-import * as core from '@shipyard/shared/core';
+import * as core from '@shipyard/platform/core';
 import {
   DescribeClustersCommand,
   DescribeServicesCommand,
@@ -8,11 +8,11 @@ import {
   type ECSClient,
   type Service,
 } from '@aws-sdk/client-ecs';
-import { formatDuration } from '@shipyard/shared/duration';
-import { shortTaskDefinition } from '@shipyard/shared/ecs-names';
-import { lastSuccessfulRevision, ServiceEventStream, stableTaskDefinition } from '@shipyard/shared/ecs-deployments';
-import { ConfigError, DeploymentFailure, describeError } from '@shipyard/shared/errors';
-import { poll } from '@shipyard/shared/poll';
+import { formatDuration } from '@shipyard/platform/duration';
+import { isSameService, shortTaskDefinition } from '@shipyard/ecs/names';
+import { lastSuccessfulRevision, ServiceEventStream, stableTaskDefinition } from '@shipyard/ecs/deployments';
+import { ConfigError, DeploymentFailure, describeError } from '@shipyard/platform/errors';
+import { poll } from '@shipyard/platform/poll';
 import { Input } from './constants';
 import { checkBakeMinutes, type Inputs } from './inputs';
 import type { Strategy } from './parse';
@@ -67,7 +67,7 @@ async function describeServices(ecs: ECSClient, cluster: string, names: string[]
     batches.map(async (batch) => {
       const response = await ecs.send(new DescribeServicesCommand({ cluster, services: batch }));
       for (const service of response.services ?? []) {
-        const name = batch.find((n) => n === service.serviceName || n === service.serviceArn);
+        const name = batch.find((n) => isSameService(n, service));
         if (name) found.set(name, service);
       }
     }),

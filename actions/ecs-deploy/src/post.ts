@@ -1,4 +1,4 @@
-import { runPostStep } from '@shipyard/shared/post-step';
+import { runPostStep } from '@shipyard/platform/post-step';
 import { State } from './constants';
 
 /** The post step: rolls back what a cancelled deploy started (cancel.ts); after a normal end, nothing. */

@@ -1,8 +1,8 @@
-import * as core from '@shipyard/shared/core';
-import { ConfigError } from '@shipyard/shared/errors';
-import type { ValuePath } from '@shipyard/shared/model-shapes';
-import { positionOf } from '@shipyard/shared/source-position';
-import { SummaryBuilder, writeSummary } from '@shipyard/shared/summary';
+import * as core from '@shipyard/platform/core';
+import { ConfigError } from '@shipyard/platform/errors';
+import type { ValuePath } from '@shipyard/platform/model-shapes';
+import { positionOf } from '@shipyard/platform/source-position';
+import { SummaryBuilder, writeSummary } from '@shipyard/platform/summary';
 
 // Problems in a task definition or an input, each with where it is, so the failure annotates the very line of the
 // file (a pull request shows it in place) and the job summary lists the same places.

@@ -1,4 +1,4 @@
-import * as core from '@shipyard/shared/core';
+import * as core from '@shipyard/platform/core';
 import {
   DescribeTaskDefinitionCommand,
   RegisterTaskDefinitionCommand,
@@ -7,11 +7,12 @@ import {
   type Tag,
   type TaskDefinition,
 } from '@aws-sdk/client-ecs';
-import { ConfigError, describeError, isAwsSdkError, mayHaveBeenApplied } from '@shipyard/shared/errors';
-import { retryPassing } from '@shipyard/shared/poll';
-import { isUnknownTaskDefinition, unknownTaskDefinitionYet, untilVisible } from '@shipyard/shared/consistency';
-import { shortTaskDefinition, taskDefinitionFamily, taskDefinitionInputError } from '@shipyard/shared/ecs-names';
-import { quote } from '@shipyard/shared/inputs';
+import { ConfigError, describeError, isAwsSdkError, mayHaveBeenApplied } from '@shipyard/platform/errors';
+import { retryPassing } from '@shipyard/platform/poll';
+import { isUnknownTaskDefinition, unknownTaskDefinitionYet } from '@shipyard/ecs/consistency';
+import { untilVisible } from '@shipyard/platform/consistency';
+import { shortTaskDefinition, taskDefinitionFamily, taskDefinitionInputError } from '@shipyard/ecs/names';
+import { quote } from '@shipyard/platform/inputs';
 import { Input } from './constants';
 import type { Inputs } from './inputs';
 import type { ServicePlan } from './plan';

@@ -1,7 +1,7 @@
-import * as core from '@shipyard/shared/core';
-import { formatDuration } from '@shipyard/shared/duration';
-import { changesTable, type TaskDefinitionChange } from '@shipyard/shared/ecs-diff';
-import { SummaryBuilder } from '@shipyard/shared/summary';
+import * as core from '@shipyard/platform/core';
+import { formatDuration } from '@shipyard/platform/duration';
+import { changesTable, type TaskDefinitionChange } from '@shipyard/ecs/diff';
+import { SummaryBuilder } from '@shipyard/platform/summary';
 import { Output } from './constants';
 import { revisionName } from './register';
 

@@ -1,26 +1,28 @@
-import * as core from '@shipyard/shared/core';
+import * as core from '@shipyard/platform/core';
 import type { ECSClient } from '@aws-sdk/client-ecs';
-import { formatDuration } from '@shipyard/shared/duration';
+import { formatDuration } from '@shipyard/platform/duration';
 import {
   primaryTaskDefinition,
   ServiceEventStream,
   type DeploymentSnapshot,
   type DeploymentTarget,
-} from '@shipyard/shared/ecs-deployments';
-import { describePatiently, startRollback, watchRollbacks, type StartedRollback } from '@shipyard/shared/ecs-rollback';
+} from '@shipyard/ecs/deployments';
 import {
-  chooseRollbackMethod,
-  type CurrentDeployment,
-  type RollbackMethod,
-} from '@shipyard/shared/ecs-rollback-target';
-import { eventLine, progressLine, type WatchedDeployment } from '@shipyard/shared/ecs-watch';
-import { describeError } from '@shipyard/shared/errors';
-import { PollCancelledError, PollTimeoutError } from '@shipyard/shared/poll';
+  describePatiently,
+  startEveryRollback,
+  type RollbackStep,
+  type StartedRollback,
+} from '@shipyard/ecs/rollback/start';
+import { chooseRollbackMethod, type CurrentDeployment, type RollbackMethod } from '@shipyard/ecs/rollback/target';
+import { watchRollbacksToEnd } from '@shipyard/ecs/rollback/watch';
+import { eventLine, progressLine } from '@shipyard/ecs/watch';
+import { describeError } from '@shipyard/platform/errors';
 import { revisionName } from './register';
 
-// Puts services back on their last known-good revision with the shared rollback steps (the rollback action uses
-// the same): a deployment still in flight is stopped with ROLLBACK (ECS moves traffic back to the revision that
-// still runs), one ECS is already rolling back is waited for, otherwise the known-good revision is redeployed.
+// Puts services back on their last known-good revision with the rollback steps of @shipyard/ecs/rollback (the
+// rollback action starts and watches its rollbacks the same way): a deployment still in flight is stopped with
+// ROLLBACK (ECS moves traffic back to the revision that still runs), one ECS is already rolling back is waited for,
+// otherwise the known-good revision is redeployed.
 // Used after a failure and by the post step after a cancellation.
 
 export interface RollbackRequest {
@@ -94,14 +96,12 @@ async function describeBeforeRollback(
   }
 }
 
-async function start(
-  ecs: ECSClient,
-  cluster: string,
+/** The way back for one service: the step to start, or the result when there is none. */
+function planStep(
   request: RollbackRequest,
   snapshot: DeploymentSnapshot,
-  signal: AbortSignal | undefined,
   redeploy: boolean,
-): Promise<Started | RollbackResult> {
+): { step: RollbackStep; knownGood: string } | RollbackResult {
   const { service } = request.target;
   const knownGood = request.knownGood;
   if (!knownGood) {
@@ -119,13 +119,7 @@ async function start(
   core.info(
     `${service}: back to ${revisionName(knownGood)}: ${HOW[method]}${current?.status ? ` (the deployment is ${current.status})` : ''}`,
   );
-  const rollback = await startRollback(
-    ecs,
-    cluster,
-    { service, taskDefinitionArn: knownGood, method, current, before: snapshot.service },
-    { signal },
-  );
-  return { request, knownGood, rollback };
+  return { step: { service, taskDefinitionArn: knownGood, method, current, before: snapshot.service }, knownGood };
 }
 
 interface RollbackOptions {
@@ -175,18 +169,21 @@ async function attempt(
     !redeploy && seen && requests.every((r) => seen.has(r.target.service))
       ? seen
       : await describeBeforeRollback(ecs, cluster, requests, options.signal);
-  const begun = await Promise.all(
-    requests.map((request) =>
-      start(ecs, cluster, request, snapshots.get(request.target.service) ?? {}, options.signal, redeploy).catch(
-        (error: unknown): RollbackResult => ({
-          service: request.target.service,
-          outcome: 'rollback-failed',
-          detail: describeError(error),
-          taskDefinitionArn: primaryTaskDefinition(snapshots.get(request.target.service)?.service),
-        }),
-      ),
-    ),
-  );
+  const plans = requests.map((request) => planStep(request, snapshots.get(request.target.service) ?? {}, redeploy));
+  const steps = plans.flatMap((plan) => ('step' in plan ? [plan.step] : []));
+  const outcomes = await startEveryRollback(ecs, cluster, steps, { signal: options.signal });
+  const begun = requests.map((request, index): Started | RollbackResult => {
+    const plan = plans[index];
+    if (!('step' in plan)) return plan;
+    const outcome = outcomes[steps.indexOf(plan.step)];
+    if ('started' in outcome) return { request, knownGood: plan.knownGood, rollback: outcome.started };
+    return {
+      service: request.target.service,
+      outcome: 'rollback-failed',
+      detail: describeError(outcome.error),
+      taskDefinitionArn: primaryTaskDefinition(snapshots.get(request.target.service)?.service),
+    };
+  });
   const watched = begun.filter(
     (b): b is Started & { rollback: { target: DeploymentTarget } } => 'rollback' in b && !!b.rollback.target,
   );
@@ -195,12 +192,8 @@ async function attempt(
   for (const [service, snapshot] of snapshots) {
     if (!eventStreams.has(service)) eventStreams.set(service, new ServiceEventStream(snapshot.service?.events));
   }
-  const latest = new Map<string, WatchedDeployment>();
-  let timedOut = false;
-  let watchError: string | undefined;
-  if (watched.length) {
-    try {
-      await watchRollbacks({
+  const { last: latest, end } = watched.length
+    ? await watchRollbacksToEnd({
         ecs,
         cluster,
         targets: watched.map((w) => w.rollback.target),
@@ -215,14 +208,11 @@ async function attempt(
           }),
         ),
         onEvent: (service, event) => core.info(eventLine(service, event)),
-        onUpdate: (target, entry) => latest.set(target.service, entry),
-      });
-    } catch (error) {
-      if (error instanceof PollCancelledError) throw error;
-      if (error instanceof PollTimeoutError) timedOut = true;
-      else watchError = `could not be watched: ${describeError(error)}`;
-    }
-  }
+      })
+    : { last: new Map(), end: { kind: 'settled' as const } };
+  if (end.kind === 'cancelled') throw end.error;
+  const timedOut = end.kind === 'timed-out';
+  const watchError = end.kind === 'broken' ? `could not be watched: ${describeError(end.error)}` : undefined;
   return begun.map((b): Attempt => {
     if (!('rollback' in b)) return b;
     const service = b.request.target.service;

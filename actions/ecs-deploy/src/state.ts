@@ -1,4 +1,4 @@
-import * as core from '@shipyard/shared/core';
+import * as core from '@shipyard/platform/core';
 import { State } from './constants';
 
 // Everything the post step needs to roll back after a cancelled run, saved as soon as each deployment starts.

@@ -1,6 +1,6 @@
 import type { RegisterTaskDefinitionRequest } from '@aws-sdk/client-ecs';
-import { ConfigError } from '@shipyard/shared/errors';
-import { quote } from '@shipyard/shared/inputs';
+import { ConfigError } from '@shipyard/platform/errors';
+import { quote } from '@shipyard/platform/inputs';
 import { Input } from './constants';
 import type { Inputs } from './inputs';
 import { render, toRegisterRequest, type RenderChanges } from './render';

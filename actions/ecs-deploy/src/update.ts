@@ -1,4 +1,4 @@
-import * as core from '@shipyard/shared/core';
+import * as core from '@shipyard/platform/core';
 import {
   DescribeServicesCommand,
   UpdateServiceCommand,
@@ -6,13 +6,10 @@ import {
   type Service,
   type TaskDefinition,
 } from '@aws-sdk/client-ecs';
-import {
-  primaryTaskDefinition,
-  startedServiceDeployment,
-  type DeploymentTarget,
-} from '@shipyard/shared/ecs-deployments';
-import { isUnknownTaskDefinition, unknownTaskDefinitionYet, untilVisible } from '@shipyard/shared/consistency';
-import { describeError, mayHaveBeenApplied } from '@shipyard/shared/errors';
+import { primaryTaskDefinition, startedServiceDeployment, type DeploymentTarget } from '@shipyard/ecs/deployments';
+import { isUnknownTaskDefinition, unknownTaskDefinitionYet } from '@shipyard/ecs/consistency';
+import { untilVisible } from '@shipyard/platform/consistency';
+import { describeError, mayHaveBeenApplied } from '@shipyard/platform/errors';
 import type { Inputs } from './inputs';
 import type { ServicePlan } from './plan';
 import { revisionName } from './register';

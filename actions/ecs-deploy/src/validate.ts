@@ -1,8 +1,8 @@
 import type { ContainerDefinition, RegisterTaskDefinitionRequest } from '@aws-sdk/client-ecs';
-import { ConfigError } from '@shipyard/shared/errors';
-import { quote } from '@shipyard/shared/inputs';
+import { ConfigError } from '@shipyard/platform/errors';
+import { quote } from '@shipyard/platform/inputs';
 import { Input } from './constants';
-import { ECS_NAME } from '@shipyard/shared/ecs-names';
+import { ECS_NAME } from '@shipyard/ecs/names';
 import { cpuUnits, imageProblem, memoryMiB } from './parse';
 import { failOnProblems, type DocumentText, type Problem } from './problems';
 import type { RenderChanges } from './render';

@@ -1,4 +1,4 @@
-import { manualRollbackCommand } from '@shipyard/shared/ecs-rollback-target';
+import { manualRollbackCommand } from '@shipyard/ecs/rollback/target';
 import { Input } from './constants';
 import { revisionName } from './register';
 import type { RunReport, ServiceReport } from './report';

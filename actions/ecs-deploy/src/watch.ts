@@ -1,17 +1,17 @@
-import * as core from '@shipyard/shared/core';
+import * as core from '@shipyard/platform/core';
 import {
   ContinueServiceDeploymentCommand,
   StopServiceDeploymentCommand,
   type ECSClient,
   type ServiceDeployment,
 } from '@aws-sdk/client-ecs';
-import { formatDuration } from '@shipyard/shared/duration';
-import type { DeploymentTarget, Verdict } from '@shipyard/shared/ecs-deployments';
-import { isInFlightStatus } from '@shipyard/shared/ecs-rollback-target';
-import { eventLine, progressLine, watchDeployments, type WatchedDeployment } from '@shipyard/shared/ecs-watch';
-import { describeError } from '@shipyard/shared/errors';
-import { PollCancelledError, PollTimeoutError } from '@shipyard/shared/poll';
-import { describeExpectation, verifyUrls, type VerifyResult } from '@shipyard/shared/verify';
+import { formatDuration } from '@shipyard/platform/duration';
+import type { DeploymentTarget, Verdict } from '@shipyard/ecs/deployments';
+import { isInFlightStatus } from '@shipyard/ecs/rollback/target';
+import { eventLine, progressLine, watchDeployments, type WatchedDeployment } from '@shipyard/ecs/watch';
+import { describeError } from '@shipyard/platform/errors';
+import { PollCancelledError, PollTimeoutError } from '@shipyard/platform/poll';
+import { describeExpectation, verifyUrls, type VerifyResult } from '@shipyard/ecs/verify';
 import type { Inputs } from './inputs';
 import { TEST_PAUSE_STAGE } from './plan';
 import type { StartedDeployment } from './update';

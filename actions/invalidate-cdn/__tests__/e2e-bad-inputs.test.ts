@@ -1,7 +1,7 @@
-/** The generated bad-input corpus (packages/testkit/src/bad-inputs.ts) against the bundled action and aws-sim. */
+/** The generated bad-input corpus (testing/testkit/src/bad-inputs.ts) against the bundled action and aws-sim. */
 import type { Sim } from '@shipyard/aws-sim/server';
 import { badInputCases, corpusSize, runBadInputCorpus, simSlot, type InputTable } from '@shipyard/testkit/bad-inputs';
-import { ACTION_DIR, invalidateCdn, SITE, startCdnSim } from './support/cdn-sim';
+import { ACTION_DIR, invalidateCdn, SITE, startCdnSim } from '@shipyard/testkit/fixtures/invalidate-cdn/cdn-sim';
 
 /** Not URL paths: relative, with a ".." segment, a space, a control character, or too long. */
 const URL_PATHS = ['app', '/a/../b', '/has space', '/x\u0007', `/${'x'.repeat(1100)}`];

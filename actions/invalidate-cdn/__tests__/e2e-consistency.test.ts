@@ -3,7 +3,7 @@
  * moments ago. aws-sim answers so when asked (its `lags`); the wait must look again, and say so when that outlasts it.
  */
 import type { Sim } from '@shipyard/aws-sim/server';
-import { failure, invalidateCdn, SITE, startCdnSim } from './support/cdn-sim';
+import { failure, invalidateCdn, SITE, startCdnSim } from '@shipyard/testkit/fixtures/invalidate-cdn/cdn-sim';
 
 let sim: Sim;
 afterEach(() => sim?.close());

@@ -1,6 +1,6 @@
 /** Mistakes are reported before anything is created: the exact message, and no mutating call reached AWS. */
 import type { Sim } from '@shipyard/aws-sim/server';
-import { failure, invalidateCdn, SITE, startCdnSim } from './support/cdn-sim';
+import { failure, invalidateCdn, SITE, startCdnSim } from '@shipyard/testkit/fixtures/invalidate-cdn/cdn-sim';
 
 let sim: Sim;
 beforeAll(async () => {

@@ -7,7 +7,14 @@ import { join } from 'node:path';
 import { ManualClock } from '@shipyard/aws-sim/clock';
 import type { Sim } from '@shipyard/aws-sim/server';
 import { advanceToNextEvent, beforeEachRequest } from '@shipyard/testkit/sim-time';
-import { createdBatches, DOCS, invalidateCdn, listInvalidations, SITE, startCdnSim } from './support/cdn-sim';
+import {
+  createdBatches,
+  DOCS,
+  invalidateCdn,
+  listInvalidations,
+  SITE,
+  startCdnSim,
+} from '@shipyard/testkit/fixtures/invalidate-cdn/cdn-sim';
 import { tempDirs } from '@shipyard/testkit/temp-dirs';
 
 const tempDir = tempDirs();

@@ -6,7 +6,7 @@ import {
   TooManyInvalidationsInProgress,
   type CloudFrontClient,
 } from '@aws-sdk/client-cloudfront';
-import { fakeClock } from '@shipyard/shared/poll';
+import { fakeClock } from '@shipyard/platform/poll';
 import { runIdentity } from '../src/caller-reference';
 import type { AwsContext } from '../src/submit';
 

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError } from '@shipyard/shared/errors';
+import { ConfigError } from '@shipyard/platform/errors';
 import {
   parseDirectoryIndex,
   parseDistributions,

@@ -1,6 +1,6 @@
 import type { Sim } from '@shipyard/aws-sim/server';
 import { runLocalAction } from '@shipyard/testkit/local-action';
-import { ACTION_DIR, listInvalidations, SITE, startCdnSim } from './support/cdn-sim';
+import { ACTION_DIR, listInvalidations, SITE, startCdnSim } from '@shipyard/testkit/fixtures/invalidate-cdn/cdn-sim';
 
 // The README's "Run an action locally": @github/local-action runs the sources against aws-sim.
 

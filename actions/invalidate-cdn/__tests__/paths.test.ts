@@ -1,4 +1,4 @@
-import { ConfigError } from '@shipyard/shared/errors';
+import { ConfigError } from '@shipyard/platform/errors';
 import {
   covers,
   directoryIndexForms,

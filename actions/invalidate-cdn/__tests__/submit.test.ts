@@ -11,7 +11,7 @@ import {
   run,
   tooMany,
 } from './fake-cloudfront';
-import type { FakeClock } from '@shipyard/shared/poll';
+import type { FakeClock } from '@shipyard/platform/poll';
 
 const batches = [['/a', '/b'], ['/c']];
 

@@ -1,5 +1,5 @@
-import { DeploymentFailure } from '@shipyard/shared/errors';
-import type { FakeClock } from '@shipyard/shared/poll';
+import { DeploymentFailure } from '@shipyard/platform/errors';
+import type { FakeClock } from '@shipyard/platform/poll';
 import type { InvalidationRecord } from '../src/submit';
 import { waitForCompletion } from '../src/watch';
 import { context, fakeApi, noSuchInvalidation } from './fake-cloudfront';

@@ -1,9 +1,8 @@
-/** Input and output names, so the action.yml names live in one place. */
-
-/** The name in failure messages (`invalidate-cdn: …`) and in the AWS user agent. */
+/** The action's name in failure messages (`invalidate-cdn: …`) and in the AWS user agent. */
 export const ACTION = 'invalidate-cdn';
 
-export const Inputs = {
+/** Input names, exactly as in action.yml. */
+export const Input = {
   Distributions: 'distributions',
   Paths: 'paths',
   ChangedFiles: 'changed-files',
@@ -19,7 +18,7 @@ export const Inputs = {
   IdempotencyScope: 'idempotency-scope',
 } as const;
 
-export const Outputs = {
+export const Output = {
   InvalidationIds: 'invalidation-ids',
   PathsSubmitted: 'paths-submitted',
   PathsRequested: 'paths-requested',

@@ -1,12 +1,12 @@
-import * as core from '@shipyard/shared/core';
+import * as core from '@shipyard/platform/core';
 import {
   GetDistributionCommand,
   ListDistributionsCommand,
   type CloudFrontClient,
   type DistributionSummary,
 } from '@aws-sdk/client-cloudfront';
-import { ConfigError, isAwsSdkError } from '@shipyard/shared/errors';
-import { quote } from '@shipyard/shared/inputs';
+import { ConfigError, isAwsSdkError } from '@shipyard/platform/errors';
+import { quote } from '@shipyard/platform/inputs';
 import type { DistributionRef } from './inputs';
 
 export type CloudFrontApi = Pick<CloudFrontClient, 'send'>;

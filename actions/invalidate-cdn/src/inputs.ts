@@ -1,5 +1,5 @@
-import * as core from '@shipyard/shared/core';
-import { ConfigError } from '@shipyard/shared/errors';
+import * as core from '@shipyard/platform/core';
+import { ConfigError } from '@shipyard/platform/errors';
 import {
   quote,
   readBoolean,
@@ -8,12 +8,12 @@ import {
   readList,
   readString,
   WAIT_BOUNDS,
-} from '@shipyard/shared/inputs';
-import { locateInWorkspace, readWorkspaceFile } from '@shipyard/shared/workspace-path';
+} from '@shipyard/platform/inputs';
+import { locateInWorkspace, readWorkspaceFile } from '@shipyard/platform/workspace-path';
 import type { IdempotencyScope } from './caller-reference';
 import { mapChangedFiles, type ChangedFiles } from './changes';
 import { FREE_PATHS_PER_MONTH } from './collapse';
-import { Inputs as Names } from './constants';
+import { Input } from './constants';
 import { normalisePaths, type PathSource } from './paths';
 
 export type DistributionRef = { kind: 'id'; id: string } | { kind: 'domain'; domain: string };
@@ -103,32 +103,32 @@ function readChangedFilesFile(name: string): string | undefined {
 
 /** Reads and checks every input, and computes the paths, so any mistake surfaces before the first AWS call. */
 export function readInputs(): ActionInputs {
-  const distributions = parseDistributions(Names.Distributions, readList(Names.Distributions));
-  const explicit = parseLines(core.getInput(Names.Paths));
-  const inline = core.getInput(Names.ChangedFiles);
-  const fromFile = readChangedFilesFile(Names.ChangedFilesFile);
+  const distributions = parseDistributions(Input.Distributions, readList(Input.Distributions));
+  const explicit = parseLines(core.getInput(Input.Paths));
+  const inline = core.getInput(Input.ChangedFiles);
+  const fromFile = readChangedFilesFile(Input.ChangedFilesFile);
   const sources: PathSource[] = [{ kind: 'url', paths: explicit }];
   let changes: ChangedFiles | undefined;
   if (inline.trim() || fromFile !== undefined) {
-    const filesRoot = readString(Names.FilesRoot, { default: '.' });
+    const filesRoot = readString(Input.FilesRoot, { default: '.' });
     // The site folder need not exist here (s3 sync output names keys), but it must be one inside the checkout.
-    locateInWorkspace(Names.FilesRoot, filesRoot);
+    locateInWorkspace(Input.FilesRoot, filesRoot);
     changes = mapChangedFiles([inline, fromFile ?? ''].join('\n'), {
       filesRoot,
-      urlPrefix: parseUrlPath(Names.UrlPrefix, core.getInput(Names.UrlPrefix), '/'),
-      originPath: parseUrlPath(Names.OriginPath, core.getInput(Names.OriginPath), ''),
+      urlPrefix: parseUrlPath(Input.UrlPrefix, core.getInput(Input.UrlPrefix), '/'),
+      originPath: parseUrlPath(Input.OriginPath, core.getInput(Input.OriginPath), ''),
     });
     sources.push({ kind: 'file', paths: changes.urlPaths });
   }
-  const directoryIndex = parseDirectoryIndex(Names.DirectoryIndex, core.getInput(Names.DirectoryIndex));
+  const directoryIndex = parseDirectoryIndex(Input.DirectoryIndex, core.getInput(Input.DirectoryIndex));
   return {
     distributions,
     requested: normalisePaths(sources, { directoryIndex }),
     changes,
-    costMode: readBoolean(Names.CostMode, true),
-    pathBudget: readInteger(Names.PathBudget, { min: 1, default: FREE_PATHS_PER_MONTH }),
-    wait: readBoolean(Names.Wait, true),
-    timeoutMs: readDuration(Names.Timeout, DEFAULT_TIMEOUT_MS, WAIT_BOUNDS),
-    scope: parseScope(Names.IdempotencyScope, core.getInput(Names.IdempotencyScope)),
+    costMode: readBoolean(Input.CostMode, true),
+    pathBudget: readInteger(Input.PathBudget, { min: 1, default: FREE_PATHS_PER_MONTH }),
+    wait: readBoolean(Input.Wait, true),
+    timeoutMs: readDuration(Input.Timeout, DEFAULT_TIMEOUT_MS, WAIT_BOUNDS),
+    scope: parseScope(Input.IdempotencyScope, core.getInput(Input.IdempotencyScope)),
   };
 }

@@ -1,9 +1,9 @@
-import * as core from '@shipyard/shared/core';
+import * as core from '@shipyard/platform/core';
 import { CloudFrontClient } from '@aws-sdk/client-cloudfront';
-import { createClient } from '@shipyard/shared/aws';
-import { DeploymentFailure, describeError } from '@shipyard/shared/errors';
-import { group } from '@shipyard/shared/log';
-import { systemClock } from '@shipyard/shared/poll';
+import { createClient } from '@shipyard/platform/aws';
+import { DeploymentFailure, describeError } from '@shipyard/platform/errors';
+import { group } from '@shipyard/platform/log';
+import { systemClock } from '@shipyard/platform/poll';
 import { runIdentity } from './caller-reference';
 import { ACTION } from './constants';
 import { resolveDistributions } from './distributions';

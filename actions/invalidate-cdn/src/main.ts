@@ -1,7 +1,7 @@
-import * as core from '@shipyard/shared/core';
-import { describeError, runAction } from '@shipyard/shared/errors';
-import { cancellationSignal } from '@shipyard/shared/poll';
-import { writeSummary } from '@shipyard/shared/summary';
+import * as core from '@shipyard/platform/core';
+import { describeError, runAction } from '@shipyard/platform/errors';
+import { cancellationSignal } from '@shipyard/platform/poll';
+import { writeSummary } from '@shipyard/platform/summary';
 import { ACTION } from './constants';
 import { readInputs, type ActionInputs } from './inputs';
 import { planInvalidation } from './plan';

@@ -1,5 +1,5 @@
-import { ConfigError } from '@shipyard/shared/errors';
-import { quote } from '@shipyard/shared/inputs';
+import { ConfigError } from '@shipyard/platform/errors';
+import { quote } from '@shipyard/platform/inputs';
 
 /** CloudFront rejects longer invalidation paths (counted as sent, i.e. after percent-encoding). */
 export const MAX_PATH_LENGTH = 4_000;

@@ -1,8 +1,8 @@
-import * as core from '@shipyard/shared/core';
+import * as core from '@shipyard/platform/core';
 import { CreateInvalidationCommand, type Invalidation } from '@aws-sdk/client-cloudfront';
-import { formatDuration } from '@shipyard/shared/duration';
-import { isAwsSdkError } from '@shipyard/shared/errors';
-import { poll, type Clock } from '@shipyard/shared/poll';
+import { formatDuration } from '@shipyard/platform/duration';
+import { isAwsSdkError } from '@shipyard/platform/errors';
+import { poll, type Clock } from '@shipyard/platform/poll';
 import { callerReference, nextCallerReference, type IdempotencyScope, type RunIdentity } from './caller-reference';
 import { missingDistribution, type CloudFrontApi } from './distributions';
 

@@ -1,8 +1,8 @@
-import * as core from '@shipyard/shared/core';
-import { SummaryBuilder } from '@shipyard/shared/summary';
+import * as core from '@shipyard/platform/core';
+import { SummaryBuilder } from '@shipyard/platform/summary';
 import type { ChangedFiles } from './changes';
 import { estimateCost, formatUsd, FREE_PATHS_PER_MONTH, USD_PER_PATH } from './collapse';
-import { Outputs } from './constants';
+import { Output } from './constants';
 import type { ResolvedDistribution } from './distributions';
 import type { Plan } from './plan';
 import type { InvalidationRecord } from './submit';
@@ -38,10 +38,10 @@ function billedPaths(report: Report): number {
 
 export function outputsOf(report: Report): Record<string, string> {
   return {
-    [Outputs.InvalidationIds]: report.invalidations.map((i) => i.id).join(','),
-    [Outputs.PathsRequested]: String(report.plan.requested.length * distributionCount(report)),
-    [Outputs.PathsSubmitted]: String(billedPaths(report)),
-    [Outputs.EstimatedCost]: formatUsd(estimateCost(billedPaths(report))),
+    [Output.InvalidationIds]: report.invalidations.map((i) => i.id).join(','),
+    [Output.PathsRequested]: String(report.plan.requested.length * distributionCount(report)),
+    [Output.PathsSubmitted]: String(billedPaths(report)),
+    [Output.EstimatedCost]: formatUsd(estimateCost(billedPaths(report))),
   };
 }
 

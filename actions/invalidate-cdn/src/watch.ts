@@ -1,9 +1,9 @@
-import * as core from '@shipyard/shared/core';
+import * as core from '@shipyard/platform/core';
 import { GetInvalidationCommand } from '@aws-sdk/client-cloudfront';
-import { formatDuration } from '@shipyard/shared/duration';
-import { NEW_RESOURCE_PATIENCE_MS } from '@shipyard/shared/consistency';
-import { DeploymentFailure, isAwsSdkError } from '@shipyard/shared/errors';
-import { poll, PollTimeoutError } from '@shipyard/shared/poll';
+import { formatDuration } from '@shipyard/platform/duration';
+import { NEW_RESOURCE_PATIENCE_MS } from '@shipyard/platform/consistency';
+import { DeploymentFailure, isAwsSdkError } from '@shipyard/platform/errors';
+import { poll, PollTimeoutError } from '@shipyard/platform/poll';
 import type { AwsContext, InvalidationRecord } from './submit';
 
 export const COMPLETED = 'Completed';

@@ -1,8 +1,8 @@
-/** The generated bad-input corpus (packages/testkit/src/bad-inputs.ts) against the bundled action and aws-sim. */
+/** The generated bad-input corpus (testing/testkit/src/bad-inputs.ts) against the bundled action and aws-sim. */
 import { join } from 'node:path';
 import type { Sim } from '@shipyard/aws-sim/server';
 import { badInputCases, corpusSize, runBadInputCorpus, simSlot, type InputTable } from '@shipyard/testkit/bad-inputs';
-import { image, migrate, startFspSim } from './support/fsp-sim';
+import { image, migrate, startFspSim } from '@shipyard/testkit/fixtures/migrate/fsp-sim';
 
 const RUNNER = {
   mode: 'runner',

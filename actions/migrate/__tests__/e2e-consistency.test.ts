@@ -4,7 +4,7 @@
  * `lags`); the migration must wait them out, and say so when one outlasts the wait.
  */
 import type { Sim } from '@shipyard/aws-sim/server';
-import { image, migrate, registerNextRevision, startFspSim } from './support/fsp-sim';
+import { image, migrate, registerNextRevision, startFspSim } from '@shipyard/testkit/fixtures/migrate/fsp-sim';
 
 const OK = { image: image('ok'), startSeconds: 5, oneOff: { exitCode: 0, afterSeconds: 30 }, logs: ['migrated'] };
 

@@ -4,7 +4,13 @@
  */
 import type { Sim } from '@shipyard/aws-sim/server';
 import { HeldClock } from '@shipyard/testkit/sim-time';
-import { describeTask, image, migrate, startFspSim, startOtherMigration } from './support/fsp-sim';
+import {
+  describeTask,
+  image,
+  migrate,
+  startFspSim,
+  startOtherMigration,
+} from '@shipyard/testkit/fixtures/migrate/fsp-sim';
 
 const LONG_RUNNING = (tag: string) => ({
   image: image(tag),

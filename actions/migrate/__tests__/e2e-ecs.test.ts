@@ -3,7 +3,16 @@
  * behaves is decided by the scenario of its image.
  */
 import type { Sim } from '@shipyard/aws-sim/server';
-import { CLUSTER, LOG_GROUP, RUN, SERVICE_NETWORK, describeTask, image, migrate, startFspSim } from './support/fsp-sim';
+import {
+  CLUSTER,
+  LOG_GROUP,
+  RUN,
+  SERVICE_NETWORK,
+  describeTask,
+  image,
+  migrate,
+  startFspSim,
+} from '@shipyard/testkit/fixtures/migrate/fsp-sim';
 
 const MIGRATION_LINES = [
   '> Migrating files:',

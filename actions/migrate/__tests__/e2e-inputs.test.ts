@@ -1,6 +1,6 @@
 /** Input mistakes end the step before anything runs: the exact error naming the input, and no mutating AWS call. */
 import type { Sim } from '@shipyard/aws-sim/server';
-import { image, migrate, startFspSim } from './support/fsp-sim';
+import { image, migrate, startFspSim } from '@shipyard/testkit/fixtures/migrate/fsp-sim';
 
 let sim: Sim;
 beforeAll(async () => {

@@ -6,7 +6,7 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { runAction } from '@shipyard/testkit/run-action';
-import { startPostgres, type TestPostgres } from './support/postgres';
+import { startPostgres, type TestPostgres } from '@shipyard/testkit/fixtures/migrate/postgres';
 
 const actionDir = join(__dirname, '..');
 const repoBin = join(__dirname, '..', '..', '..', 'node_modules', '.bin');

@@ -8,8 +8,8 @@ import { delimiter, join } from 'node:path';
 import { Client } from 'pg';
 import { runAction, type ActionRun, type RunActionOptions } from '@shipyard/testkit/run-action';
 import { ledgerLockKey } from '../src/sql-scripts';
-import { startFspSim } from './support/fsp-sim';
-import { startPostgres, type TestPostgres } from './support/postgres';
+import { startFspSim } from '@shipyard/testkit/fixtures/migrate/fsp-sim';
+import { startPostgres, type TestPostgres } from '@shipyard/testkit/fixtures/migrate/postgres';
 
 const actionDir = join(__dirname, '..');
 const fixtures = join(__dirname, 'fixtures', 'flight-schedule-pro', 'database', 'migrations');

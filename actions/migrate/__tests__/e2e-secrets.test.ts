@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Sim } from '@shipyard/aws-sim/server';
 import { runAction } from '@shipyard/testkit/run-action';
 import { leakedSecrets, SECRET_CORPUS } from '@shipyard/testkit/secret-corpus';
-import { image, migrate, startFspSim } from './support/fsp-sim';
+import { image, migrate, startFspSim } from '@shipyard/testkit/fixtures/migrate/fsp-sim';
 
 // The secret corpus pushed through the fields migrate prints: command arguments, environment variables, the
 // command's own output (which echoes both) and the failure message, in runner and ECS modes. No secret may reach

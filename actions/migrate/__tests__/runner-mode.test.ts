@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, DeploymentFailure } from '@shipyard/shared/errors';
+import { ConfigError, DeploymentFailure } from '@shipyard/platform/errors';
 import { commandEnvironment, resolveWorkingDirectory, runCommand, type CommandSpec } from '../src/runner-mode';
 
 let dir: string;

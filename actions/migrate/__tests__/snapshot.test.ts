@@ -4,8 +4,8 @@
  */
 import { ManualClock } from '@shipyard/aws-sim/clock';
 import { startSim, type Sim } from '@shipyard/aws-sim/server';
-import { asAwsOperationError } from '@shipyard/shared/errors';
-import { PollTimeoutError, type Clock } from '@shipyard/shared/poll';
+import { asAwsOperationError } from '@shipyard/platform/errors';
+import { PollTimeoutError, type Clock } from '@shipyard/platform/poll';
 import type { SnapshotRequest } from '../src/inputs';
 import { restoreCommand, takeSnapshot } from '../src/snapshot';
 

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { ConfigError } from '@shipyard/shared/errors';
+import { ConfigError } from '@shipyard/platform/errors';
 import {
   checksumOf,
   compareVersions,

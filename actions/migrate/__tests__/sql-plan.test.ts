@@ -1,4 +1,4 @@
-import { ConfigError } from '@shipyard/shared/errors';
+import { ConfigError } from '@shipyard/platform/errors';
 import { checksumOf, orderFileNames, type SqlFile } from '../src/sql-files';
 import { planMigration } from '../src/sql-plan';
 import type { LedgerRow, LedgerState } from '../src/sql-scripts';

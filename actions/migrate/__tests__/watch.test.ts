@@ -1,6 +1,6 @@
 import { DescribeTasksCommand, ListTasksCommand, type ECSClient, type Task } from '@aws-sdk/client-ecs';
-import { DeploymentFailure } from '@shipyard/shared/errors';
-import { PollCancelledError, PollTimeoutError, fakeClock } from '@shipyard/shared/poll';
+import { DeploymentFailure } from '@shipyard/platform/errors';
+import { PollCancelledError, PollTimeoutError, fakeClock } from '@shipyard/platform/poll';
 import { guardConcurrency } from '../src/guard';
 import type { EcsInputs } from '../src/inputs';
 import { LastLines } from '../src/output';

@@ -1,5 +1,5 @@
-import * as core from '@shipyard/shared/core';
-import { runAction } from '@shipyard/shared/errors';
+import * as core from '@shipyard/platform/core';
+import { runAction } from '@shipyard/platform/errors';
 import { ACTION, State } from './constants';
 
 export async function runPost(): Promise<void> {
@@ -20,7 +20,7 @@ export async function stopLeftoverTask(): Promise<void> {
   const cluster = core.getState(State.Cluster);
   const region = core.getState(State.Region);
   const { ECSClient, ListTasksCommand } = await import('@aws-sdk/client-ecs');
-  const { createClient } = await import('@shipyard/shared/aws');
+  const { createClient } = await import('@shipyard/platform/aws');
   const { stopTask } = await import('./watch');
   const ecs = createClient(ECSClient, { action: ACTION, region });
   // RunTask went out but its answer never came: the task, if it started, is the one running in this group (the

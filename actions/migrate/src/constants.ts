@@ -1,9 +1,8 @@
-/** Input, output and state names, so the action.yml names live in one place. */
-
-/** The name in failure messages (`migrate: …`) and in the AWS user agent. */
+/** The action's name in failure messages (`migrate: …`) and in the AWS user agent. */
 export const ACTION = 'migrate';
 
-export const Inputs = {
+/** Input names, exactly as in action.yml. */
+export const Input = {
   Mode: 'mode',
   Region: 'region',
   Cluster: 'cluster',
@@ -32,7 +31,7 @@ export const Inputs = {
   SqlBaseline: 'sql-baseline',
 } as const;
 
-export const Outputs = {
+export const Output = {
   TaskArn: 'task-arn',
   ExitCode: 'exit-code',
   DurationSeconds: 'duration-seconds',
@@ -57,27 +56,27 @@ export const State = {
 
 /** Inputs that only make sense when the command runs as an ECS task. */
 export const ECS_ONLY_INPUTS = [
-  Inputs.Cluster,
-  Inputs.TaskDefinition,
-  Inputs.Container,
-  Inputs.Subnets,
-  Inputs.SecurityGroups,
-  Inputs.AssignPublicIp,
-  Inputs.LaunchType,
-  Inputs.CapacityProviderStrategy,
-  Inputs.CopyFromService,
-  Inputs.StartedBy,
-  Inputs.ConcurrencyPolicy,
+  Input.Cluster,
+  Input.TaskDefinition,
+  Input.Container,
+  Input.Subnets,
+  Input.SecurityGroups,
+  Input.AssignPublicIp,
+  Input.LaunchType,
+  Input.CapacityProviderStrategy,
+  Input.CopyFromService,
+  Input.StartedBy,
+  Input.ConcurrencyPolicy,
 ] as const;
 
 /** Inputs that only make sense when the command runs on the runner. */
 export const RUNNER_ONLY_INPUTS = [
-  Inputs.Shell,
-  Inputs.WorkingDirectory,
-  Inputs.SqlDirectory,
-  Inputs.SqlLedgerTable,
-  Inputs.SqlBaseline,
+  Input.Shell,
+  Input.WorkingDirectory,
+  Input.SqlDirectory,
+  Input.SqlLedgerTable,
+  Input.SqlBaseline,
 ] as const;
 
 /** Inputs that give psql the SQL files to run, instead of a command. */
-export const SQL_INPUTS = [Inputs.SqlDirectory, Inputs.SqlLedgerTable, Inputs.SqlBaseline] as const;
+export const SQL_INPUTS = [Input.SqlDirectory, Input.SqlLedgerTable, Input.SqlBaseline] as const;

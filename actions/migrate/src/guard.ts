@@ -1,8 +1,8 @@
 import { ListTasksCommand, type ECSClient } from '@aws-sdk/client-ecs';
-import * as core from '@shipyard/shared/core';
-import { DeploymentFailure } from '@shipyard/shared/errors';
-import { poll, type Clock } from '@shipyard/shared/poll';
-import { Inputs as Names } from './constants';
+import * as core from '@shipyard/platform/core';
+import { DeploymentFailure } from '@shipyard/platform/errors';
+import { poll, type Clock } from '@shipyard/platform/poll';
+import { Input } from './constants';
 import type { EcsInputs } from './inputs';
 import { formatSeconds } from './summary';
 
@@ -26,7 +26,7 @@ export async function guardConcurrency(ecs: ECSClient, inputs: EcsInputs, option
   if (inputs.concurrencyPolicy === 'refuse') {
     throw new DeploymentFailure(
       `another migration started by "${inputs.startedBy}" is still running in cluster ${inputs.cluster}: ${list}`,
-      `Wait for it to finish, stop it, or set ${Names.ConcurrencyPolicy}: wait to queue behind it.`,
+      `Wait for it to finish, stop it, or set ${Input.ConcurrencyPolicy}: wait to queue behind it.`,
     );
   }
   core.info(`Waiting for ${list} (started by "${inputs.startedBy}") to stop before migrating.`);

@@ -1,4 +1,4 @@
-import * as core from '@shipyard/shared/core';
+import * as core from '@shipyard/platform/core';
 import {
   isTaskDefinitionReference,
   parseCluster,
@@ -6,8 +6,8 @@ import {
   parseSecurityGroupIds,
   parseSubnetIds,
   taskDefinitionFamily,
-} from '@shipyard/shared/ecs-names';
-import { ConfigError } from '@shipyard/shared/errors';
+} from '@shipyard/ecs/names';
+import { ConfigError } from '@shipyard/platform/errors';
 import {
   parseBoolean,
   quote,
@@ -18,9 +18,9 @@ import {
   readRegion,
   readString,
   WAIT_BOUNDS,
-} from '@shipyard/shared/inputs';
-import { ECS_ONLY_INPUTS, Inputs as Names, RUNNER_ONLY_INPUTS } from './constants';
-import { assertOverridesFit, containerOverride } from './run-task';
+} from '@shipyard/platform/inputs';
+import { ECS_ONLY_INPUTS, Input, RUNNER_ONLY_INPUTS } from './constants';
+import { assertOverridesFit, containerOverride } from './container-overrides';
 import { readSqlInputs, type SqlInputs } from './sql-inputs';
 import {
   DB_IDENTIFIER_MAX_LENGTH,
@@ -105,7 +105,7 @@ export type ActionInputs = EcsInputs | RunnerInputs | SqlRunnerInputs;
 
 /** Why an input of the other mode does not apply, where the bare rule would leave the reader guessing. */
 const WRONG_MODE_REASONS: Partial<Record<string, string>> = {
-  [Names.SqlDirectory]:
+  [Input.SqlDirectory]:
     "in mode ecs the migration runs in the task's image, which would need psql and the SQL files: use mode " +
     'runner (with a database the runner can reach), or a migration tool in the image as `command`',
 };
@@ -128,19 +128,19 @@ export function runContext(env: NodeJS.ProcessEnv = process.env): RunContext {
 }
 
 export function parseMode(raw: string): Mode {
-  return parseChoice(Names.Mode, raw, ['ecs', 'runner'], 'ecs');
+  return parseChoice(Input.Mode, raw, ['ecs', 'runner'], 'ecs');
 }
 
 export function parseConcurrencyPolicy(raw: string): ConcurrencyPolicy {
-  return parseChoice(Names.ConcurrencyPolicy, raw, ['refuse', 'wait'], 'refuse');
+  return parseChoice(Input.ConcurrencyPolicy, raw, ['refuse', 'wait'], 'refuse');
 }
 
 export function parseLaunchType(raw: string): LaunchType | undefined {
-  return raw.trim() === '' ? undefined : parseChoice(Names.LaunchType, raw, LAUNCH_TYPES);
+  return raw.trim() === '' ? undefined : parseChoice(Input.LaunchType, raw, LAUNCH_TYPES);
 }
 
 export function parseShell(raw: string): Shell | undefined {
-  return raw.trim() === '' ? undefined : parseChoice(Names.Shell, raw, SHELLS);
+  return raw.trim() === '' ? undefined : parseChoice(Input.Shell, raw, SHELLS);
 }
 
 function parseChoice<T extends string>(name: string, raw: string, choices: readonly T[], fallback?: T): T {
@@ -252,7 +252,7 @@ export function parseSnapshotId(name: string, raw: string, kind: SnapshotKind): 
 
 /** Reads and checks every input once, before any AWS call; cross-input mistakes name both inputs. */
 export function readInputs(context: RunContext = runContext()): ActionInputs {
-  const mode = parseMode(core.getInput(Names.Mode));
+  const mode = parseMode(core.getInput(Input.Mode));
   const [wrongInputs, otherMode] = mode === 'ecs' ? [RUNNER_ONLY_INPUTS, 'runner'] : [ECS_ONLY_INPUTS, 'ecs'];
   for (const name of wrongInputs) {
     if (isSet(name)) {
@@ -261,35 +261,35 @@ export function readInputs(context: RunContext = runContext()): ActionInputs {
     }
   }
   const common: CommonInputs = {
-    region: readRegion(Names.Region),
-    environment: readMap(Names.EnvironmentVariables),
-    timeoutMs: readDuration(Names.Timeout, DEFAULT_TIMEOUT_MS, WAIT_BOUNDS),
-    logLines: readInteger(Names.LogLines, { min: 1, max: 500, default: 30 }),
+    region: readRegion(Input.Region),
+    environment: readMap(Input.EnvironmentVariables),
+    timeoutMs: readDuration(Input.Timeout, DEFAULT_TIMEOUT_MS, WAIT_BOUNDS),
+    logLines: readInteger(Input.LogLines, { min: 1, max: 500, default: 30 }),
     snapshot: readSnapshot(context),
   };
   return mode === 'ecs' ? readEcsInputs(common) : readRunnerInputs(common);
 }
 
 function readEcsInputs(common: CommonInputs): EcsInputs {
-  const cluster = parseCluster(Names.Cluster, readString(Names.Cluster, { required: true }));
+  const cluster = parseCluster(Input.Cluster, readString(Input.Cluster, { required: true }));
   const { taskDefinition, family } = parseTaskDefinition(
-    Names.TaskDefinition,
-    readString(Names.TaskDefinition, { required: true }),
+    Input.TaskDefinition,
+    readString(Input.TaskDefinition, { required: true }),
   );
-  const container = parseEcsName(Names.Container, readString(Names.Container, { required: true }), 'container');
-  const rawCommand = readString(Names.Command);
-  const command = rawCommand ? parseCommand(Names.Command, rawCommand) : undefined;
-  const launchType = parseLaunchType(core.getInput(Names.LaunchType));
+  const container = parseEcsName(Input.Container, readString(Input.Container, { required: true }), 'container');
+  const rawCommand = readString(Input.Command);
+  const command = rawCommand ? parseCommand(Input.Command, rawCommand) : undefined;
+  const launchType = parseLaunchType(core.getInput(Input.LaunchType));
   const capacityProviderStrategy = parseCapacityProviderStrategy(
-    Names.CapacityProviderStrategy,
-    readList(Names.CapacityProviderStrategy),
+    Input.CapacityProviderStrategy,
+    readList(Input.CapacityProviderStrategy),
   );
   if (launchType && capacityProviderStrategy) {
     throw new ConfigError(
-      `Inputs "${Names.LaunchType}" and "${Names.CapacityProviderStrategy}" cannot both be set: ECS takes one or the other.`,
+      `Inputs "${Input.LaunchType}" and "${Input.CapacityProviderStrategy}" cannot both be set: ECS takes one or the other.`,
     );
   }
-  const startedByRaw = readString(Names.StartedBy);
+  const startedByRaw = readString(Input.StartedBy);
   const inputs: EcsInputs = {
     ...common,
     mode: 'ecs',
@@ -302,23 +302,23 @@ function readEcsInputs(common: CommonInputs): EcsInputs {
     launchType,
     capacityProviderStrategy,
     copyFromService: readCopyFromService(),
-    startedBy: startedByRaw ? parseStartedBy(Names.StartedBy, startedByRaw) : defaultStartedBy(family),
-    concurrencyPolicy: parseConcurrencyPolicy(core.getInput(Names.ConcurrencyPolicy)),
+    startedBy: startedByRaw ? parseStartedBy(Input.StartedBy, startedByRaw) : defaultStartedBy(family),
+    concurrencyPolicy: parseConcurrencyPolicy(core.getInput(Input.ConcurrencyPolicy)),
   };
   assertOverridesFit(containerOverride(container, command, common.environment));
   return inputs;
 }
 
 function readNetwork(): NetworkInput | undefined {
-  const subnets = parseSubnetIds(Names.Subnets, readList(Names.Subnets));
-  const securityGroups = parseSecurityGroupIds(Names.SecurityGroups, readList(Names.SecurityGroups));
-  const assignPublicIp = parseBoolean(Names.AssignPublicIp, core.getInput(Names.AssignPublicIp), false);
+  const subnets = parseSubnetIds(Input.Subnets, readList(Input.Subnets));
+  const securityGroups = parseSecurityGroupIds(Input.SecurityGroups, readList(Input.SecurityGroups));
+  const assignPublicIp = parseBoolean(Input.AssignPublicIp, core.getInput(Input.AssignPublicIp), false);
   if (subnets.length === 0) {
-    for (const name of [Names.SecurityGroups, Names.AssignPublicIp]) {
+    for (const name of [Input.SecurityGroups, Input.AssignPublicIp]) {
       if (isSet(name)) {
         throw new ConfigError(
-          `Input "${name}" needs "${Names.Subnets}": give the subnets too, or remove it and use ` +
-            `"${Names.CopyFromService}" to copy the whole network configuration from a service.`,
+          `Input "${name}" needs "${Input.Subnets}": give the subnets too, or remove it and use ` +
+            `"${Input.CopyFromService}" to copy the whole network configuration from a service.`,
         );
       }
     }
@@ -328,54 +328,54 @@ function readNetwork(): NetworkInput | undefined {
 }
 
 function readCopyFromService(): string | undefined {
-  const service = readString(Names.CopyFromService);
-  return service ? parseEcsName(Names.CopyFromService, service, 'service') : undefined;
+  const service = readString(Input.CopyFromService);
+  return service ? parseEcsName(Input.CopyFromService, service, 'service') : undefined;
 }
 
 function readRunnerInputs(common: CommonInputs): RunnerInputs | SqlRunnerInputs {
-  for (const name of [Names.Command, Names.Shell, Names.WorkingDirectory]) {
-    if (isSet(Names.SqlDirectory) && isSet(name)) {
+  for (const name of [Input.Command, Input.Shell, Input.WorkingDirectory]) {
+    if (isSet(Input.SqlDirectory) && isSet(name)) {
       throw new ConfigError(
-        `Inputs "${name}" and "${Names.SqlDirectory}" cannot both be set: with "${Names.SqlDirectory}" the ` +
+        `Inputs "${name}" and "${Input.SqlDirectory}" cannot both be set: with "${Input.SqlDirectory}" the ` +
           'action runs the files with psql itself (the folder is relative to the checkout).',
       );
     }
   }
   const sql = readSqlInputs();
   if (sql) return { ...common, mode: 'runner', sql };
-  const shell = parseShell(core.getInput(Names.Shell));
+  const shell = parseShell(core.getInput(Input.Shell));
   const commandText = shell
-    ? core.getInput(Names.Command, { required: false, trimWhitespace: false }).trim()
-    : readString(Names.Command);
+    ? core.getInput(Input.Command, { required: false, trimWhitespace: false }).trim()
+    : readString(Input.Command);
   if (!commandText) {
     throw new ConfigError(
-      `Input "${Names.Command}" is required in mode runner (unless "${Names.SqlDirectory}" is set) but was empty ` +
+      `Input "${Input.Command}" is required in mode runner (unless "${Input.SqlDirectory}" is set) but was empty ` +
         'or not set.',
     );
   }
-  const argv = shell ? shellArgv(shell, commandText) : parseCommand(Names.Command, commandText);
+  const argv = shell ? shellArgv(shell, commandText) : parseCommand(Input.Command, commandText);
   return {
     ...common,
     mode: 'runner',
     argv,
-    workingDirectory: readString(Names.WorkingDirectory) || undefined,
+    workingDirectory: readString(Input.WorkingDirectory) || undefined,
   };
 }
 
 function readSnapshot(context: RunContext): SnapshotRequest | undefined {
-  const instance = parseDbIdentifier(Names.SnapshotDbInstance, core.getInput(Names.SnapshotDbInstance));
-  const cluster = parseDbIdentifier(Names.SnapshotDbCluster, core.getInput(Names.SnapshotDbCluster));
+  const instance = parseDbIdentifier(Input.SnapshotDbInstance, core.getInput(Input.SnapshotDbInstance));
+  const cluster = parseDbIdentifier(Input.SnapshotDbCluster, core.getInput(Input.SnapshotDbCluster));
   if (instance && cluster) {
     throw new ConfigError(
-      `Inputs "${Names.SnapshotDbInstance}" and "${Names.SnapshotDbCluster}" cannot both be set: ` +
+      `Inputs "${Input.SnapshotDbInstance}" and "${Input.SnapshotDbCluster}" cannot both be set: ` +
         'snapshot the DB instance, or the Aurora / Multi-AZ DB cluster it belongs to.',
     );
   }
   if (!instance && !cluster) {
-    for (const name of [Names.SnapshotId, Names.SnapshotTimeout]) {
+    for (const name of [Input.SnapshotId, Input.SnapshotTimeout]) {
       if (isSet(name)) {
         throw new ConfigError(
-          `Input "${name}" needs "${Names.SnapshotDbInstance}" or "${Names.SnapshotDbCluster}" to say what to snapshot.`,
+          `Input "${name}" needs "${Input.SnapshotDbInstance}" or "${Input.SnapshotDbCluster}" to say what to snapshot.`,
         );
       }
     }
@@ -383,12 +383,12 @@ function readSnapshot(context: RunContext): SnapshotRequest | undefined {
   }
   const kind: SnapshotKind = instance ? 'instance' : 'cluster';
   const db = (instance ?? cluster) as string;
-  const id = parseSnapshotId(Names.SnapshotId, core.getInput(Names.SnapshotId), kind);
+  const id = parseSnapshotId(Input.SnapshotId, core.getInput(Input.SnapshotId), kind);
   return {
     kind,
     db,
     id: id ?? generateSnapshotId(db, kind, context),
-    timeoutMs: readDuration(Names.SnapshotTimeout, DEFAULT_SNAPSHOT_TIMEOUT_MS, WAIT_BOUNDS),
+    timeoutMs: readDuration(Input.SnapshotTimeout, DEFAULT_SNAPSHOT_TIMEOUT_MS, WAIT_BOUNDS),
   };
 }
 

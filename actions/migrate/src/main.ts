@@ -1,7 +1,7 @@
-import { describeError, runAction } from '@shipyard/shared/errors';
-import { cancellationSignal } from '@shipyard/shared/poll';
-import { describeCommand } from '@shipyard/shared/redact';
-import { writeSummary } from '@shipyard/shared/summary';
+import { describeError, runAction } from '@shipyard/platform/errors';
+import { cancellationSignal } from '@shipyard/platform/poll';
+import { describeCommand } from '@shipyard/platform/redact';
+import { writeSummary } from '@shipyard/platform/summary';
 import { ACTION } from './constants';
 import { readInputs, runContext, type ActionInputs } from './inputs';
 import { buildSummary, newReport, setOutputs } from './summary';

@@ -1,4 +1,4 @@
-import { runPostStep } from '@shipyard/shared/post-step';
+import { runPostStep } from '@shipyard/platform/post-step';
 import { State } from './constants';
 
 /** The post step: stops a migration task main started and did not see stop (cleanup.ts). */

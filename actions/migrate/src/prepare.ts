@@ -5,12 +5,13 @@ import {
   type Service,
   type TaskDefinition,
 } from '@aws-sdk/client-ecs';
-import { isUnknownTaskDefinition, unknownTaskDefinitionYet, untilVisible } from '@shipyard/shared/consistency';
-import { taskDefinitionInputError } from '@shipyard/shared/ecs-names';
-import { ConfigError } from '@shipyard/shared/errors';
-import { quote } from '@shipyard/shared/inputs';
-import { describeCommand } from '@shipyard/shared/redact';
-import { Inputs as Names } from './constants';
+import { isUnknownTaskDefinition, unknownTaskDefinitionYet } from '@shipyard/ecs/consistency';
+import { untilVisible } from '@shipyard/platform/consistency';
+import { taskDefinitionInputError } from '@shipyard/ecs/names';
+import { ConfigError } from '@shipyard/platform/errors';
+import { quote } from '@shipyard/platform/inputs';
+import { describeCommand } from '@shipyard/platform/redact';
+import { Input } from './constants';
 import type { EcsInputs } from './inputs';
 import { resolvePlacement, type Placement } from './run-task';
 
@@ -33,7 +34,7 @@ export async function prepare(ecs: ECSClient, inputs: EcsInputs, region: string)
     () => ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: inputs.taskDefinition })),
     { isUnseen: isUnknownTaskDefinition, onRetry: unknownTaskDefinitionYet(inputs.taskDefinition) },
   ).catch((error: unknown) => {
-    throw taskDefinitionInputError(error, Names.TaskDefinition, inputs.taskDefinition, region);
+    throw taskDefinitionInputError(error, Input.TaskDefinition, inputs.taskDefinition, region);
   });
   if (!taskDefinition) throw new ConfigError(`Task definition ${quote(inputs.taskDefinition)} was not found.`);
   const name = `${taskDefinition.family}:${taskDefinition.revision}`;
@@ -42,7 +43,7 @@ export async function prepare(ecs: ECSClient, inputs: EcsInputs, region: string)
   if (!container) {
     const names = containers.map((candidate) => quote(candidate.name ?? '')).join(', ') || 'none';
     throw new ConfigError(
-      `Input "${Names.Container}" names ${quote(inputs.container)}, which task definition ${name} does not have; ` +
+      `Input "${Input.Container}" names ${quote(inputs.container)}, which task definition ${name} does not have; ` +
         `its containers are ${names}.`,
     );
   }
@@ -50,8 +51,8 @@ export async function prepare(ecs: ECSClient, inputs: EcsInputs, region: string)
   const placement = resolvePlacement(inputs, service);
   if (taskDefinition.networkMode === 'awsvpc' && !placement.awsvpcConfiguration) {
     throw new ConfigError(
-      `Task definition ${name} uses network mode awsvpc, so the task needs subnets: set "${Names.Subnets}" ` +
-        `(and "${Names.SecurityGroups}"), or "${Names.CopyFromService}" to run it in the network of the app's service.`,
+      `Task definition ${name} uses network mode awsvpc, so the task needs subnets: set "${Input.Subnets}" ` +
+        `(and "${Input.SecurityGroups}"), or "${Input.CopyFromService}" to run it in the network of the app's service.`,
     );
   }
   const command = inputs.command ?? container.command;
@@ -70,7 +71,7 @@ async function describeService(ecs: ECSClient, inputs: EcsInputs, serviceName: s
   if (!service) {
     const reason = failures?.[0]?.reason ?? services?.[0]?.status ?? 'MISSING';
     throw new ConfigError(
-      `Input "${Names.CopyFromService}" names service ${quote(serviceName)}, which cluster ${quote(inputs.cluster)} ` +
+      `Input "${Input.CopyFromService}" names service ${quote(serviceName)}, which cluster ${quote(inputs.cluster)} ` +
         `does not have (${reason}).`,
     );
   }

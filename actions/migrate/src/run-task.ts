@@ -1,40 +1,12 @@
 import type {
   AwsVpcConfiguration,
   CapacityProviderStrategyItem,
-  ContainerOverride,
   RunTaskCommandInput,
   Service,
   Tag,
 } from '@aws-sdk/client-ecs';
-import { ConfigError } from '@shipyard/shared/errors';
+import { containerOverride } from './container-overrides';
 import type { EcsInputs, LaunchType } from './inputs';
-
-/** "A total of 8192 characters are allowed for overrides", JSON formatting included (RunTask API reference). */
-export const OVERRIDES_MAX_CHARACTERS = 8192;
-
-export function containerOverride(
-  container: string,
-  command: string[] | undefined,
-  environment: Record<string, string>,
-): ContainerOverride {
-  const variables = Object.entries(environment).map(([name, value]) => ({ name, value }));
-  return {
-    name: container,
-    ...(command ? { command } : {}),
-    ...(variables.length ? { environment: variables } : {}),
-  };
-}
-
-/** Refuses overrides ECS would reject, before anything is started; the count is the JSON ECS receives. */
-export function assertOverridesFit(override: ContainerOverride): void {
-  const size = JSON.stringify({ containerOverrides: [override] }).length;
-  if (size > OVERRIDES_MAX_CHARACTERS) {
-    throw new ConfigError(
-      `The command and environment-variables come to ${size} characters of container overrides; ECS accepts at ` +
-        `most ${OVERRIDES_MAX_CHARACTERS}. Move long values into the task definition (or Secrets Manager).`,
-    );
-  }
-}
 
 /** Where and how the task runs: given by the inputs, or copied from a service, or left to the cluster default. */
 export interface Placement {

@@ -1,12 +1,12 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import * as core from '@shipyard/shared/core';
-import { resolveRegion } from '@shipyard/shared/aws';
-import { formatDuration } from '@shipyard/shared/duration';
-import { DeploymentFailure } from '@shipyard/shared/errors';
-import { group } from '@shipyard/shared/log';
-import { quote } from '@shipyard/shared/inputs';
-import { requireInWorkspace } from '@shipyard/shared/workspace-path';
-import { Inputs as Names } from './constants';
+import * as core from '@shipyard/platform/core';
+import { resolveRegion } from '@shipyard/platform/aws';
+import { formatDuration } from '@shipyard/platform/duration';
+import { DeploymentFailure } from '@shipyard/platform/errors';
+import { group } from '@shipyard/platform/log';
+import { quote } from '@shipyard/platform/inputs';
+import { requireInWorkspace } from '@shipyard/platform/workspace-path';
+import { Input } from './constants';
 import type { ActionInputs, RunnerInputs } from './inputs';
 import { LastLines, LineSplitter } from './output';
 import { formatSeconds, type ModeContext } from './summary';
@@ -102,7 +102,7 @@ function killTree(child: ChildProcess, signal: NodeJS.Signals): void {
  * missing one, or one outside, is a config error found before any AWS call.
  */
 export function resolveWorkingDirectory(input: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
-  return requireInWorkspace(Names.WorkingDirectory, input ?? '.', 'directory', env);
+  return requireInWorkspace(Input.WorkingDirectory, input ?? '.', 'directory', env);
 }
 
 /** The command's environment: the step's own, without this action's inputs, plus environment-variables. */

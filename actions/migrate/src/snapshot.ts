@@ -5,11 +5,11 @@ import {
   DescribeDBSnapshotsCommand,
   RDSClient,
 } from '@aws-sdk/client-rds';
-import * as core from '@shipyard/shared/core';
-import { createClient } from '@shipyard/shared/aws';
-import { DeploymentFailure } from '@shipyard/shared/errors';
-import { poll, type Clock } from '@shipyard/shared/poll';
-import { ACTION, Outputs } from './constants';
+import * as core from '@shipyard/platform/core';
+import { createClient } from '@shipyard/platform/aws';
+import { DeploymentFailure } from '@shipyard/platform/errors';
+import { poll, type Clock } from '@shipyard/platform/poll';
+import { ACTION, Output } from './constants';
 import type { SnapshotRequest } from './inputs';
 import { formatSeconds, type Report } from './summary';
 
@@ -121,7 +121,7 @@ export async function snapshotBeforeMigrating(
     ...options,
     onCreated: (id) => {
       report.snapshot = { id, kind: request.kind, db: request.db, available: false };
-      core.setOutput(Outputs.SnapshotId, id);
+      core.setOutput(Output.SnapshotId, id);
     },
   });
   const restore = restoreCommand(request, engine);

@@ -1,5 +1,5 @@
-import { ConfigError } from '@shipyard/shared/errors';
-import { Inputs as Names } from './constants';
+import { ConfigError } from '@shipyard/platform/errors';
+import { Input } from './constants';
 
 // How psql finds the database: DATABASE_URL when set, else the PG* variables psql reads itself. A password never
 // goes on psql's command line (any local user can read it there, in `ps`): it is taken out of the URL and handed
@@ -62,7 +62,7 @@ export function splitDatabaseUrl(url: string, origin: string): { url: string; pa
  * ConfigError when neither DATABASE_URL nor a PG* variable names a database: psql would try a local socket.
  */
 export function psqlConnection(env: Record<string, string | undefined>, fromInput: boolean): PsqlConnection {
-  const origin = fromInput ? `from "${Names.EnvironmentVariables}"` : "from the step's env";
+  const origin = fromInput ? `from "${Input.EnvironmentVariables}"` : "from the step's env";
   const defaults = { PGAPPNAME: env.PGAPPNAME || 'shipyard-migrate', PGCONNECT_TIMEOUT: env.PGCONNECT_TIMEOUT || '30' };
   if (env.DATABASE_URL?.trim()) {
     const { url, password } = splitDatabaseUrl(env.DATABASE_URL, origin);
@@ -71,8 +71,8 @@ export function psqlConnection(env: Record<string, string | undefined>, fromInpu
   }
   if (!CONNECTION_VARIABLES.some((name) => env[name]?.trim())) {
     throw new ConfigError(
-      `Input "${Names.SqlDirectory}" needs a database to connect to: set DATABASE_URL (postgresql://…) or the ` +
-        `variables psql reads (PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE, …) in "${Names.EnvironmentVariables}" ` +
+      `Input "${Input.SqlDirectory}" needs a database to connect to: set DATABASE_URL (postgresql://…) or the ` +
+        `variables psql reads (PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE, …) in "${Input.EnvironmentVariables}" ` +
         "or the step's env.",
     );
   }

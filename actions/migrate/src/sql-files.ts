@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError } from '@shipyard/shared/errors';
-import { quote } from '@shipyard/shared/inputs';
-import { requireInWorkspace } from '@shipyard/shared/workspace-path';
-import { Inputs as Names } from './constants';
+import { ConfigError } from '@shipyard/platform/errors';
+import { quote } from '@shipyard/platform/inputs';
+import { requireInWorkspace } from '@shipyard/platform/workspace-path';
+import { Input } from './constants';
 
 // The files of `sql-directory` and the order they run in. A file's version is its leading number and the letters
 // right after it (`003a_create_reservations.sql` → 3a); versions compare by the number's value, then the letters
@@ -76,7 +76,7 @@ export function orderFileNames(names: string[], directory: string): { name: stri
     const version = parseFileVersion(name);
     if (!version) {
       throw new ConfigError(
-        `Input "${Names.SqlDirectory}" names ${quote(directory)}, whose file ${quote(name)} does not follow ` +
+        `Input "${Input.SqlDirectory}" names ${quote(directory)}, whose file ${quote(name)} does not follow ` +
           '<number>[letters]_<description>.sql (letters, digits, "_", "-", "." only), e.g. 001_create_users.sql ' +
           'or 003a_add_index.sql: rename it, or move it out of the folder.',
       );
@@ -88,7 +88,7 @@ export function orderFileNames(names: string[], directory: string): { name: stri
     const [previous, current] = [named[index - 1], named[index]];
     if (compareVersions(previous.version, current.version) === 0) {
       throw new ConfigError(
-        `Input "${Names.SqlDirectory}" names ${quote(directory)}, where ${quote(previous.name)} and ` +
+        `Input "${Input.SqlDirectory}" names ${quote(directory)}, where ${quote(previous.name)} and ` +
           `${quote(current.name)} have the same version ${formatVersion(current.version)}, so their order would be ` +
           'an accident: give one of them another number (or a letter, e.g. 003a and 003b).',
       );
@@ -106,18 +106,18 @@ export function listSqlFiles(
   directoryInput: string,
   env: NodeJS.ProcessEnv = process.env,
 ): { path: string; files: SqlFile[] } {
-  const directory = requireInWorkspace(Names.SqlDirectory, directoryInput, 'directory', env);
+  const directory = requireInWorkspace(Input.SqlDirectory, directoryInput, 'directory', env);
   const names = readdirSync(directory, { withFileTypes: true })
     .filter((entry) => !entry.isDirectory() && entry.name.toLowerCase().endsWith('.sql'))
     .map((entry) => entry.name);
   const ordered = orderFileNames(names, directoryInput);
   if (ordered.length === 0) {
     throw new ConfigError(
-      `Input "${Names.SqlDirectory}" names ${quote(directoryInput)}, which holds no .sql file: check the path.`,
+      `Input "${Input.SqlDirectory}" names ${quote(directoryInput)}, which holds no .sql file: check the path.`,
     );
   }
   const files = ordered.map(({ name, version }) => {
-    const content = readFileSync(requireInWorkspace(Names.SqlDirectory, join(directoryInput, name), 'file', env));
+    const content = readFileSync(requireInWorkspace(Input.SqlDirectory, join(directoryInput, name), 'file', env));
     return { name, version, checksum: checksumOf(content), transactional: !startsWithDirective(content) };
   });
   return { path: directory, files };
@@ -132,7 +132,7 @@ export function parseBaseline(name: string, raw: string): BaselineRef {
   if (version) return { version };
   if (parseFileVersion(value)) return { name: value };
   throw new ConfigError(
-    `Input "${name}" must be a file name of "${Names.SqlDirectory}" (e.g. 004_create_x.sql) or a version (e.g. 004 ` +
+    `Input "${name}" must be a file name of "${Input.SqlDirectory}" (e.g. 004_create_x.sql) or a version (e.g. 004 ` +
       `or 3a), got ${quote(raw)}.`,
   );
 }
@@ -145,7 +145,7 @@ export function resolveBaseline(ref: BaselineRef, files: SqlFile[], directoryInp
   if (found) return found;
   const given = 'name' in ref ? quote(ref.name) : `version ${formatVersion(ref.version)}`;
   throw new ConfigError(
-    `Input "${Names.SqlBaseline}" names ${given}, which is not a file of ${quote(directoryInput)} ` +
+    `Input "${Input.SqlBaseline}" names ${given}, which is not a file of ${quote(directoryInput)} ` +
       `(${quote(files[0].name)} … ${quote(files[files.length - 1].name)}).`,
   );
 }

@@ -1,12 +1,17 @@
-import { ConfigError } from '@shipyard/shared/errors';
-import { quote, readString } from '@shipyard/shared/inputs';
-import { Inputs as Names } from './constants';
+import { ConfigError } from '@shipyard/platform/errors';
+import { quote, readString } from '@shipyard/platform/inputs';
+import { Input } from './constants';
 import { listSqlFiles, parseBaseline, resolveBaseline, type SqlFile } from './sql-files';
-import type { LedgerTable } from './sql-scripts';
 
 const DEFAULT_LEDGER_TABLE = 'shipyard_migrations';
 // Lower case only: PostgreSQL folds unquoted names to lower case, so `Migrations` would name two tables.
 const LEDGER_TABLE = /^(?:([a-z_][a-z0-9_]{0,62})\.)?([a-z_][a-z0-9_]{0,62})$/;
+
+/** The ledger table, `sql-ledger-table` parsed: where the applied files are recorded. */
+export interface LedgerTable {
+  schema?: string;
+  table: string;
+}
 
 /** What `sql-directory` and its companions ask for, the files read once. */
 export interface SqlInputs {
@@ -35,18 +40,18 @@ export function parseLedgerTable(name: string, raw: string): LedgerTable {
 
 /** The SQL inputs, or undefined when `sql-directory` is not set (its companions then are mistakes). */
 export function readSqlInputs(env: NodeJS.ProcessEnv = process.env): SqlInputs | undefined {
-  const directory = readString(Names.SqlDirectory);
+  const directory = readString(Input.SqlDirectory);
   if (!directory) {
-    for (const name of [Names.SqlLedgerTable, Names.SqlBaseline]) {
+    for (const name of [Input.SqlLedgerTable, Input.SqlBaseline]) {
       if (readString(name)) {
-        throw new ConfigError(`Input "${name}" needs "${Names.SqlDirectory}": give the folder of SQL files too.`);
+        throw new ConfigError(`Input "${name}" needs "${Input.SqlDirectory}": give the folder of SQL files too.`);
       }
     }
     return undefined;
   }
-  const ledger = parseLedgerTable(Names.SqlLedgerTable, readString(Names.SqlLedgerTable));
-  const baselineRaw = readString(Names.SqlBaseline);
-  const baselineRef = baselineRaw ? parseBaseline(Names.SqlBaseline, baselineRaw) : undefined;
+  const ledger = parseLedgerTable(Input.SqlLedgerTable, readString(Input.SqlLedgerTable));
+  const baselineRaw = readString(Input.SqlBaseline);
+  const baselineRef = baselineRaw ? parseBaseline(Input.SqlBaseline, baselineRaw) : undefined;
   const { path, files } = listSqlFiles(directory, env);
   const baseline = baselineRef ? resolveBaseline(baselineRef, files, directory) : undefined;
   return { directory, path, files, ledger, baseline };

@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
-import * as core from '@shipyard/shared/core';
-import { formatDuration } from '@shipyard/shared/duration';
-import { ConfigError, DeploymentFailure } from '@shipyard/shared/errors';
-import { quote } from '@shipyard/shared/inputs';
-import { Inputs as Names } from './constants';
+import * as core from '@shipyard/platform/core';
+import { formatDuration } from '@shipyard/platform/duration';
+import { ConfigError, DeploymentFailure } from '@shipyard/platform/errors';
+import { quote } from '@shipyard/platform/inputs';
+import { Input } from './constants';
 import type { SqlRunnerInputs } from './inputs';
 import { LastLines } from './output';
 import { commandEnvironment, runCommand, snapshotFirst, type CommandRun } from './runner-mode';
@@ -106,13 +106,13 @@ class Psql {
     const major = Number(/(\d+)(?:\.\d+)*/.exec(version)?.[1]);
     if (!run || run.exitCode !== 0 || !major) {
       throw new ConfigError(
-        `Input "${Names.SqlDirectory}" needs psql, the PostgreSQL client, on PATH: install it in an earlier step ` +
+        `Input "${Input.SqlDirectory}" needs psql, the PostgreSQL client, on PATH: install it in an earlier step ` +
           '(e.g. `sudo apt-get install -y postgresql-client`).',
       );
     }
     if (major < MIN_PSQL_MAJOR) {
       throw new ConfigError(
-        `Input "${Names.SqlDirectory}" needs psql ${MIN_PSQL_MAJOR} or later; found ${quote(version)}.`,
+        `Input "${Input.SqlDirectory}" needs psql ${MIN_PSQL_MAJOR} or later; found ${quote(version)}.`,
       );
     }
     core.info(`Using ${version}.`);
@@ -139,7 +139,7 @@ async function readLedger(psql: Psql, ledger: string, inputs: SqlRunnerInputs): 
   }
   if (foreign) {
     throw new ConfigError(
-      `Input "${Names.SqlLedgerTable}" names ${quote(ledger)}, a table that is not a Shipyard ledger (it lacks the ` +
+      `Input "${Input.SqlLedgerTable}" names ${quote(ledger)}, a table that is not a Shipyard ledger (it lacks the ` +
         'columns file, version, checksum, baseline, applied_at): choose another name. Nothing was applied.',
     );
   }
@@ -164,11 +164,11 @@ function describePlan(plan: SqlPlan, inputs: SqlRunnerInputs, ledger: string): v
       `${plan.pending.length} to apply${plan.pending.length ? ` (${names(plan.pending)})` : ''}.`,
   );
   if (plan.baseline.length) {
-    core.info(`To record as applied by hand, without running them ("${Names.SqlBaseline}"): ${names(plan.baseline)}.`);
+    core.info(`To record as applied by hand, without running them ("${Input.SqlBaseline}"): ${names(plan.baseline)}.`);
   }
   if (plan.baselineUnused === 'empty-database') {
     core.info(
-      `"${Names.SqlBaseline}" is not used: the database has no tables, views or sequences of its own, so it was ` +
+      `"${Input.SqlBaseline}" is not used: the database has no tables, views or sequences of its own, so it was ` +
         'not migrated by hand; every file runs.',
     );
   }

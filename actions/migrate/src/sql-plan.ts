@@ -1,6 +1,6 @@
-import { ConfigError } from '@shipyard/shared/errors';
-import { quote } from '@shipyard/shared/inputs';
-import { Inputs as Names } from './constants';
+import { ConfigError } from '@shipyard/platform/errors';
+import { quote } from '@shipyard/platform/inputs';
+import { Input } from './constants';
 import { compareVersions, formatVersion, parseFileVersion, type SqlFile, type SqlVersion } from './sql-files';
 import { quoteLiteral, type LedgerRow, type LedgerState } from './sql-scripts';
 
@@ -88,7 +88,7 @@ export function planMigration(files: SqlFile[], state: LedgerState, ledger: stri
         'renamed after later files ran, running it now would run it out of order. Rename it to sort after ' +
         `${quote(latest.file)}; or, if the database already has it (applied by hand), record it: ${record}` +
         (baselineFile && state.rows.length > 0
-          ? ` ("${Names.SqlBaseline}" only records files while the ledger is still empty.)`
+          ? ` ("${Input.SqlBaseline}" only records files while the ledger is still empty.)`
           : ''),
     );
   }

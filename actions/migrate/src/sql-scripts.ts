@@ -1,15 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { RunContext } from './inputs';
+import type { LedgerTable } from './sql-inputs';
 import { formatVersion, type SqlFile } from './sql-files';
 
 // The psql scripts of the SQL ledger. Everything runs in one psql session per phase, so the session-level advisory
 // lock taken first is held until the last file is recorded. Progress is told with `\warn` lines that start with a
 // per-run marker (stderr is not buffered, so they arrive in time); a file cannot forge them without the marker.
-
-export interface LedgerTable {
-  schema?: string;
-  table: string;
-}
 
 export interface LedgerRow {
   file: string;

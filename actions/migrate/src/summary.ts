@@ -1,7 +1,7 @@
-import * as core from '@shipyard/shared/core';
-import { formatDuration } from '@shipyard/shared/duration';
-import { SummaryBuilder } from '@shipyard/shared/summary';
-import { Outputs } from './constants';
+import * as core from '@shipyard/platform/core';
+import { formatDuration } from '@shipyard/platform/duration';
+import { SummaryBuilder } from '@shipyard/platform/summary';
+import { Output } from './constants';
 import type { Mode, RunContext } from './inputs';
 import type { SnapshotKind } from './snapshot-id';
 
@@ -56,17 +56,17 @@ export function newReport(mode: Mode, command: string): Report {
 
 /** Sets every output the report can fill; called on success and failure alike. */
 export function setOutputs(report: Report): void {
-  if (report.taskArn) core.setOutput(Outputs.TaskArn, report.taskArn);
-  if (report.logGroup) core.setOutput(Outputs.LogGroup, report.logGroup);
-  if (report.logStream) core.setOutput(Outputs.LogStream, report.logStream);
-  if (report.exitCode !== undefined) core.setOutput(Outputs.ExitCode, String(report.exitCode));
+  if (report.taskArn) core.setOutput(Output.TaskArn, report.taskArn);
+  if (report.logGroup) core.setOutput(Output.LogGroup, report.logGroup);
+  if (report.logStream) core.setOutput(Output.LogStream, report.logStream);
+  if (report.exitCode !== undefined) core.setOutput(Output.ExitCode, String(report.exitCode));
   if (report.durationMs !== undefined)
-    core.setOutput(Outputs.DurationSeconds, String(Math.round(report.durationMs / 1000)));
-  if (report.snapshot) core.setOutput(Outputs.SnapshotId, report.snapshot.id);
+    core.setOutput(Output.DurationSeconds, String(Math.round(report.durationMs / 1000)));
+  if (report.snapshot) core.setOutput(Output.SnapshotId, report.snapshot.id);
   if (report.sql) {
-    core.setOutput(Outputs.SqlAppliedFiles, JSON.stringify(report.sql.applied));
-    core.setOutput(Outputs.SqlBaselinedFiles, JSON.stringify(report.sql.baselined));
-    core.setOutput(Outputs.SqlSkippedCount, String(report.sql.skipped));
+    core.setOutput(Output.SqlAppliedFiles, JSON.stringify(report.sql.applied));
+    core.setOutput(Output.SqlBaselinedFiles, JSON.stringify(report.sql.baselined));
+    core.setOutput(Output.SqlSkippedCount, String(report.sql.skipped));
   }
 }
 

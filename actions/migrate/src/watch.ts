@@ -8,21 +8,17 @@ import {
   type Task,
 } from '@aws-sdk/client-ecs';
 import { randomUUID } from 'node:crypto';
-import * as core from '@shipyard/shared/core';
-import {
-  isUnknownTaskDefinition,
-  NEW_RESOURCE_PATIENCE_MS,
-  unknownTaskDefinitionYet,
-  untilVisible,
-} from '@shipyard/shared/consistency';
-import { taskId } from '@shipyard/shared/ecs-names';
-import { DeploymentFailure, describeError } from '@shipyard/shared/errors';
-import { formatDuration } from '@shipyard/shared/duration';
-import { poll, systemClock, type Clock } from '@shipyard/shared/poll';
+import * as core from '@shipyard/platform/core';
+import { isUnknownTaskDefinition, unknownTaskDefinitionYet } from '@shipyard/ecs/consistency';
+import { NEW_RESOURCE_PATIENCE_MS, untilVisible } from '@shipyard/platform/consistency';
+import { taskId } from '@shipyard/ecs/names';
+import { DeploymentFailure, describeError } from '@shipyard/platform/errors';
+import { formatDuration } from '@shipyard/platform/duration';
+import { poll, systemClock, type Clock } from '@shipyard/platform/poll';
 import { describeRunTaskFailures } from './outcome';
 import type { LastLines } from './output';
 
-/** Where the container's log lines come from (a LogFollower of @shipyard/shared/task-logs). */
+/** Where the container's log lines come from (a LogFollower of @shipyard/ecs/task-logs). */
 export interface LineSource {
   next(signal?: AbortSignal): Promise<string[]>;
 }

@@ -1,7 +1,7 @@
-/** The generated bad-input corpus (packages/testkit/src/bad-inputs.ts) against the bundled action and aws-sim. */
+/** The generated bad-input corpus (testing/testkit/src/bad-inputs.ts) against the bundled action and aws-sim. */
 import { join } from 'node:path';
 import { badInputCases, corpusSize, runBadInputCorpus, simSlot, type InputTable } from '@shipyard/testkit/bad-inputs';
-import { startRig, type Rig } from './fixtures/rig';
+import { startRig, type Rig } from '@shipyard/testkit/fixtures/rollback/rig';
 
 const INPUTS: InputTable = {
   cluster: { kind: 'identifier' },

@@ -1,4 +1,4 @@
-import { errors, startRig, taskDefinitionArn, type Rig } from './fixtures/rig';
+import { errors, startRig, taskDefinitionArn, type Rig } from '@shipyard/testkit/fixtures/rollback/rig';
 
 // ECS is eventually consistent: UpdateService's answer may still name the service deployment it replaced, and the
 // new one may not be listed at first. aws-sim answers so when asked (its `lags`); a rollback must be judged on the

@@ -1,5 +1,12 @@
 import type { ActionRun } from '@shipyard/testkit/run-action';
-import { CLUSTER, errors, gitShaOf, startRig, taskDefinitionArn, type Rig } from './fixtures/rig';
+import {
+  CLUSTER,
+  errors,
+  gitShaOf,
+  startRig,
+  taskDefinitionArn,
+  type Rig,
+} from '@shipyard/testkit/fixtures/rollback/rig';
 
 // Runs the bundled dist (npm run bundle rollback) through the runner harness against aws-sim. Every service's
 // history is built with real ECS calls first; the request log is cleared before each run, so the mutating calls

@@ -1,12 +1,12 @@
 import type { ECSClient } from '@aws-sdk/client-ecs';
-import { fakeClock } from '@shipyard/shared/poll';
-import { awsError, fakeClient } from '../../../packages/shared/__tests__/fixtures/fake-client';
+import { fakeClock } from '@shipyard/platform/poll';
+import { awsError, fakeClient } from '@shipyard/testkit/fake-client';
 import { failuresToExplain, startRollbacks, waitForRollbacks, type StartedService } from '../src/execute';
 import type { ServicePlan } from '../src/plan';
 import type { ServiceReport } from '../src/report';
 
-jest.mock('@shipyard/shared/core', () => ({
-  ...jest.requireActual('@shipyard/shared/core'),
+jest.mock('@shipyard/platform/core', () => ({
+  ...jest.requireActual('@shipyard/platform/core'),
   info: jest.fn(),
   error: jest.fn(),
 }));

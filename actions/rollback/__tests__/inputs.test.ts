@@ -1,7 +1,10 @@
-import * as core from '@shipyard/shared/core';
+import * as core from '@shipyard/platform/core';
 import { readInputs } from '../src/inputs';
 
-jest.mock('@shipyard/shared/core', () => ({ ...jest.requireActual('@shipyard/shared/core'), setSecret: jest.fn() }));
+jest.mock('@shipyard/platform/core', () => ({
+  ...jest.requireActual('@shipyard/platform/core'),
+  setSecret: jest.fn(),
+}));
 
 function withInputs(inputs: Record<string, string>): void {
   for (const key of Object.keys(process.env)) if (key.startsWith('INPUT_')) delete process.env[key];

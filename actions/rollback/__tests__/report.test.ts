@@ -1,4 +1,4 @@
-import * as core from '@shipyard/shared/core';
+import * as core from '@shipyard/platform/core';
 import {
   buildSummary,
   newReport,
@@ -10,7 +10,10 @@ import {
 } from '../src/report';
 import type { Inputs } from '../src/inputs';
 
-jest.mock('@shipyard/shared/core', () => ({ ...jest.requireActual('@shipyard/shared/core'), setOutput: jest.fn() }));
+jest.mock('@shipyard/platform/core', () => ({
+  ...jest.requireActual('@shipyard/platform/core'),
+  setOutput: jest.fn(),
+}));
 
 const td = (service: string, revision: number) =>
   `arn:aws:ecs:us-east-1:123456789012:task-definition/${service}:${revision}`;

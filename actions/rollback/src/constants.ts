@@ -1,3 +1,6 @@
+/** The action's name in failure messages (`rollback: …`) and in the AWS user agent. */
+export const ACTION = 'rollback';
+
 /** Input names, exactly as in action.yml. */
 export const Input = {
   Cluster: 'cluster',
@@ -28,5 +31,3 @@ export const Output = {
 
 /** The `status` output. */
 export type RollbackStatus = 'succeeded' | 'failed' | 'dry-run' | 'started' | 'cancelled';
-
-export const ACTION_NAME = 'rollback';

@@ -1,12 +1,13 @@
-import * as core from '@shipyard/shared/core';
+import * as core from '@shipyard/platform/core';
 import type { ECSClient } from '@aws-sdk/client-ecs';
-import { ServiceEventStream, type DeploymentSnapshot, type DeploymentTarget } from '@shipyard/shared/ecs-deployments';
-import { shortTaskDefinition } from '@shipyard/shared/ecs-names';
-import { judgeRollback, startRollback, watchRollbacks } from '@shipyard/shared/ecs-rollback';
-import { progressLine, type WatchResult } from '@shipyard/shared/ecs-watch';
-import { describeError } from '@shipyard/shared/errors';
-import { PollCancelledError, PollTimeoutError, type Clock } from '@shipyard/shared/poll';
-import { describeExpectation, verifyUrls } from '@shipyard/shared/verify';
+import { ServiceEventStream, type DeploymentSnapshot, type DeploymentTarget } from '@shipyard/ecs/deployments';
+import { shortTaskDefinition } from '@shipyard/ecs/names';
+import { startEveryRollback } from '@shipyard/ecs/rollback/start';
+import { judgeRollback, watchRollbacksToEnd } from '@shipyard/ecs/rollback/watch';
+import { progressLine } from '@shipyard/ecs/watch';
+import { describeError } from '@shipyard/platform/errors';
+import type { Clock } from '@shipyard/platform/poll';
+import { describeExpectation, verifyUrls } from '@shipyard/ecs/verify';
 import type { Inputs } from './inputs';
 import type { ServicePlan } from './plan';
 import { describeMethod, type Report } from './report';
@@ -32,35 +33,33 @@ export async function startRollbacks(
   const moving = plans.filter((plan) => plan.entry.method !== 'none');
   for (const plan of plans)
     if (plan.entry.method === 'none') core.info(`${plan.entry.service}: already on the target.`);
-  const settled = await Promise.allSettled(
-    moving.map(async (plan): Promise<StartedService | undefined> => {
-      const { entry } = plan;
-      const startedAt = Date.now();
-      const started = await startRollback(
-        ecs,
-        cluster,
-        {
-          service: entry.service,
-          taskDefinitionArn: plan.target.taskDefinition.taskDefinitionArn,
-          method: entry.method ?? 'update',
-          current: plan.current,
-          before: plan.service,
-        },
-        { signal },
-      );
-      entry.method = started.method;
-      entry.result = 'started';
-      core.info(`${entry.service}: ${describeMethod(started.method)} → ${shortTaskDefinition(entry.toArn)}`);
-      return started.target && { plan, target: started.target, startedAt };
-    }),
+  const startedAt = Date.now();
+  const outcomes = await startEveryRollback(
+    ecs,
+    cluster,
+    moving.map(({ entry, target, current, service }) => ({
+      service: entry.service,
+      taskDefinitionArn: target.taskDefinition.taskDefinitionArn,
+      method: entry.method ?? 'update',
+      current,
+      before: service,
+    })),
+    { signal },
   );
-  return settled.flatMap((result, index) => {
-    if (result.status === 'fulfilled') return result.value ? [result.value] : [];
-    const { entry } = moving[index];
-    entry.result = 'failed';
-    entry.reason = describeError(result.reason);
-    core.warning(`${entry.service}: the rollback could not start: ${entry.reason}`);
-    return [];
+  return outcomes.flatMap((outcome, index): StartedService[] => {
+    const plan = moving[index];
+    const { entry } = plan;
+    if ('error' in outcome) {
+      entry.result = 'failed';
+      entry.reason = describeError(outcome.error);
+      core.warning(`${entry.service}: the rollback could not start: ${entry.reason}`);
+      return [];
+    }
+    const started = outcome.started;
+    entry.method = started.method;
+    entry.result = 'started';
+    core.info(`${entry.service}: ${describeMethod(started.method)} → ${shortTaskDefinition(entry.toArn)}`);
+    return started.target ? [{ plan, target: started.target, startedAt }] : [];
   });
 }
 
@@ -94,36 +93,33 @@ export async function waitForRollbacks(
 ): Promise<void> {
   if (started.length === 0) return;
   const lastProgress = new Map<string, string>();
-  let results: WatchResult;
-  try {
-    results = await watchRollbacks({
-      ecs,
-      cluster: inputs.cluster,
-      targets: started.map((s) => s.target),
-      timeoutMs: inputs.timeoutMs,
-      signal,
-      clock,
-      eventStreams: new Map(started.map((s) => [s.target.service, new ServiceEventStream(s.plan.events)])),
-      onEvent: (service, event) => core.info(`${service}: ${event.message}`),
-      onUpdate: (target, watched) => {
-        const line = progressLine(watched.snapshot);
-        if (lastProgress.get(target.service) === line) return;
-        lastProgress.set(target.service, line);
-        core.info(`${target.service}: ${line}`);
-      },
-    });
-  } catch (error) {
-    if (error instanceof PollTimeoutError || error instanceof PollCancelledError) {
-      const last = (error.lastState as WatchResult | undefined) ?? new Map();
-      for (const service of started) settle(service, last.get(service.target.service)?.snapshot, error.message);
-      if (error instanceof PollCancelledError) throw error;
-      return;
-    }
-    // The watch went past passing faults and a few odd errors, then broke off: each rollback stays unconfirmed.
-    for (const service of started) settle(service, undefined, `could not be watched: ${describeError(error)}`);
+  const { last, end } = await watchRollbacksToEnd({
+    ecs,
+    cluster: inputs.cluster,
+    targets: started.map((s) => s.target),
+    timeoutMs: inputs.timeoutMs,
+    signal,
+    clock,
+    eventStreams: new Map(started.map((s) => [s.target.service, new ServiceEventStream(s.plan.events)])),
+    onEvent: (service, event) => core.info(`${service}: ${event.message}`),
+    onUpdate: (target, watched) => {
+      const line = progressLine(watched.snapshot);
+      if (lastProgress.get(target.service) === line) return;
+      lastProgress.set(target.service, line);
+      core.info(`${target.service}: ${line}`);
+    },
+  });
+  if (end.kind === 'broken') {
+    // Each rollback stays unconfirmed.
+    for (const service of started) settle(service, undefined, `could not be watched: ${describeError(end.error)}`);
     return;
   }
-  for (const service of started) settle(service, results.get(service.target.service)?.snapshot ?? {});
+  if (end.kind === 'settled') {
+    for (const service of started) settle(service, last.get(service.target.service)?.snapshot ?? {});
+    return;
+  }
+  for (const service of started) settle(service, last.get(service.target.service)?.snapshot, end.error.message);
+  if (end.kind === 'cancelled') throw end.error;
 }
 
 /** The services to explain: the failed ones, or every started one when the verification failed. */

@@ -1,12 +1,12 @@
-import * as core from '@shipyard/shared/core';
+import * as core from '@shipyard/platform/core';
 import type { ECSClient } from '@aws-sdk/client-ecs';
-import { createClient } from '@shipyard/shared/aws';
-import { formatExplanation, gatherFailureFacts } from '@shipyard/shared/ecs-explain';
-import { ACTION_NAME } from './constants';
+import { createClient } from '@shipyard/platform/aws';
+import { formatExplanation, gatherFailureFacts } from '@shipyard/ecs/explain';
+import { ACTION } from './constants';
 import type { StartedService } from './execute';
 import type { Inputs } from './inputs';
 
-// Phase 5: explain each failure on one screen, the way ecs-deploy does (shared ecs-explain): status reason,
+// Phase 5: explain each failure on one screen, the way ecs-deploy does (@shipyard/ecs/explain): status reason,
 // stopped tasks of the target revision, the last service events and the failed containers' last log lines.
 
 export async function explainFailures(
@@ -16,7 +16,7 @@ export async function explainFailures(
 ): Promise<void> {
   const { CloudWatchLogsClient } = await import('@aws-sdk/client-cloudwatch-logs');
   const logs = createClient(CloudWatchLogsClient, {
-    action: ACTION_NAME,
+    action: ACTION,
     region: inputs.region,
     maxAttempts: inputs.maxAttempts,
   });

@@ -1,8 +1,8 @@
-import * as core from '@shipyard/shared/core';
-import { parseCluster, parseServiceList } from '@shipyard/shared/ecs-names';
-import { parseRollbackTarget, type RollbackTarget } from '@shipyard/shared/ecs-rollback-target';
-import { ConfigError } from '@shipyard/shared/errors';
-import { ENVIRONMENT_NAME_MAX_LENGTH } from '@shipyard/shared/github';
+import * as core from '@shipyard/platform/core';
+import { parseCluster, parseServiceList } from '@shipyard/ecs/names';
+import { parseRollbackTarget, type RollbackTarget } from '@shipyard/ecs/rollback/target';
+import { ConfigError } from '@shipyard/platform/errors';
+import { ENVIRONMENT_NAME_MAX_LENGTH } from '@shipyard/platform/github';
 import {
   CHECK_INTERVAL_BOUNDS,
   readBoolean,
@@ -13,8 +13,8 @@ import {
   readString,
   readText,
   WAIT_BOUNDS,
-} from '@shipyard/shared/inputs';
-import { parseBodyExpectation, parseStatusExpectation, parseUrls, type HttpExpectation } from '@shipyard/shared/verify';
+} from '@shipyard/platform/inputs';
+import { parseBodyExpectation, parseStatusExpectation, parseUrls, type HttpExpectation } from '@shipyard/ecs/verify';
 import { Input } from './constants';
 
 export interface VerifyInputs {

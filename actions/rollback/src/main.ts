@@ -1,18 +1,18 @@
-import * as core from '@shipyard/shared/core';
-import { createClient } from '@shipyard/shared/aws';
-import { shortTaskDefinition } from '@shipyard/shared/ecs-names';
-import { manualRollbackCommand } from '@shipyard/shared/ecs-rollback-target';
-import { DeploymentFailure, describeError, runAction } from '@shipyard/shared/errors';
-import { githubDeploymentForJob, setGithubDeploymentStatus } from '@shipyard/shared/github';
-import { group } from '@shipyard/shared/log';
-import { cancellationSignal } from '@shipyard/shared/poll';
-import { writeSummary } from '@shipyard/shared/summary';
-import { ACTION_NAME, Output } from './constants';
+import * as core from '@shipyard/platform/core';
+import { createClient } from '@shipyard/platform/aws';
+import { shortTaskDefinition } from '@shipyard/ecs/names';
+import { manualRollbackCommand } from '@shipyard/ecs/rollback/target';
+import { DeploymentFailure, describeError, runAction } from '@shipyard/platform/errors';
+import { githubDeploymentForJob, setGithubDeploymentStatus } from '@shipyard/platform/github';
+import { group } from '@shipyard/platform/log';
+import { cancellationSignal } from '@shipyard/platform/poll';
+import { writeSummary } from '@shipyard/platform/summary';
+import { ACTION, Output } from './constants';
 import { readInputs, type Inputs } from './inputs';
 import { buildSummary, newReport, setOutputs, type Report } from './report';
 
 export async function run(): Promise<void> {
-  await runAction(ACTION_NAME, rollback);
+  await runAction(ACTION, rollback);
 }
 
 /** Validates every input, then runs the phases; outputs and the job summary are written either way. */
@@ -42,7 +42,7 @@ async function rollBackServices(inputs: Inputs, report: Report, signal: AbortSig
   // The phases load the AWS SDK, so they are imported only once the inputs are known to be valid.
   const { ECSClient } = await import('@aws-sdk/client-ecs');
   const { planRollback } = await import('./plan');
-  const ecs = createClient(ECSClient, { action: ACTION_NAME, region: inputs.region, maxAttempts: inputs.maxAttempts });
+  const ecs = createClient(ECSClient, { action: ACTION, region: inputs.region, maxAttempts: inputs.maxAttempts });
 
   const plans = await group('Plan the rollback', () => planRollback(ecs, inputs, report));
   if (inputs.dryRun) {

@@ -1,4 +1,4 @@
-import * as core from '@shipyard/shared/core';
+import * as core from '@shipyard/platform/core';
 import {
   DescribeServicesCommand,
   type ECSClient,
@@ -6,17 +6,18 @@ import {
   type ServiceEvent,
   type Tag,
 } from '@aws-sdk/client-ecs';
-import { primaryTaskDefinition } from '@shipyard/shared/ecs-deployments';
-import { diffTaskDefinitions } from '@shipyard/shared/ecs-diff';
+import { primaryTaskDefinition } from '@shipyard/ecs/deployments';
+import { diffTaskDefinitions } from '@shipyard/ecs/diff';
+import { isSameService } from '@shipyard/ecs/names';
 import {
   currentTaskDefinition,
   describeCurrentDeployment,
   describeTaskDefinitionWithTags,
   resolveRollbackTarget,
   type ResolvedRollbackTarget,
-} from '@shipyard/shared/ecs-rollback-resolve';
-import { chooseRollbackMethod, type CurrentDeployment } from '@shipyard/shared/ecs-rollback-target';
-import { ConfigError, isError } from '@shipyard/shared/errors';
+} from '@shipyard/ecs/rollback/resolve';
+import { chooseRollbackMethod, type CurrentDeployment } from '@shipyard/ecs/rollback/target';
+import { ConfigError, isError } from '@shipyard/platform/errors';
 import type { Inputs } from './inputs';
 import { GIT_SHA_TAG, planLines, type Report, type ServiceReport } from './report';
 
@@ -53,7 +54,7 @@ async function describeServices(ecs: ECSClient, cluster: string, names: string[]
       throw error;
     }
     for (const service of response.services ?? []) {
-      const name = batch.find((n) => n === service.serviceName || n === service.serviceArn);
+      const name = batch.find((n) => isSameService(n, service));
       if (name) found.set(name, service);
     }
   }

@@ -1,9 +1,9 @@
-import * as core from '@shipyard/shared/core';
-import { formatDuration } from '@shipyard/shared/duration';
-import { changesTable, formatChangeLines, type TaskDefinitionChange } from '@shipyard/shared/ecs-diff';
-import { shortTaskDefinition } from '@shipyard/shared/ecs-names';
-import { describeRollbackTarget, type RollbackMethod } from '@shipyard/shared/ecs-rollback-target';
-import { SummaryBuilder } from '@shipyard/shared/summary';
+import * as core from '@shipyard/platform/core';
+import { formatDuration } from '@shipyard/platform/duration';
+import { changesTable, formatChangeLines, type TaskDefinitionChange } from '@shipyard/ecs/diff';
+import { shortTaskDefinition } from '@shipyard/ecs/names';
+import { describeRollbackTarget, type RollbackMethod } from '@shipyard/ecs/rollback/target';
+import { SummaryBuilder } from '@shipyard/platform/summary';
 import { Output, type RollbackStatus } from './constants';
 import type { Inputs } from './inputs';
 
@@ -27,7 +27,7 @@ export interface ServiceReport {
   /** Why it failed. */
   reason?: string;
   durationMs?: number;
-  /** The failure explained (shared ecs-explain), one line each. */
+  /** The failure explained (@shipyard/ecs/explain), one line each. */
   explanation?: string[];
 }
 

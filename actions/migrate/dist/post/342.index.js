@@ -1,1 +1,0 @@
-"use strict";exports.id=342,exports.ids=[342],exports.modules={8342:(s,e,r)=>{r.d(e,{stopTask:()=>o});var t=r(212),a=(r(7598),r(7680));r(9680),r(8500),r(6291);Error;Error;new WeakMap;r(6760),r(8815),r(3024);r(8538);async function o(s,e,r,o){await s.send(new t.PP1({cluster:e,task:r,reason:o.slice(0,255)})),a.pq(`Stopped task ${r}: ${o}`)}}};
