@@ -1,11 +1,17 @@
 import {
   DescribeServiceDeploymentsCommand,
-  ECSClient,
   RegisterTaskDefinitionCommand,
   StopServiceDeploymentCommand,
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
-import { startSim, type Sim } from '@shipyard/aws-sim/server';
+// aws-sim's own test set-up: a sim with SDK clients and its blue/green service `web`.
+import {
+  blueGreenLoadBalancers,
+  fargateTaskDefinition,
+  startWithClients,
+  webSeed,
+  type SimClients,
+} from '../../aws-sim/__tests__/ecs-helpers';
 import { gateBakes, type BakeGate } from '../src/bake-gate';
 import { HeldClock } from '../src/sim-time';
 
@@ -64,71 +70,25 @@ describe('gateBakes', () => {
   // A clock so fast that, ungated, a 10-minute bake passes between any two requests.
   const clock = new HeldClock(10_000_000);
   const bakes: BakeGate = gateBakes(clock);
-  let sim: Sim;
-  let ecs: ECSClient;
-  const ACCOUNT = '123456789012';
-  const listenerRule = (n: number) =>
-    `arn:aws:elasticloadbalancing:us-east-1:${ACCOUNT}:listener-rule/app/web/1/2/${n}`;
-  const targetGroup = (name: string) => `arn:aws:elasticloadbalancing:us-east-1:${ACCOUNT}:targetgroup/${name}/0123`;
-  const taskDefinition = (image: string) => ({
-    family: 'web',
-    networkMode: 'awsvpc' as const,
-    requiresCompatibilities: ['FARGATE' as const],
-    cpu: '256',
-    memory: '512',
-    containerDefinitions: [{ name: 'app', image, portMappings: [{ containerPort: 8080 }] }],
-  });
+  let clients: SimClients;
 
   beforeAll(async () => {
-    sim = await startSim({
+    clients = await startWithClients({
       clock,
       scenarios: [{ image: '*', startSeconds: 5, healthCheckSeconds: 5 }],
-      seed: {
-        ecs: {
-          clusters: ['prod'],
-          taskDefinitions: [taskDefinition('example/web:v1')],
-          services: [
-            {
-              cluster: 'prod',
-              serviceName: 'web',
-              taskDefinition: 'web',
-              desiredCount: 1,
-              launchType: 'FARGATE',
-              networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-0123'] } },
-              loadBalancers: [
-                {
-                  targetGroupArn: targetGroup('web-blue'),
-                  containerName: 'app',
-                  containerPort: 8080,
-                  advancedConfiguration: {
-                    alternateTargetGroupArn: targetGroup('web-green'),
-                    productionListenerRule: listenerRule(3),
-                    testListenerRule: listenerRule(4),
-                    roleArn: `arn:aws:iam::${ACCOUNT}:role/ecsInfrastructure`,
-                  },
-                },
-              ],
-              deploymentConfiguration: { strategy: 'BLUE_GREEN', bakeTimeInMinutes: 10 },
-            },
-          ],
-        },
-      },
+      seed: webSeed({
+        loadBalancers: blueGreenLoadBalancers,
+        deploymentConfiguration: { strategy: 'BLUE_GREEN', bakeTimeInMinutes: 10 },
+      }),
     });
-    bakes.watch(sim);
-    ecs = new ECSClient({
-      endpoint: sim.endpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
-    });
+    bakes.watch(clients.sim);
   });
-  afterAll(async () => {
-    ecs.destroy();
-    await sim.close();
-  });
+  afterAll(() => clients.close());
 
   /** Starts a deployment of `image` and returns what each of the following looks saw, until it ended. */
   async function deployAndLook(image: string, onLook: (stage: string, arn: string) => void): Promise<string[]> {
-    const registered = await ecs.send(new RegisterTaskDefinitionCommand(taskDefinition(image)));
+    const { ecs } = clients;
+    const registered = await ecs.send(new RegisterTaskDefinitionCommand(fargateTaskDefinition('web', image)));
     const { service } = await ecs.send(
       new UpdateServiceCommand({
         cluster: 'prod',
@@ -167,7 +127,7 @@ describe('gateBakes', () => {
     let stopped: Promise<unknown> | undefined;
     const seen = await deployAndLook('example/web:v4', (stage, serviceDeploymentArn) => {
       if (stage === 'BAKE_TIME' && !stopped)
-        stopped = ecs.send(new StopServiceDeploymentCommand({ serviceDeploymentArn, stopType: 'ROLLBACK' }));
+        stopped = clients.ecs.send(new StopServiceDeploymentCommand({ serviceDeploymentArn, stopType: 'ROLLBACK' }));
     });
     await stopped;
     bakes.stepEnded();
