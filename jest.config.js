@@ -9,6 +9,7 @@ module.exports = {
     '/node_modules/(?!(@actions|@octokit|universal-user-agent|before-after-hook|json-with-bigint|content-type)/)',
   ],
   resolver: '<rootDir>/jest.resolver.js',
+  testSequencer: '<rootDir>/jest.sequencer.js',
   setupFiles: ['<rootDir>/jest.setup.js'],
   // A temporary folder per run, failing when tests leave anything in it; and one aws-sim model-conformance report
   // for the whole run (testing/testkit/src/conformance-global.ts), started and read by the same two files.
@@ -17,6 +18,8 @@ module.exports = {
   // A guard against a hung test, not a speed check (those live in `npm run bench`): long enough for the slowest
   // end-to-end test on a loaded machine. Test files do not set shorter ones.
   testTimeout: 300_000,
-  // The end-to-end suites mostly wait on simulated time and child processes, so more workers than cores pay off.
-  maxWorkers: 3,
+  // The end-to-end suites mostly wait: on the actions' real-time polling and retry windows, on child processes. One
+  // such file keeps about a third of a core busy (e.g. the four e2e-consistency files: 17 s of CPU in 137 s with 2
+  // workers, 112 s with 4), so twice as many workers as cores pay off.
+  maxWorkers: 4,
 };

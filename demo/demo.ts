@@ -2,6 +2,8 @@ import { join } from 'node:path';
 import { EXAMPLES, fastVerification } from '@shipyard/scenarios/examples';
 import type { GithubContext, WorkflowRun } from '@shipyard/scenarios/model';
 import { startWorld, type World } from '@shipyard/scenarios/world';
+import { gateBakes } from '@shipyard/testkit/bake-gate';
+import { HeldClock } from '@shipyard/testkit/sim-time';
 import {
   checkRelease1,
   checkRelease2,
@@ -46,15 +48,24 @@ export async function runDemo(write: (line: string) => void = (line) => console.
   const expect = new Expectations(write);
   let phase: Phase | undefined;
   let release1Image = '';
+  const clock = new HeldClock(TIME_SCALE);
+  const bakes = gateBakes(clock);
   const world: World = await startWorld({
     seed: seedDocument(),
     scenarios: BASE_SCENARIOS,
     timeScale: TIME_SCALE,
+    clock,
     repositoryFrom: [join(EXAMPLES, 'hello'), APP_DIR],
     routes: ROUTES,
     hooks: {
-      actionInputs: (action, inputs) => fastVerification(action, inputs),
+      actionInputs: (action, inputs) => {
+        const adjusted = fastVerification(action, inputs);
+        bakes.stepStarting(action, adjusted);
+        return adjusted;
+      },
+      onActionLine: (_action, line) => bakes.line(line),
       afterStep: (record) => {
+        bakes.stepEnded();
         const action = actionOf(record);
         // What the code of this release does once it is built (a build, not a promotion, creates a new image).
         if (action === 'build-push' && phase?.release && record.outputs.promoted === 'false' && record.outputs.digest) {
@@ -65,6 +76,7 @@ export async function runDemo(write: (line: string) => void = (line) => console.
       },
     },
   });
+  bakes.watch(world.sim);
   const phases: Phase[] = [
     {
       title: 'Release 1 — push to main: build once → staging → promote by digest → production',

@@ -1,10 +1,16 @@
-// npm test: every check CI runs, in order, stopping at the first failure. Prints each step's duration, and at the
-// end the test counts as a plain "N passed, N failed" line that any CI reader understands.
-import { spawnSync } from 'node:child_process';
+// npm test: every check CI runs, all at once. The end-to-end tests spend much of their time waiting on child
+// processes and simulated deployments, while the static checks are single-threaded (tsc, eslint, prettier, the
+// workflow and lockfile checks) or bundle in their own processes (dist freshness): together they keep the cores
+// busy. The static checks run at a lower priority, so jest is never the one kept waiting. jest's output streams as
+// it comes; each static check's output is shown in one piece when it ends. At the end: each step's duration, and the
+// test counts as a plain "N passed, N failed" line that any CI reader understands. Any failing step fails npm test.
+// Usage: npm test [-- step…]   (steps by their first word: lockfile, typecheck, lint, import, format, workflows, dist,
+// unit, iam)
+import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { setPriority, tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
 
 const scratch = mkdtempSync(join(tmpdir(), 'shipyard-test-'));
 const jestResults = join(scratch, 'jest.json');
@@ -12,6 +18,10 @@ const jestResults = join(scratch, 'jest.json');
 // policies are checked against them afterwards, once every test has run.
 const iamCalls = join(scratch, 'iam-calls');
 mkdirSync(iamCalls);
+// The caches only skip work on files whose content, settings and tool version are unchanged: tsc's incremental
+// build info, and eslint's and prettier's per-file results (no lint rule here reads type information or other
+// files). A fresh clone, as in CI, has none and checks everything.
+const CACHE = 'node_modules/.cache';
 
 // Each tool's own script, run by this node: no npx start-up per step, no .cmd shims on Windows, and no npm
 // warnings (devEngines on an older Node) repeated in every step.
@@ -23,46 +33,121 @@ function bin(pkg, name = pkg) {
 }
 const tool = (pkg, name, ...args) => [process.execPath, [bin(pkg, name), ...args]];
 
+const UNIT = 'unit and e2e tests';
+/** [name, command, args, options]: `live` streams the output; `after` waits for that step (and its success). */
 const steps = [
   ['lockfile', process.execPath, ['scripts/check-lockfile.mjs']],
-  ['typecheck', ...tool('typescript', 'tsc', '-p', 'tsconfig.json')],
-  ['lint', ...tool('eslint', 'eslint', '.')],
+  [
+    'typecheck',
+    ...tool(
+      'typescript',
+      'tsc',
+      '-p',
+      'tsconfig.json',
+      '--incremental',
+      '--tsBuildInfoFile',
+      `${CACHE}/tsc/tsbuildinfo`,
+    ),
+  ],
+  [
+    'lint',
+    ...tool('eslint', 'eslint', '.', '--cache', '--cache-strategy', 'content', '--cache-location', `${CACHE}/eslint/`),
+  ],
   ['import cycles', process.execPath, ['scripts/check-import-cycles.mjs']],
-  ['format', ...tool('prettier', 'prettier', '--check', '.', '--log-level', 'warn')],
+  [
+    'format',
+    ...tool('prettier', 'prettier', '--check', '.', '--log-level', 'warn', '--cache', '--cache-strategy', 'content'),
+  ],
   ['workflows', process.execPath, ['scripts/check-workflows.mjs']],
   ['dist freshness', process.execPath, ['scripts/check-dist.mjs']],
   [
-    'unit and e2e tests',
+    UNIT,
     ...tool('jest', 'jest', '--ci', '--json', `--outputFile=${jestResults}`),
-    { SHIPYARD_IAM_CALLS_DIR: iamCalls },
+    { live: true, env: { SHIPYARD_IAM_CALLS_DIR: iamCalls } },
   ],
-  ['iam policies', ...tool('tsx', 'tsx', 'scripts/check-iam.ts', iamCalls)],
+  // The IAM check needs the calls of the whole jest run: a subset would leave granted actions looking unused.
+  ['iam policies', ...tool('tsx', 'tsx', 'scripts/check-iam.ts', iamCalls), { after: UNIT }],
 ];
 
+/** Runs a step; its output is streamed (`live`) or collected and shown, in one piece, when it ends. */
+function runStep(name, cmd, args, { live = false, env } = {}) {
+  const started = Date.now();
+  const child = spawn(cmd, args, {
+    stdio: live ? 'inherit' : ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
+  });
+  if (!live) {
+    try {
+      setPriority(child.pid, 10);
+    } catch {
+      // not allowed here, or the process already ended: it runs at normal priority
+    }
+  }
+  const chunks = [];
+  child.stdout?.on('data', (chunk) => chunks.push(chunk));
+  child.stderr?.on('data', (chunk) => chunks.push(chunk));
+  return new Promise((resolve) => {
+    child.on('error', (error) => resolve({ status: 1, error }));
+    child.on('close', (status) => resolve({ status: status ?? 1 }));
+  }).then(({ status, error }) => {
+    const seconds = (Date.now() - started) / 1000;
+    const mark = status === 0 ? '✔' : '✘';
+    if (!live) {
+      const output = Buffer.concat(chunks).toString() + (error ? `${error.message}\n` : '');
+      process.stdout.write(`\n▶ ${name}\n${output}${output === '' || output.endsWith('\n') ? '' : '\n'}`);
+    }
+    console.log(`${mark} ${name} (${seconds.toFixed(1)} s)`);
+    return { name, status, seconds };
+  });
+}
+
+/** The slowest test files (where to look when the run gets slow), then the counts. */
 function reportCounts() {
   try {
-    const { numPassedTests, numFailedTests, numPendingTests } = JSON.parse(readFileSync(jestResults, 'utf8'));
-    console.log(`\njest: ${numPassedTests} passed, ${numFailedTests} failed, ${numPendingTests} skipped`);
+    const { numPassedTests, numFailedTests, numPendingTests, testResults } = JSON.parse(
+      readFileSync(jestResults, 'utf8'),
+    );
+    const slowest = testResults
+      .map(({ name, startTime, endTime }) => ({
+        file: relative(process.cwd(), name),
+        seconds: (endTime - startTime) / 1000,
+      }))
+      .sort((a, b) => b.seconds - a.seconds)
+      .slice(0, 10);
+    console.log(
+      `slowest test files: ${slowest.map(({ file, seconds }) => `${file} ${seconds.toFixed(1)} s`).join(', ')}`,
+    );
+    console.log(`jest: ${numPassedTests} passed, ${numFailedTests} failed, ${numPendingTests} skipped`);
   } catch {
-    // jest did not run (an earlier step failed, or a subset was asked for): nothing to count
+    // jest did not run (a subset was asked for) or wrote no results: nothing to count
   }
 }
 
 const only = process.argv.slice(2);
-// The IAM check needs the calls of the whole jest run: a subset would leave granted actions looking unused.
 if (only.includes('iam') && !only.includes('unit')) only.push('unit');
-let exitCode = 0;
-for (const [name, cmd, args, env] of steps) {
-  if (only.length && !only.includes(name.split(' ')[0])) continue;
-  const started = Date.now();
-  console.log(`\n▶ ${name}`);
-  const { status } = spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, ...env } });
-  console.log(`${status === 0 ? '✔' : '✘'} ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
-  if (status !== 0) {
-    exitCode = status ?? 1;
-    break;
-  }
+const chosen = steps.filter(([name]) => !only.length || only.includes(name.split(' ')[0]));
+const started = Date.now();
+console.log(`▶ ${chosen.map(([name]) => name).join(', ')}`);
+const running = new Map();
+for (const [name, cmd, args, options = {}] of chosen) {
+  const before = options.after && running.get(options.after);
+  running.set(
+    name,
+    before
+      ? before.then((first) =>
+          first.status === 0 ? runStep(name, cmd, args, options) : { name, skippedFor: first.name },
+        )
+      : runStep(name, cmd, args, options),
+  );
+}
+const results = await Promise.all(running.values());
+console.log('');
+for (const { name, status, seconds, skippedFor } of results) {
+  if (skippedFor) console.log(`- ${name} (not run: ${skippedFor} failed)`);
+  else console.log(`${status === 0 ? '✔' : '✘'} ${name} (${seconds.toFixed(1)} s)`);
 }
 reportCounts();
+const failed = results.find((result) => !result.skippedFor && result.status !== 0);
+console.log(`npm test ${failed ? 'failed' : 'passed'} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 rmSync(scratch, { recursive: true, force: true });
-process.exit(exitCode);
+process.exit(failed ? failed.status : 0);

@@ -1,6 +1,7 @@
 import { ScaledClock, type SimClock } from '@shipyard/aws-sim/clock';
 import { liveUrls } from '@shipyard/aws-sim/server';
-import { beforeEachRequest } from '@shipyard/testkit/sim-time';
+import { gateBakes } from '@shipyard/testkit/bake-gate';
+import { beforeEachRequest, HeldClock } from '@shipyard/testkit/sim-time';
 import {
   blueGreenLoadBalancers,
   CLUSTER,
@@ -26,15 +27,34 @@ const blueGreen = (bakeTimeInMinutes: number) => ({
   },
 });
 
+/**
+ * A world whose bakes are seen and judged before they end however busy the machine (see bake-gate.ts), and a deploy
+ * step run under that gate.
+ */
+async function startGatedWorld(bakeTimeInMinutes: number) {
+  const clock = new HeldClock(60);
+  const bakes = gateBakes(clock);
+  world = await startWorld([blueGreen(bakeTimeInMinutes)], { clock });
+  bakes.watch(world.sim);
+  return async (inputs: Record<string, string>) => {
+    bakes.stepStarting('ecs-deploy', inputs);
+    try {
+      return await deployAction(world, inputs, { onLine: (line) => bakes.line(line) });
+    } finally {
+      bakes.stepEnded();
+    }
+  };
+}
+
 function params(operation: string): Record<string, unknown>[] {
   return world.sim.control.requests({ operation, mutating: true }).map((r) => r.params as Record<string, unknown>);
 }
 
 describe('blue/green deploy', () => {
   test('succeeds: test URL checked at the PAUSE hook, production URL during bake time', async () => {
-    world = await startWorld([blueGreen(1)]);
+    const deploy = await startGatedWorld(1);
     const urls = liveUrls(world.sim, CLUSTER, 'web');
-    const run = await deployAction(world, {
+    const run = await deploy({
       service: 'web',
       images: 'app=example/web:v2',
       'bake-time': '5m',
@@ -67,9 +87,9 @@ describe('blue/green deploy', () => {
   });
 
   test('a failed production check during bake time stops the deployment with ROLLBACK', async () => {
-    world = await startWorld([blueGreen(10)]);
+    const deploy = await startGatedWorld(10);
     const urls = liveUrls(world.sim, CLUSTER, 'web');
-    const run = await deployAction(world, {
+    const run = await deploy({
       service: 'web',
       images: 'app=example/web:broken-health',
       'verify-url': `${urls.production}/health`,
@@ -169,7 +189,7 @@ describe('blue/green faults at the PAUSE hook', () => {
     const clock = new JumpingClock();
     world = await startWorld([blueGreen(1)], { clock });
     const answered = new Promise<void>((resolve) =>
-      beforeEachRequest(world.sim, { operation: 'ContinueServiceDeployment' }, resolve),
+      beforeEachRequest(world.sim, { operation: 'ContinueServiceDeployment' }, () => resolve()),
     );
     const run = await deployAction(world, testUrlInputs(), {
       signalAfter: { when: answered },

@@ -8,14 +8,17 @@ let dir: string;
 beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'migrate-runner-'))));
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-function run(argv: string[], options: Partial<CommandSpec> = {}) {
+function run(argv: string[], options: Partial<CommandSpec> = {}, onLine?: (line: string) => void) {
   const lines: string[] = [];
   const result = runCommand({
     argv,
     cwd: dir,
     env: process.env,
     timeoutMs: 10_000,
-    onLine: (l) => lines.push(l),
+    onLine: (line) => {
+      lines.push(line);
+      onLine?.(line);
+    },
     ...options,
   });
   return result.then((outcome) => ({ ...outcome, lines }));
@@ -61,17 +64,41 @@ describe('runCommand', () => {
     expect(await run(['sh', '-c', 'echo failing; exit 3'])).toMatchObject({ exitCode: 3, lines: ['failing'] });
   });
 
-  test('on timeout the whole process tree is stopped', async () => {
-    const pidFile = join(dir, 'grandchild.pid');
-    const result = await run(['sh', '-c', `sleep 30 & echo $! > ${pidFile}; echo started; wait`], { timeoutMs: 500 });
-    expect(result).toMatchObject({ stoppedFor: 'timeout', exitCode: null, signal: 'SIGTERM', lines: ['started'] });
-    const grandchild = Number(readFileSync(pidFile, 'utf8'));
-    expect(await waitUntilDead(grandchild)).toBe(true);
-  });
+  describe('timeouts (simulated timers, moved once the command says it is ready, however late it starts)', () => {
+    // Only the timers: the child process's I/O and the promise machinery stay real.
+    beforeEach(() => jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] }));
+    afterEach(() => jest.useRealTimers());
 
-  test('a process ignoring SIGTERM gets SIGKILL after the grace period', async () => {
-    const result = await run(['sh', '-c', 'trap "" TERM; echo ready; sleep 30'], { timeoutMs: 300, killGraceMs: 200 });
-    expect(result).toMatchObject({ stoppedFor: 'timeout', signal: 'SIGKILL' });
+    /** Runs argv; `onReady` is called (timers still simulated) once it printed `ready`. */
+    async function runUntilReady(argv: string[], options: Partial<CommandSpec>, onReady: () => void) {
+      let ready!: () => void;
+      const printedReady = new Promise<void>((resolve) => (ready = resolve));
+      const result = run(argv, options, (line) => {
+        if (line === 'ready') ready();
+      });
+      await printedReady;
+      onReady();
+      return result;
+    }
+
+    test('on timeout the whole process tree is stopped', async () => {
+      const pidFile = join(dir, 'grandchild.pid');
+      const script = `sleep 30 & echo $! > ${pidFile}; echo ready; wait`;
+      const result = await runUntilReady(['sh', '-c', script], { timeoutMs: 500 }, () => jest.advanceTimersByTime(500));
+      jest.useRealTimers(); // waitUntilDead waits for real
+      expect(result).toMatchObject({ stoppedFor: 'timeout', exitCode: null, signal: 'SIGTERM', lines: ['ready'] });
+      const grandchild = Number(readFileSync(pidFile, 'utf8'));
+      expect(await waitUntilDead(grandchild)).toBe(true);
+    });
+
+    test('a process ignoring SIGTERM gets SIGKILL after the grace period', async () => {
+      const argv = ['sh', '-c', 'trap "" TERM; echo ready; sleep 30'];
+      const result = await runUntilReady(argv, { timeoutMs: 300, killGraceMs: 200 }, () => {
+        jest.advanceTimersByTime(300);
+        jest.advanceTimersByTime(200);
+      });
+      expect(result).toMatchObject({ stoppedFor: 'timeout', signal: 'SIGKILL', lines: ['ready'] });
+    });
   });
 
   test('cancellation stops the command', async () => {

@@ -133,5 +133,7 @@ export interface RunnerHost {
   scriptEnv?(env: Record<string, string>): Record<string, string>;
   /** Lets a caller adjust our actions' inputs (e.g. shorter verification intervals for a fast clock). */
   actionInputs?(action: string, inputs: Record<string, string>, info: StepInfo): Record<string, string>;
+  /** Told each line one of our actions prints (unmasked) as it comes: lets a caller act on a milestone it reports. */
+  onActionLine?(action: string, line: string): void;
   afterStep?(record: StepRecord): void | Promise<void>;
 }

@@ -114,6 +114,7 @@ async function runOurAction(
       // A guard against a hung step, not a speed check: the sim's clock runs faster than the actions' real-time
       // watch, so a busy machine must not turn a slow step into a cancelled one.
       timeoutMs: ctx.host.stepTimeoutMs ?? 300_000,
+      onLine: ctx.host.onActionLine && ((line) => ctx.host.onActionLine?.(basename(actionDir), line)),
     });
   } catch (error) {
     // The harness refuses what the runner would only warn about (an input action.yml does not declare): a bug.

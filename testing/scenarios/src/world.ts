@@ -12,6 +12,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import type { SimClock } from '@shipyard/aws-sim/clock';
 import type { ImageScenario } from '@shipyard/aws-sim/scenarios';
 import { liveUrls, startSim, type Sim } from '@shipyard/aws-sim/server';
 import { startRegistryStandIn, type RegistryStandIn } from '@shipyard/testkit/fixtures/build-push/registry-stand-in';
@@ -39,6 +40,8 @@ export interface WorldOptions {
   scenarios?: ImageScenario[];
   /** Simulated seconds per real second. */
   timeScale: number;
+  /** A clock of the test's own instead (timeScale is then ignored). */
+  clock?: SimClock;
   /** Folders merged (in order) into the caller's repository. */
   repositoryFrom: string[];
   /** Extra files of the caller's repository, path → content (e.g. Dockerfiles of the build contexts). */
@@ -48,7 +51,7 @@ export interface WorldOptions {
   stepTimeoutMs?: number;
   environmentSecrets?: RunnerHost['environmentSecrets'];
   /** Hooks of the runner host (see RunnerHost). */
-  hooks?: Pick<RunnerHost, 'overrideScript' | 'actionInputs' | 'afterStep'>;
+  hooks?: Pick<RunnerHost, 'overrideScript' | 'actionInputs' | 'onActionLine' | 'afterStep'>;
 }
 
 export interface WorldRunOptions extends Pick<RunWorkflowOptions, 'inputs' | 'secrets'> {
@@ -108,7 +111,12 @@ function rewriter(sim: Sim, routes: Record<string, HostRoute>): (text: string) =
 }
 
 export async function startWorld(options: WorldOptions): Promise<World> {
-  const sim = await startSim({ timeScale: options.timeScale, scenarios: options.scenarios, seed: options.seed });
+  const sim = await startSim({
+    timeScale: options.timeScale,
+    clock: options.clock,
+    scenarios: options.scenarios,
+    seed: options.seed,
+  });
   const standIn = await startRegistryStandIn(sim);
   const home = mkdtempSync(join(tmpdir(), 'shipyard-world-'));
   const bin = join(home, 'bin');
@@ -151,6 +159,7 @@ export async function startWorld(options: WorldOptions): Promise<World> {
       const routed = Object.fromEntries(Object.entries(inputs).map(([name, value]) => [name, route(value)]));
       return hooks.actionInputs?.(action, routed, info) ?? routed;
     },
+    onActionLine: hooks.onActionLine,
     afterStep: hooks.afterStep,
   };
   return {

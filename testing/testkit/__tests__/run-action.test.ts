@@ -164,17 +164,28 @@ fs.appendFileSync(process.env.GITHUB_PATH, '/opt/first\\n/opt/second\\n');
       'main.js': `${ignored.map((s) => `process.on('${s}', () => console.log('ignoring ${s}'));`).join('\n')}\n${HANG}`,
     });
 
-  test.each([
-    [[], 'SIGINT'],
-    [['SIGINT'], 'SIGTERM'],
-    [['SIGINT', 'SIGTERM'], 'SIGKILL'],
-  ])('cancelling a process that ignores %j ends with %s, as the runner escalates', async (ignored, finalSignal) => {
-    const run = await runAction({
-      actionDir: stubborn(ignored),
-      signalAfter: { whenLogMatches: /started/, sigtermAfterMs: 250, sigkillAfterMs: 250 },
+  describe("escalation (the harness's timers simulated, moved once the process said it ignored a signal)", () => {
+    // Only the timers: the child process's I/O and the promise machinery stay real.
+    beforeEach(() => jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] }));
+    afterEach(() => jest.useRealTimers());
+
+    test.each([
+      [[], 'SIGINT'],
+      [['SIGINT'], 'SIGTERM'],
+      [['SIGINT', 'SIGTERM'], 'SIGKILL'],
+    ])('cancelling a process that ignores %j ends with %s, as the runner escalates', async (ignored, finalSignal) => {
+      const run = await runAction({
+        actionDir: stubborn(ignored),
+        signalAfter: { whenLogMatches: /started/ },
+        // The runner's waits: SIGTERM 7.5 s after SIGINT, SIGKILL 2.5 s after that.
+        onLine: (line) => {
+          if (line === 'ignoring SIGINT') jest.advanceTimersByTime(7_500);
+          if (line === 'ignoring SIGTERM') jest.advanceTimersByTime(2_500);
+        },
+      });
+      expect(run).toMatchObject({ exitCode: null, signal: finalSignal, conclusion: 'cancelled' });
+      expect(run.log).toBe(['started', ...ignored.map((s) => `ignoring ${s}`)].join('\n'));
     });
-    expect(run).toMatchObject({ exitCode: null, signal: finalSignal, conclusion: 'cancelled' });
-    expect(run.log).toBe(['started', ...ignored.map((s) => `ignoring ${s}`)].join('\n'));
   });
 
   test('signalAfter.ms cancels a step that prints nothing to match', async () => {

@@ -9,36 +9,63 @@ import type { Sim } from '@shipyard/aws-sim/server';
 
 /**
  * Stands still until start(), then runs `timeScale` times faster than real time, like aws-sim's ScaledClock. A test
- * starts it when the action reports that it has seen the state it must see (e.g. from `runAction`'s `onLine`).
+ * starts it when the action reports that it has seen the state it must see (e.g. from `runAction`'s `onLine`), and
+ * may hold it again until the action has acted on a state (hold(), then start()). With a step limit, time moves at
+ * most that far between two marks (a test marks each request aws-sim receives): a state that lasts longer than the
+ * limit is then seen by at least one request, however late on a busy machine the requests come.
  */
 export class HeldClock implements SimClock {
-  private started: { realTime: number; perfTime: number } | undefined;
+  /** The simulated instant at the last mark, and the real moments it was taken at. */
+  private anchor: { sim: number; perf: number; real: number };
+  private running = false;
+  private maxStepMs = Infinity;
 
   constructor(
     readonly timeScale: number,
-    private readonly simStart = Date.now(),
+    simStart = Date.now(),
   ) {
     if (!(timeScale > 0)) throw new Error(`timeScale must be > 0, got ${timeScale}`);
+    this.anchor = { sim: simStart, perf: performance.now(), real: Date.now() };
   }
 
   get isRunning(): boolean {
-    return this.started !== undefined;
+    return this.running;
   }
 
-  /** Lets time run from now on; later calls change nothing. */
+  /** Lets time run from now on; while it runs, later calls change nothing. */
   start(): void {
-    this.started ??= { realTime: Date.now(), perfTime: performance.now() };
+    if (this.running) return;
+    this.mark();
+    this.running = true;
+  }
+
+  /** Stops time where it is, until start(). */
+  hold(): void {
+    this.mark();
+    this.running = false;
+  }
+
+  /** Time moves at most `ms` between two marks from now on (undefined: no limit). */
+  limitSteps(ms: number | undefined): void {
+    this.mark();
+    this.maxStepMs = ms ?? Infinity;
+  }
+
+  /** Where the step limit counts from. */
+  mark(): void {
+    this.anchor = { sim: this.now(), perf: performance.now(), real: Date.now() };
   }
 
   now(): number {
-    if (!this.started) return this.simStart;
-    return Math.floor(this.simStart + (performance.now() - this.started.perfTime) * this.timeScale);
+    if (!this.running) return this.anchor.sim;
+    const elapsed = (performance.now() - this.anchor.perf) * this.timeScale;
+    return Math.floor(this.anchor.sim + Math.min(elapsed, this.maxStepMs));
   }
 
   toRealTime(simTime: number): number {
-    // While held, every simulated instant that can have happened is the present one.
-    if (!this.started) return Date.now();
-    return this.started.realTime + (simTime - this.simStart) / this.timeScale;
+    // While held, every simulated instant from the one it stands at is the present one.
+    if (!this.running && simTime >= this.anchor.sim) return Date.now();
+    return this.anchor.real + (simTime - this.anchor.sim) / this.timeScale;
   }
 }
 
@@ -48,16 +75,21 @@ export interface RequestMatch {
 }
 
 /**
- * Calls `listener` as aws-sim receives each matching request, before it handles it: the moment to move a manual
- * clock when an action polls or retries, so the request sees the state the move produced. Returns the unsubscribe
- * function. Built on the sim's fault hooks: a fault rule without any effect still tells the listeners it matched.
+ * Calls `listener` with each matching request's service and operation as aws-sim receives it, before it handles it:
+ * the moment to move a manual clock when an action polls or retries, so the request sees the state the move
+ * produced. Returns the unsubscribe function. Built on the sim's fault hooks: a fault rule without any effect still
+ * tells the listeners it matched.
  */
-export function beforeEachRequest(sim: Sim, match: RequestMatch, listener: () => void): () => void {
+export function beforeEachRequest(
+  sim: Sim,
+  match: RequestMatch,
+  listener: (request: Required<RequestMatch>) => void,
+): () => void {
   sim.control.addFault({ ...match });
   // addFault stores a copy: the rule to recognise is the one now last in the list.
   const rule = sim.control.world.faults.at(-1);
   const unsubscribe = sim.control.onFault((fired) => {
-    if (fired.rule === rule) listener();
+    if (fired.rule === rule) listener({ service: fired.service, operation: fired.operation });
   });
   return () => {
     unsubscribe();
