@@ -40,7 +40,13 @@ describe('startRollbacks', () => {
     const plans = [plan('web', 'update'), plan('api', 'update'), plan('worker', 'none')];
     const started = await startRollbacks(ecs as unknown as ECSClient, 'prod', plans);
     expect(started.map((s) => s.target)).toEqual([
-      { service: 'web', taskDefinitionArn: td('web', 2), deploymentId: 'ecs-svc/1', serviceDeploymentArn: 'sd/web' },
+      {
+        service: 'web',
+        taskDefinitionArn: td('web', 2),
+        deploymentId: 'ecs-svc/1',
+        serviceDeploymentArn: 'sd/web',
+        wayBack: true,
+      },
     ]);
     expect(plans.map((p) => [p.entry.service, p.entry.result, p.entry.reason])).toEqual([
       ['web', 'started', undefined],
