@@ -6,7 +6,7 @@
 // Every bundle also yields its inputs as webpack saw them: each file read (sources, package.json files, node_modules)
 // and each path looked for and not found (a file created there later would change module resolution). The freshness
 // check keys a bundle by those, so it rebuilds only what changed (see dist-inputs.mjs).
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -72,6 +72,19 @@ export async function bundleEntry(name, entry, outDir) {
   }
   const { fileDependencies, buildDependencies, missingDependencies } = stats.compilation;
   return { read: [...fileDependencies, ...buildDependencies].sort(), missing: [...missingDependencies].sort() };
+}
+
+/**
+ * Applies patches/ to node_modules (patch-package; already applied ones are left as they are). `npm ci` does this in
+ * its postinstall, but a node_modules installed before a patch was added would otherwise build, and vouch for, bundles
+ * a clean clone does not produce.
+ */
+export function applyDependencyPatches() {
+  const result = spawnSync(process.execPath, [require.resolve('patch-package/index.js'), '--error-on-fail'], {
+    cwd: root,
+    encoding: 'utf8',
+  });
+  if (result.status !== 0) throw new Error(`patch-package failed:\n${result.stdout}${result.stderr}`);
 }
 
 /**

@@ -1,7 +1,7 @@
 // npm run bundle [action…]: rebuild the committed dist/ of every action (or of the named ones), in parallel, and
 // record what each was built from so the freshness check need not build it again.
 import { join } from 'node:path';
-import { actionNames, bundleActions, root } from './bundle-lib.mjs';
+import { actionNames, applyDependencyPatches, bundleActions, root } from './bundle-lib.mjs';
 import { forgetBuild, recordBuild } from './dist-inputs.mjs';
 
 const names = process.argv.slice(2).length ? process.argv.slice(2) : actionNames();
@@ -12,6 +12,7 @@ if (unknown.length) {
 }
 const distOf = (name) => join(root, 'actions', name, 'dist');
 const started = Date.now();
+applyDependencyPatches();
 names.forEach(forgetBuild);
 const inputs = await bundleActions(names, distOf);
 for (const name of names) recordBuild(name, inputs.get(name), distOf(name), started);

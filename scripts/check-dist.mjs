@@ -5,7 +5,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { actionNames, bundleActions, root } from './bundle-lib.mjs';
+import { actionNames, applyDependencyPatches, bundleActions, root } from './bundle-lib.mjs';
 import { isKnownFresh, recordBuild } from './dist-inputs.mjs';
 
 function listFiles(dir) {
@@ -34,6 +34,8 @@ const committedDist = (name) => join(root, 'actions', name, 'dist');
 const args = process.argv.slice(2);
 const named = args.filter((arg) => arg !== '--all');
 const names = named.length ? named : actionNames();
+// Before judging freshness: the node_modules a build reads must be the one a clean `npm ci` makes.
+applyDependencyPatches();
 const toBuild = args.includes('--all') ? names : names.filter((name) => !isKnownFresh(name, committedDist(name)));
 const startedAt = Date.now();
 const scratch = mkdtempSync(join(tmpdir(), 'shipyard-dist-'));

@@ -5,7 +5,6 @@ import { isSensitiveName } from '@shipyard/platform/redact';
 import { ConfigError } from '@shipyard/platform/errors';
 import { ENVIRONMENT_NAME_MAX_LENGTH } from '@shipyard/platform/github';
 import {
-  CHECK_INTERVAL_BOUNDS,
   readBoolean,
   readDuration,
   readInteger,
@@ -18,7 +17,8 @@ import {
   quote,
   WAIT_BOUNDS,
 } from '@shipyard/platform/inputs';
-import { parseBodyExpectation, parseStatusExpectation, parseUrls, type HttpExpectation } from '@shipyard/ecs/verify';
+import { parseUrls } from '@shipyard/ecs/verify';
+import { readVerifyInputs, type VerifyInputs as SharedVerifyInputs } from '@shipyard/ecs/verify-inputs';
 import { Input } from './constants';
 import { checkDocumentAgainstModel, checkInputsAgainstModel } from './model-check';
 import {
@@ -39,15 +39,9 @@ import {
   type TaskDefinitionSource,
 } from './parse';
 
-export interface VerifyInputs {
-  /** Production URLs: checked during bake time (blue/green) or once the rollout completed (rolling). */
-  urls: string[];
+export interface VerifyInputs extends SharedVerifyInputs {
   /** Test-listener URLs (blue/green): checked while the test listener serves the new revision. */
   testUrls: string[];
-  expectation: HttpExpectation;
-  successes: number;
-  intervalMs: number;
-  timeoutMs: number;
 }
 
 export interface Inputs {
@@ -106,17 +100,7 @@ export function readInputs(env: NodeJS.ProcessEnv = process.env): Inputs {
     strategy,
     bakeTimeMs: bakeTime === '' ? undefined : readDuration(Input.BakeTime, 0),
     timeoutMs: readDuration(Input.Timeout, 30 * MINUTE_MS, WAIT_BOUNDS),
-    verify: {
-      urls: parseUrls(Input.VerifyUrl, readList(Input.VerifyUrl)),
-      testUrls: parseUrls(Input.VerifyTestUrl, readList(Input.VerifyTestUrl)),
-      expectation: {
-        status: parseStatusExpectation(Input.VerifyStatus, core.getInput(Input.VerifyStatus)),
-        body: parseBodyExpectation(Input.VerifyBody, core.getInput(Input.VerifyBody)),
-      },
-      successes: readInteger(Input.VerifySuccesses, { min: 1, max: 100, default: 3 }),
-      intervalMs: readDuration(Input.VerifyInterval, 5_000, CHECK_INTERVAL_BOUNDS),
-      timeoutMs: readDuration(Input.VerifyTimeout, 2 * MINUTE_MS, WAIT_BOUNDS),
-    },
+    verify: { ...readVerifyInputs(Input), testUrls: parseUrls(Input.VerifyTestUrl, readList(Input.VerifyTestUrl)) },
     addTestPauseHook: readBoolean(Input.AddTestPauseHook, false),
     autoRollback: readBoolean(Input.AutoRollback, true),
     rollbackOnCancel: readBoolean(Input.RollbackOnCancel, true),

@@ -4,7 +4,6 @@ import { parseRollbackTarget, type RollbackTarget } from '@shipyard/ecs/rollback
 import { ConfigError } from '@shipyard/platform/errors';
 import { ENVIRONMENT_NAME_MAX_LENGTH } from '@shipyard/platform/github';
 import {
-  CHECK_INTERVAL_BOUNDS,
   readBoolean,
   readDuration,
   readInteger,
@@ -14,16 +13,9 @@ import {
   readText,
   WAIT_BOUNDS,
 } from '@shipyard/platform/inputs';
-import { parseBodyExpectation, parseStatusExpectation, parseUrls, type HttpExpectation } from '@shipyard/ecs/verify';
+import { parseUrls } from '@shipyard/ecs/verify';
+import { readVerifyInputs, type VerifyInputs } from '@shipyard/ecs/verify-inputs';
 import { Input } from './constants';
-
-export interface VerifyInputs {
-  urls: string[];
-  expectation: HttpExpectation;
-  successes: number;
-  intervalMs: number;
-  timeoutMs: number;
-}
 
 export interface Inputs {
   cluster: string;
@@ -52,16 +44,7 @@ export function readInputs(): Inputs {
     showEnvValues: readBoolean(Input.ShowEnvValues, false),
     wait: readBoolean(Input.Wait, true),
     timeoutMs: readDuration(Input.Timeout, 30 * MINUTE_MS, WAIT_BOUNDS),
-    verify: {
-      urls: parseUrls(Input.VerifyUrl, readList(Input.VerifyUrl)),
-      expectation: {
-        status: parseStatusExpectation(Input.VerifyStatus, core.getInput(Input.VerifyStatus)),
-        body: parseBodyExpectation(Input.VerifyBody, core.getInput(Input.VerifyBody)),
-      },
-      successes: readInteger(Input.VerifySuccesses, { min: 1, max: 100, default: 3 }),
-      intervalMs: readDuration(Input.VerifyInterval, 5_000, CHECK_INTERVAL_BOUNDS),
-      timeoutMs: readDuration(Input.VerifyTimeout, 2 * MINUTE_MS, WAIT_BOUNDS),
-    },
+    verify: readVerifyInputs(Input),
     github: {
       token: readString(Input.GithubToken) || undefined,
       environment: readText(Input.Environment, ENVIRONMENT_NAME_MAX_LENGTH) || undefined,
