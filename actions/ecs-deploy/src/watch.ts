@@ -1,4 +1,3 @@
-import { setTimeout as delay } from 'node:timers/promises';
 import * as core from '@shipyard/platform/core';
 import {
   ContinueServiceDeploymentCommand,
@@ -11,16 +10,16 @@ import { formatDuration } from '@shipyard/platform/duration';
 import type { DeploymentTarget, Verdict } from '@shipyard/ecs/deployments';
 import { isInFlightStatus } from '@shipyard/ecs/rollback/target';
 import { eventLine, progressLine, watchDeployments, type WatchedDeployment } from '@shipyard/ecs/watch';
-import { describeError, isTransientError } from '@shipyard/platform/errors';
-import { PollCancelledError, PollTimeoutError } from '@shipyard/platform/poll';
+import { describeError } from '@shipyard/platform/errors';
+import { PollCancelledError, PollTimeoutError, retryPassing } from '@shipyard/platform/poll';
 import { describeExpectation, verifyUrls, type VerifyResult } from '@shipyard/ecs/verify';
 import type { Inputs } from './inputs';
 import { TEST_PAUSE_STAGE } from './plan';
 import type { StartedDeployment } from './update';
 
-/** A hook's answer that meets passing faults while the hook still waits is sent this often, backing off. */
-const HOOK_ANSWER_ATTEMPTS = 4;
-const HOOK_ANSWER_BACKOFF_MS = 1_000;
+/** How long a hook's answer is repeated after passing faults while the hook still waits (a PAUSE hook times out
+ * after its own timeout, minutes by default). */
+const HOOK_ANSWER_PATIENCE_MS = 15_000;
 
 /** `interrupted`: no verdict of its own; the watch ended because another service failed (all are rolled back). */
 export type WatchOutcome = 'succeeded' | 'failed' | 'timed-out' | 'interrupted';
@@ -179,23 +178,23 @@ class ServiceWatch {
 
   private async continueHook(arn: string, hookId: string, action: 'CONTINUE' | 'ROLLBACK', why: string): Promise<void> {
     core.info(`${this.name}: ContinueServiceDeployment ${action} (${why})`);
-    for (let attempt = 1; ; attempt++) {
+    // An answer may be lost after ECS took it (a dropped connection, a timeout), so it is never sent again blindly:
+    // ECS's view of the hook decides. No longer waiting, it was taken (or ECS moved on by itself: the watch judges
+    // what followed); still waiting after a passing fault, it is answered again with poll's back-off.
+    const answerOnce = async () => {
       try {
         await this.answerer.send(new ContinueServiceDeploymentCommand({ serviceDeploymentArn: arn, hookId, action }));
-        return;
       } catch (error) {
-        // An answer may be lost after ECS took it (a dropped connection, a timeout), so it is never sent again
-        // blindly: ECS's view of the hook decides. No longer waiting, it was taken (or ECS moved on by itself: the
-        // watch judges what followed); still waiting after a passing fault, it is answered again.
-        if (!(await this.hookAwaits(arn, hookId).catch(() => true))) {
-          core.info(`${this.name}: the hook no longer waits (${describeError(error)}); ECS's view decides`);
-          return;
-        }
-        if (!isTransientError(error) || attempt >= HOOK_ANSWER_ATTEMPTS) throw error;
-        core.info(`${this.name}: ${describeError(error)}; the hook still waits, answering again`);
-        await delay(HOOK_ANSWER_BACKOFF_MS * 2 ** (attempt - 1));
+        if (await this.hookAwaits(arn, hookId).catch(() => true)) throw error;
+        core.info(`${this.name}: the hook no longer waits (${describeError(error)}); ECS's view decides`);
       }
-    }
+    };
+    await retryPassing(answerOnce, {
+      timeoutMs: HOOK_ANSWER_PATIENCE_MS,
+      signal: this.abort.signal,
+      onPassingError: (error) =>
+        core.info(`${this.name}: ${describeError(error)}; the hook still waits, answering again`),
+    });
   }
 
   private async hookAwaits(arn: string, hookId: string): Promise<boolean> {
