@@ -1,5 +1,5 @@
 import * as core from '@shipyard/platform/core';
-import { describeError, runAction } from '@shipyard/platform/errors';
+import { describeError, runAction, withOutcome } from '@shipyard/platform/errors';
 import { cancellationSignal } from '@shipyard/platform/poll';
 import { writeSummary } from '@shipyard/platform/summary';
 import { ACTION } from './constants';
@@ -28,21 +28,21 @@ export async function invalidateCdn(): Promise<void> {
     succeeded: false,
   };
   logPlan(report);
-  try {
-    if (plan.submitted.length === 0) {
-      core.warning('Nothing to invalidate: no paths were given and no changed file belongs to the site.');
-    } else {
+  await withOutcome(
+    report,
+    async () => {
+      if (plan.submitted.length === 0) {
+        core.warning('Nothing to invalidate: no paths were given and no changed file belongs to the site.');
+        return;
+      }
       const { invalidate } = await import('./invalidate');
       await invalidate(inputs, report, cancellationSignal());
-    }
-    report.succeeded = true;
-  } catch (error) {
-    report.reason = describeError(error);
-    throw error;
-  } finally {
-    setOutputs(report);
-    await writeSummary(buildSummary(report));
-  }
+    },
+    async (ended) => {
+      setOutputs(ended);
+      await writeSummary(buildSummary(ended));
+    },
+  );
 }
 
 async function readInputsOrReport(): Promise<ActionInputs> {

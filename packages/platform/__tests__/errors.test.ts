@@ -13,6 +13,8 @@ import {
   mayHaveBeenApplied,
   rememberAwsOperation,
   runAction,
+  withOutcome,
+  type StepOutcome,
 } from '../src/errors';
 
 jest.mock('../src/core');
@@ -247,6 +249,35 @@ describe('passing faults and what they say', () => {
   test('isAccessDenied', () => {
     expect(isAccessDenied(accessDenied())).toBe(true);
     expect(isAccessDenied(awsErrorNamed('InternalFailure', 500))).toBe(false);
+  });
+});
+
+describe('withOutcome', () => {
+  test('a step whose work returns is published as succeeded', async () => {
+    const report: StepOutcome = { succeeded: false };
+    const published: StepOutcome[] = [];
+    await withOutcome(
+      report,
+      async () => undefined,
+      async (r) => void published.push({ ...r }),
+    );
+    expect(published).toEqual([{ succeeded: true }]);
+  });
+
+  test('a step whose work throws is published with the first line of its cause, and the error goes on', async () => {
+    const report: StepOutcome = { succeeded: false };
+    const published: StepOutcome[] = [];
+    const failure = new Error('the task exited with 3\nlast log lines follow');
+    await expect(
+      withOutcome(
+        report,
+        async () => {
+          throw failure;
+        },
+        async (r) => void published.push({ ...r }),
+      ),
+    ).rejects.toBe(failure);
+    expect(published).toEqual([{ succeeded: false, reason: 'the task exited with 3' }]);
   });
 });
 

@@ -110,6 +110,31 @@ export function describeError(error: unknown): string {
   return firstLine(String(error)) || 'unknown error';
 }
 
+/** How a step ended, as its outputs and job summary tell it. */
+export interface StepOutcome {
+  succeeded: boolean;
+  /** The first error's one-line cause, when it failed. */
+  reason?: string;
+}
+
+/** Runs a step's work and records on `report` how it ended; `publish` (outputs, job summary) runs either way, and the
+ * error still reaches `runAction`. */
+export async function withOutcome<R extends StepOutcome>(
+  report: R,
+  work: () => Promise<void>,
+  publish: (report: R) => Promise<void>,
+): Promise<void> {
+  try {
+    await work();
+    report.succeeded = true;
+  } catch (error) {
+    report.reason = describeError(error);
+    throw error;
+  } finally {
+    await publish(report);
+  }
+}
+
 /**
  * The one top-level catch every action's entry point goes through: any error becomes
  * `core.setFailed("<action>: <one-line cause>")`, with details (and the stack in debug mode) logged first.
