@@ -343,8 +343,13 @@ function plan(env) {
     'migration-command': migrationCommand,
     'sql-directory': parseSqlMigrations(env, migrationCommand),
     'migration-container': migrationContainer(env.MIGRATION_CONTAINER, images, migrationCommand !== ''),
-    // What the plan renders in place of images that are only built on merge.
-    'plan-images': images.map((image) => `${image.container}=${image.repository}:${sha || 'pull-request'}`).join('\n'),
+    // What the plan renders in place of images that are only built on merge: on the registry given (ECR's host
+    // needs the account, which a pull request's plan may not have: the repository alone then).
+    'plan-images': images
+      .map(
+        (image) => `${image.container}=${registry ? `${registry}/` : ''}${image.repository}:${sha || 'pull-request'}`,
+      )
+      .join('\n'),
     ...parseFrontend(env, environments),
   };
   for (const target of targets) {

@@ -6,8 +6,10 @@ import { join } from 'node:path';
 import { startPostgres, type TestPostgres } from '@shipyard/testkit/fixtures/migrate/postgres';
 import {
   actionSteps,
+  dbSnapshots,
   describeRun,
   filesFrom,
+  invalidations,
   mutations,
   startExample,
   stepsNamed,
@@ -38,6 +40,9 @@ const DISTRIBUTIONS = { staging: 'E3FSPSTAGING01', production: 'E3FSPPRODUCTN1' 
 
 let pg: TestPostgres;
 let api: Server;
+/** The paths the API stand-in was asked for, in order. */
+const apiRequests: string[] = [];
+let healthChecksAfterFirst: number;
 let world: World;
 let first: WorkflowRun;
 let firstMutations: string[];
@@ -57,6 +62,7 @@ beforeAll(async () => {
     }
   }
   api = createServer((request, response) => {
+    apiRequests.push(request.url ?? '');
     response.writeHead(request.url === '/health' ? 200 : 404).end();
   });
   await new Promise<void>((resolve) => api.listen(0, '127.0.0.1', resolve));
@@ -82,6 +88,7 @@ beforeAll(async () => {
   const github = { repository: 'acme/flight-schedule-pro' };
   first = await world.run('.github/workflows/deploy.yml', { secrets, github });
   firstMutations = mutations(world);
+  healthChecksAfterFirst = apiRequests.filter((path) => path === '/health').length;
   bucketsAfterFirst = Object.fromEntries(
     ['flight-schedule-pro-staging-frontend', 'flight-schedule-pro-prod-frontend'].map((name) => [
       name,
@@ -101,7 +108,7 @@ afterAll(async () => {
   await pg?.stop();
 });
 
-test('staging, then production: snapshot, the SQL files with a ledger, the frontend, then CloudFront /*', () => {
+test('staging, then production: snapshot, the SQL files with a ledger, the frontend, then CloudFront /*', async () => {
   expect(describeRun(first)).not.toMatch(/→ failure/);
   expect(first.result).toBe('success');
   expect(firstMutations.filter((m) => !m.startsWith('CreateDeployment'))).toEqual(
@@ -121,6 +128,13 @@ test('staging, then production: snapshot, the SQL files with a ledger, the front
     expect(JSON.parse(step.outputs['sql-baselined-files'])).toEqual(BY_HAND);
     expect(JSON.parse(step.outputs['sql-applied-files'])).toEqual(NEW);
     expect(step.outputs['snapshot-id']).toMatch(new RegExp(`^${ENVIRONMENTS[index].db}-pre-`));
+    // RDS holds it as a manual snapshot of the instance.
+    const snapshots = await dbSnapshots(world, 'us-east-1', { kind: 'instance', identifier: ENVIRONMENTS[index].db });
+    expect(snapshots).toEqual({ [step.outputs['snapshot-id']]: 'available' });
+  }
+  for (const [index, step] of actionSteps(first, 'invalidate-cdn').entries()) {
+    const distribution = DISTRIBUTIONS[ENVIRONMENTS[index].name as keyof typeof DISTRIBUTIONS];
+    expect(await invalidations(world, distribution)).toHaveProperty(step.outputs['invalidation-ids']);
   }
 });
 
@@ -171,6 +185,9 @@ test('each environment ends with the API health check and the smoke tests', () =
   ]);
   expect(smoke[0].log).toContain('smoke tests passed on staging');
   expect(smoke[1].log).toContain('smoke tests passed on production');
+  // The API (a stand-in for the Lambda API of api-staging. / api.flightschedulepro.com) was asked for /health by the
+  // guide's curl and by the smoke tests, in each environment.
+  expect(healthChecksAfterFirst).toBe(4);
 });
 
 test('a re-run applies nothing, takes no snapshot and pays for no second invalidation', () => {

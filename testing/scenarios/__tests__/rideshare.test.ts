@@ -2,7 +2,9 @@ import { join } from 'node:path';
 import {
   actionSteps,
   describeRun,
+  ecrTags,
   filesFrom,
+  invalidations,
   mutations,
   runningRevisions,
   startExample,
@@ -57,6 +59,7 @@ const phases: Record<string, Phase> = {};
 let stagingAfterDevelop: Record<string, string>;
 let stagingAfterMain: Record<string, string>;
 let productionBeforeRollback: Record<string, string>;
+let imagesAfterMain: Record<string, string>;
 
 async function phase(name: string, run: () => Promise<WorkflowRun>): Promise<void> {
   world.sim.control.clearRequests();
@@ -98,6 +101,7 @@ beforeAll(async () => {
   stagingAfterDevelop = await runningRevisions(world, REGION, ENV.staging.cluster, [ENV.staging.service]);
   await phase('main', backend('main', MAIN_SHA, '2002'));
   stagingAfterMain = await runningRevisions(world, REGION, ENV.staging.cluster, [ENV.staging.service]);
+  imagesAfterMain = await ecrTags(world, REGION, 'rideshare-api');
   testsCannotRun = undefined;
   await phase('frontend develop', frontend('develop', DEVELOP_SHA, '2003'));
   await phase('frontend main', frontend('main', MAIN_SHA, '2004'));
@@ -140,6 +144,8 @@ test('develop: staging only, image tagged staging-<sha>, alembic as a one-off ta
     `${REGISTRY}/rideshare-api:staging-${DEVELOP_SHA}`,
     `${REGISTRY}/rideshare-api:sha-c0ffee0`,
   ]);
+  // Pushed: ECR holds the digest the build reported under the staging tag.
+  expect(imagesAfterMain[`staging-${DEVELOP_SHA}`]).toBe(build.outputs.digest);
   const runTask = requests.find((r) => r.operation === 'RunTask');
   const update = requests.find((r) => r.operation === 'UpdateService');
   const [register] = stepsNamed(run, 'Register the new task definition for the migration');
@@ -152,6 +158,9 @@ test('develop: staging only, image tagged staging-<sha>, alembic as a one-off ta
   expect(update?.params).toMatchObject({ cluster: ENV.staging.cluster, service: ENV.staging.service });
   expect(calls.filter((call) => call.includes('production'))).toEqual([]);
   expect(stagingAfterDevelop).toEqual({ [ENV.staging.service]: 'rideshare-api-staging:2' });
+  const [deploy] = stepsNamed(run, 'Deploy and verify');
+  expect(deploy.inputs['verify-url']).toBe('https://api-staging.rideshare.example.com/health');
+  expect(deploy.log).toContain(`${ENV.staging.service}: the production check passed`);
   const regions = new Set(world.sim.control.requests({ service: 'ecs' }).map((r) => r.region));
   expect([...regions]).toEqual([REGION]);
 });
@@ -169,6 +178,7 @@ test('main: production only, image tagged production-<sha>; staging keeps what d
     `${REGISTRY}/rideshare-api:production-${MAIN_SHA}`,
     `${REGISTRY}/rideshare-api:sha-c0ffee0`,
   ]);
+  expect(imagesAfterMain[`production-${MAIN_SHA}`]).toBe(build.outputs.digest);
   const clusters = new Set(requests.map((r) => r.params.cluster).filter(Boolean));
   expect([...clusters]).toEqual([ENV.production.cluster]);
   expect(requests.filter((r) => r.operation === 'RegisterTaskDefinition').map((r) => r.params.family)).toEqual([
@@ -176,13 +186,15 @@ test('main: production only, image tagged production-<sha>; staging keeps what d
   ]);
   const runTask = requests.find((r) => r.operation === 'RunTask');
   expect(runTask!.seq).toBeLessThan(requests.find((r) => r.operation === 'UpdateService')!.seq);
-  expect(stepsNamed(run, 'Deploy and verify').map((s) => [s.environment, s.outputs.status])).toEqual([
-    ['production', 'succeeded'],
+  const deploys = stepsNamed(run, 'Deploy and verify');
+  expect(deploys.map((s) => [s.environment, s.outputs.status, s.inputs['verify-url']])).toEqual([
+    ['production', 'succeeded', 'https://api.rideshare.example.com/health'],
   ]);
+  expect(deploys[0].log).toContain(`${ENV.production.service}: the production check passed`);
   expect(stagingAfterMain).toEqual(stagingAfterDevelop);
 });
 
-test('frontend: built once per run, that build synced to the branch’s bucket, then /* invalidated', () => {
+test('frontend: built once per run, that build synced to the branch’s bucket, then /* invalidated', async () => {
   for (const [name, environment] of [
     ['frontend develop', 'staging'],
     ['frontend main', 'production'],
@@ -202,6 +214,10 @@ test('frontend: built once per run, that build synced to the branch’s bucket, 
       distributions: ENV[environment].distribution,
       paths: '/*',
     });
+    const [invalidation] = actionSteps(run, 'invalidate-cdn');
+    expect(await invalidations(world, ENV[environment].distribution)).toHaveProperty(
+      invalidation.outputs['invalidation-ids'],
+    );
   }
   expect(world.calls('aws')).toEqual([
     [
@@ -243,6 +259,8 @@ test('the manual rollback puts production back on its previous version, for real
   expect(productionBeforeRollback).toEqual({ [ENV.production.service]: 'rideshare-api-production:2' });
   const [rollback] = actionSteps(run, 'rollback');
   expect(rollback.outputs.status).toBe('succeeded');
+  expect(rollback.inputs['verify-url']).toBe('https://api.rideshare.example.com/health');
+  expect(rollback.log).toMatch(/check \d+: \S+\/health ok/);
   expect(JSON.parse(rollback.outputs['rolled-back-to'])).toEqual({
     [ENV.production.service]: `arn:aws:ecs:${REGION}:123456789012:task-definition/rideshare-api-production:1`,
   });
@@ -262,4 +280,14 @@ test('pull request: the tests and the plan of both environments pass, and nothin
     ['plan', ENV.production.cluster, ENV.production.service],
   ]);
   expect(calls).toEqual([]);
+  // The plan in the job summary: each service from what runs now to the task definition file with the new image.
+  // Staging runs :2 (develop's), production :1 (after the manual rollback).
+  for (const [plan, running] of [
+    [plans[0], 'rideshare-api-staging:2'],
+    [plans[1], 'rideshare-api-production:1'],
+  ] as const) {
+    expect(plan.summary).toContain(`ECS deploy plan: ${plan.inputs.service} (${plan.inputs.cluster})`);
+    expect(plan.summary).toContain(`${running} → new revision`);
+    expect(plan.summary).toMatch(/\| container "rideshare-api" \| image \| `[^`]+` \| `rideshare-api:[0-9a-f]{40}` \|/);
+  }
 });

@@ -1,6 +1,8 @@
 import {
   actionSteps,
+  dbSnapshots,
   describeRun,
+  ecrTags,
   mutations,
   runningRevisions,
   startExample,
@@ -18,6 +20,7 @@ import type { World } from '../src/world';
 jest.setTimeout(300_000);
 
 const REGION = 'us-east-1';
+const SHA = '6dcb09b5b57875f334f61aebed695e2e4193db5e';
 const SERVICE = 'wheelsup-web-service';
 const ENVIRONMENTS = [
   { name: 'staging', cluster: 'wheelsup-staging', family: 'wheelsup-web-staging', db: 'wheelsup-staging-db' },
@@ -34,6 +37,9 @@ let deploy: WorkflowRun;
 let deployMutations: string[];
 let registeredFamilies: unknown[];
 let afterDeploy: Record<string, string>;
+let stagingAfterDeploy: Record<string, string>;
+let snapshotsAfterDeploy: Record<string, string>[];
+let imagesAfterDeploy: Record<string, Record<string, string>>;
 let rollback: WorkflowRun;
 let rollbackMutations: string[];
 let pullRequest: WorkflowRun;
@@ -50,7 +56,7 @@ beforeAll(async () => {
   });
   deploy = await world.run('.github/workflows/deploy.yml', {
     secrets: SECRETS,
-    github: { repository: 'acme/wheelsup' },
+    github: { repository: 'acme/wheelsup', sha: SHA },
   });
   deployMutations = mutations(world);
   registeredFamilies = world.sim.control
@@ -58,6 +64,14 @@ beforeAll(async () => {
     .filter((r) => r.operation === 'RegisterTaskDefinition')
     .map((r) => (r.params as { family: string }).family);
   afterDeploy = await runningRevisions(world, REGION, 'wheelsup-prod', [SERVICE]);
+  stagingAfterDeploy = await runningRevisions(world, REGION, 'wheelsup-staging', [SERVICE]);
+  snapshotsAfterDeploy = await Promise.all(
+    ENVIRONMENTS.map((env) => dbSnapshots(world, REGION, { kind: 'cluster', identifier: env.db })),
+  );
+  imagesAfterDeploy = {
+    'wheelsup-web': await ecrTags(world, REGION, 'wheelsup-web'),
+    'wheelsup-etl': await ecrTags(world, REGION, 'wheelsup-etl'),
+  };
   world.sim.control.clearRequests();
   rollback = await world.run('.github/workflows/rollback.yml', {
     secrets: SECRETS,
@@ -110,6 +124,9 @@ test('per environment: Aurora cluster snapshot, drizzle in the new revision, the
     expect.stringMatching(/^wheelsup-staging-db-pre-/),
     expect.stringMatching(/^wheelsup-prod-db-pre-/),
   ]);
+  // RDS holds each as a manual snapshot of the Aurora cluster (not of an instance), finished before the migration.
+  expect(snapshotsAfterDeploy).toEqual(migrations.map((step) => ({ [step.outputs['snapshot-id']]: 'available' })));
+  for (const step of migrations) expect(step.outputs['exit-code']).toBe('0');
   // One new revision per environment: the deploy reuses the one the migration ran in.
   expect(registeredFamilies).toEqual(ENVIRONMENTS.map((env) => env.family));
 });
@@ -124,7 +141,8 @@ test('wheelsup-web-service rolls to the new revision in both clusters, checked o
     'https://api.staging.wheelsup.com/api/meta',
     'https://api.wheelsup.com/api/meta',
   ]);
-  for (const step of deploys) expect(step.log).toContain('the production check passed');
+  for (const step of deploys) expect(step.log).toContain(`${SERVICE}: the production check passed`);
+  expect(stagingAfterDeploy).toEqual({ [SERVICE]: 'wheelsup-web-staging:2' });
   expect(afterDeploy).toEqual({ [SERVICE]: 'wheelsup-web-prod:2' });
   expect((await fetch(world.route('https://api.wheelsup.com/api/meta'))).status).toBe(200);
 });
@@ -141,7 +159,12 @@ test('the web image is built once into wheelsup-web (production promotes its dig
     expect(build.outputs['image-ref']).toMatch(
       new RegExp(`^123456789012\\.dkr\\.ecr\\.${REGION}\\.amazonaws\\.com/${build.inputs.repository}@sha256:`),
     );
+    // Pushed: ECR holds the digest under every tag the build reported.
+    const tags = build.outputs.tags.split('\n').map((ref) => ref.slice(ref.lastIndexOf(':') + 1));
+    for (const tag of tags) expect(imagesAfterDeploy[build.inputs.repository][tag]).toBe(build.outputs.digest);
   }
+  // The promotion tagged that same digest for production in ECR.
+  expect(imagesAfterDeploy['wheelsup-web'][`production-${SHA}`]).toBe(builds[0].outputs.digest);
 });
 
 test('the rollback puts production back on its previous revision for real, then /api/health answers', async () => {
@@ -149,6 +172,7 @@ test('the rollback puts production back on its previous revision for real, then 
   const [step] = actionSteps(rollback, 'rollback');
   expect(step.inputs['verify-url']).toMatch(/\/api\/health$/);
   expect(step.outputs.status).toBe('succeeded');
+  expect(step.log).toMatch(/check \d+: \S+\/api\/health ok/);
   expect(JSON.parse(step.outputs['rolled-back-to'])).toEqual({
     [SERVICE]: `arn:aws:ecs:${REGION}:123456789012:task-definition/wheelsup-web-prod:1`,
   });
@@ -167,4 +191,11 @@ test('the pull-request check plans both environments and changes nothing', () =>
   ]);
   expect(pullRequest.jobs.find((job) => job.id === 'checks / result')?.result).toBe('success');
   expect(pullRequestMutations).toEqual([]);
+  // The plan in the job summary: the running revision (staging :2, production :1 after the rollback) against the
+  // guide's task definition with the new image.
+  for (const [index, plan] of plans.entries()) {
+    expect(plan.summary).toContain(`ECS deploy plan: ${SERVICE} (${ENVIRONMENTS[index].cluster})`);
+    expect(plan.summary).toContain(`${ENVIRONMENTS[index].family}:${index === 0 ? 2 : 1} → new revision`);
+    expect(plan.summary).toMatch(/\| container "wheelsup-web" \| image \| `[^`]+` \| `wheelsup-web:[0-9a-f]{40}` \|/);
+  }
 });

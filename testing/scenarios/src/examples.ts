@@ -1,6 +1,9 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { CloudFrontClient, ListInvalidationsCommand } from '@aws-sdk/client-cloudfront';
+import { DescribeImagesCommand, ECRClient } from '@aws-sdk/client-ecr';
 import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
+import { DescribeDBClusterSnapshotsCommand, DescribeDBSnapshotsCommand, RDSClient } from '@aws-sdk/client-rds';
 import { shortTaskDefinition } from '@shipyard/ecs/arns';
 import type { ImageScenario } from '@shipyard/aws-sim/scenarios';
 import type { RunnerHost, StepInfo, StepRecord, WorkflowRun } from './model';
@@ -111,6 +114,23 @@ export function mutations(world: World, service?: string): string[] {
   });
 }
 
+/** An SDK client of the sim, as a test reads its state (after the workflow, never through our actions). */
+function simClient<T extends { destroy(): void }>(
+  world: World,
+  region: string,
+  Client: new (config: {
+    endpoint: string;
+    region: string;
+    credentials: { accessKeyId: string; secretAccessKey: string };
+  }) => T,
+): T {
+  return new Client({
+    endpoint: world.sim.endpoint,
+    region,
+    credentials: { accessKeyId: 'scenario', secretAccessKey: 'scenario' },
+  });
+}
+
 /** service → the `family:revision` it runs now, as DescribeServices reports it. */
 export async function runningRevisions(
   world: World,
@@ -118,11 +138,7 @@ export async function runningRevisions(
   cluster: string,
   services: string[],
 ): Promise<Record<string, string>> {
-  const ecs = new ECSClient({
-    endpoint: world.sim.endpoint,
-    region,
-    credentials: { accessKeyId: 'scenario', secretAccessKey: 'scenario' },
-  });
+  const ecs = simClient(world, region, ECSClient);
   try {
     const revisions: Record<string, string> = {};
     // DescribeServices takes at most 10 services per call.
@@ -147,4 +163,53 @@ export function pullRequestEvent(repository: string, number: number, runId: stri
     ref_name: `${number}/merge`,
     run_id: runId,
   };
+}
+
+/** tag → digest of the images an ECR repository holds now, as DescribeImages reports them. */
+export async function ecrTags(world: World, region: string, repository: string): Promise<Record<string, string>> {
+  const ecr = simClient(world, region, ECRClient);
+  try {
+    const { imageDetails = [] } = await ecr.send(new DescribeImagesCommand({ repositoryName: repository }));
+    return Object.fromEntries(
+      imageDetails.flatMap((image) => (image.imageTags ?? []).map((tag) => [tag, image.imageDigest ?? ''])),
+    );
+  } finally {
+    ecr.destroy();
+  }
+}
+
+/** The manual snapshots RDS holds of a DB instance or an Aurora DB cluster: identifier → status. */
+export async function dbSnapshots(
+  world: World,
+  region: string,
+  database: { kind: 'instance' | 'cluster'; identifier: string },
+): Promise<Record<string, string>> {
+  const rds = simClient(world, region, RDSClient);
+  try {
+    if (database.kind === 'cluster') {
+      const { DBClusterSnapshots = [] } = await rds.send(
+        new DescribeDBClusterSnapshotsCommand({ DBClusterIdentifier: database.identifier, SnapshotType: 'manual' }),
+      );
+      return Object.fromEntries(DBClusterSnapshots.map((s) => [s.DBClusterSnapshotIdentifier, s.Status ?? '']));
+    }
+    const { DBSnapshots = [] } = await rds.send(
+      new DescribeDBSnapshotsCommand({ DBInstanceIdentifier: database.identifier, SnapshotType: 'manual' }),
+    );
+    return Object.fromEntries(DBSnapshots.map((s) => [s.DBSnapshotIdentifier, s.Status ?? '']));
+  } finally {
+    rds.destroy();
+  }
+}
+
+/** The invalidations CloudFront holds for a distribution (newest first): id → status. */
+export async function invalidations(world: World, distributionId: string): Promise<Record<string, string>> {
+  const cloudfront = simClient(world, 'us-east-1', CloudFrontClient);
+  try {
+    const { InvalidationList } = await cloudfront.send(
+      new ListInvalidationsCommand({ DistributionId: distributionId }),
+    );
+    return Object.fromEntries((InvalidationList?.Items ?? []).map((item) => [item.Id, item.Status ?? '']));
+  } finally {
+    cloudfront.destroy();
+  }
 }

@@ -180,6 +180,8 @@ const aviationWeather: SystemFacts = {
   region: 'us-east-1',
   registry: 'ghcr.io',
   repository: 'acme/aviation-weather',
+  // The guide's CloudFront distribution has no alias (its origin is aviationweather.app): its id is kept as a secret.
+  secrets: { AVIATION_WEATHER_DISTRIBUTION_ID: 'E4AVIATIONWX01' },
   images: [
     { container: 'frontend', repository: 'acme/aviation-weather-frontend', context: 'frontend-react' },
     { container: 'backend', repository: 'acme/aviation-weather-backend', context: 'backend-node' },
@@ -202,6 +204,7 @@ const aviationWeather: SystemFacts = {
         families: ['aviation-weather-services'],
         desiredCount: 3,
       },
+      distributions: ['E4AVIATIONWX01'],
       verifyUrls: ['https://aviationweather.app/health'],
     },
   },

@@ -127,6 +127,17 @@ describe('workflow-inputs.mjs', () => {
     expect(check({ ...valid, REGISTRY: registry }).outputs.ecr).toBe(ecr);
   });
 
+  test.each([
+    ['', `web=acme/web:${SHA}`],
+    ['ghcr.io', `web=ghcr.io/acme/web:${SHA}`],
+    [
+      '123456789012.dkr.ecr.eu-north-1.amazonaws.com',
+      `web=123456789012.dkr.ecr.eu-north-1.amazonaws.com/acme/web:${SHA}`,
+    ],
+  ])('registry %j → the plan renders %s', (registry, planImages) => {
+    expect(check({ ...valid, REGISTRY: registry }).outputs['plan-images']).toBe(planImages);
+  });
+
   test('one Dockerfile built per service: build arguments of each image as KEY=value lines', () => {
     const images = ['api-gateway', 'music-service'].map((service, index) => ({
       container: service,
