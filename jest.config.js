@@ -18,8 +18,9 @@ module.exports = {
   // A guard against a hung test, not a speed check (those live in `npm run bench`): long enough for the slowest
   // end-to-end test on a loaded machine. Test files do not set shorter ones.
   testTimeout: 300_000,
-  // The end-to-end suites mostly wait: on the actions' real-time polling and retry windows, on child processes. One
-  // such file keeps about a third of a core busy (e.g. the four e2e-consistency files: 17 s of CPU in 137 s with 2
-  // workers, 112 s with 4), so twice as many workers as cores pay off.
-  maxWorkers: 4,
+  // The end-to-end suites mostly wait: on the actions' real-time polling and retry windows, on child processes.
+  // Measured per file (CPU of the worker and the processes it started, over the file's wall time): the whole run is
+  // 440 s of CPU in 1,330 s of file time, a third of a core per worker on average, so three workers per core keep
+  // 2 cores busy; with 4 the run waited (~1.3 cores used) and took the sum of file times / 4.
+  maxWorkers: 6,
 };
