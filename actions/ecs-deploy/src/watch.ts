@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { formatDuration } from '@shipyard/platform/duration';
 import type { DeploymentTarget, Verdict } from '@shipyard/ecs/deployments';
+import type { DrainDelays } from '@shipyard/ecs/drain';
 import { isInFlightStatus } from '@shipyard/ecs/rollback/target';
 import { eventLine, progressLine, watchDeployments, type WatchedDeployment } from '@shipyard/ecs/watch';
 import { describeError } from '@shipyard/platform/errors';
@@ -235,6 +236,7 @@ export async function watchAndVerify(
   inputs: Inputs,
   started: StartedDeployment[],
   signal: AbortSignal,
+  drains?: DrainDelays,
 ): Promise<ServiceResult[]> {
   const { ecs, answerer } = clients;
   let wakeUp = () => {};
@@ -255,6 +257,7 @@ export async function watchAndVerify(
       onUpdate: (target: DeploymentTarget, watched) => watches.get(target.service)?.update(watched),
       isSettled: (target, verdict) => failFast() || (watches.get(target.service)?.settled(verdict) ?? true),
       wake: (wake) => (wakeUp = wake),
+      drains,
       waitingFor: started.length > 1 ? `${started.length} deployments` : `the deployment of ${started[0].plan.name}`,
     });
   } catch (error) {

@@ -18,6 +18,7 @@ const sd = (fields: Partial<ServiceDeployment>): DeploymentSnapshot => ({
 const look = (fields: Partial<Look>): Look => ({
   at: 0,
   runningTotal: 0,
+  otherRunning: 0,
   failures: 0,
   stageAfter: 0,
   urgency: 'quiet',

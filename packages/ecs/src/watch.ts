@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { callBudgetOf, type CallBudget } from './call-budget';
 import { Cadence, CADENCE } from './cadence';
+import { targetGroupsOf, type DrainDelays } from './drain';
 import {
   judgeDeployment,
   ServiceEventStream,
@@ -59,6 +60,8 @@ export interface WatchOptions {
   /** How many errors other than passing faults the watch goes on after (default 0): a way back should not give up
    * on the first odd answer. */
   toleratedErrors?: number;
+  /** How long each service's old tasks drain (read beside the watch): looks stay sparse until a drain can end. */
+  drains?: DrainDelays;
 }
 
 const SERVICES_PER_CALL = 10;
@@ -246,11 +249,19 @@ export async function watchDeployments(options: WatchOptions): Promise<WatchResu
   /** Since when each service's answer has predated its deployment (verdict `unseen`). */
   const unseenSince = new Map<string, number>();
   const { budget, count } = watchBudget(ecs, clock);
-  const cadence = new Cadence(budget, clock.now());
+  const { drains } = options;
+  const cadence = new Cadence(budget, clock.now(), (service) => drains?.of(service));
+  const learnDrain = (service: string, snapshot: DeploymentSnapshot | undefined) => {
+    if (drains && !drains.knows(service)) drains.learn(service, targetGroupsOf(snapshot?.service?.loadBalancers));
+  };
+  for (const target of targets) drains?.learn(target.service, target.targetGroupArns);
   let tolerated = 0;
   // The services as last read: the first look needs none of its own.
   let snapshots = new Map<string, DeploymentSnapshot>(options.seen);
-  for (const [service, snapshot] of snapshots) cadence.observe(service, snapshot, clock.now());
+  for (const [service, snapshot] of snapshots) {
+    learnDrain(service, snapshot);
+    cadence.observe(service, snapshot, clock.now());
+  }
   const reads = new ServiceReads(budget, snapshots, clock.now());
   const watched = () =>
     targets.filter((t) => !results.has(t.service) || !isSettled(t, results.get(t.service)!.verdict));
@@ -283,6 +294,7 @@ export async function watchDeployments(options: WatchOptions): Promise<WatchResu
       reads.done(now);
       for (const target of pending) {
         const snapshot = stillUnseen(target, snapshots.get(target.service) ?? {});
+        learnDrain(target.service, snapshot);
         cadence.observe(target.service, snapshot, now);
         let stream = streams.get(target.service);
         if (!stream) streams.set(target.service, (stream = new ServiceEventStream()));
