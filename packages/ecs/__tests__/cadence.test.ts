@@ -226,3 +226,96 @@ describe('Cadence', () => {
     expect(cadence.nextDelay(['web'], calls, 0)).toBe(60_000);
   });
 });
+
+describe('Cadence with a known drain', () => {
+  const DRAIN_MS = 120_000;
+  const calls = { certain: 1, possible: 1 };
+  /** Blue/green: the old revision's tasks still up, then stopped (draining: no longer counted as running). */
+  const before = sd({
+    lifecycleStage: 'CLEAN_UP',
+    targetServiceRevision: revision(2),
+    sourceServiceRevisions: [revision(2)],
+  });
+  const draining = sd({
+    lifecycleStage: 'CLEAN_UP',
+    targetServiceRevision: revision(2),
+    sourceServiceRevisions: [revision(0)],
+  });
+
+  /** Looks at `draining` from the first look that shows it until `until`, each when the cadence asks. */
+  function looksUntil(cadence: Cadence, budget: CallBudget, seenAt: number, until: number): number[] {
+    const at: number[] = [];
+    for (let now = seenAt; now < until; now += cadence.nextDelay(['web'], calls, now)) {
+      budget.record(now);
+      budget.pace(now);
+      cadence.observe('web', draining, now);
+      at.push(now);
+    }
+    return at;
+  }
+
+  function watch(drainMs: number | undefined) {
+    const budget = new CallBudget({ limit: 15, windowMs: 60_000, burst: 4, sustained: 11, clock: fakeClock() });
+    const cadence = new Cadence(budget, 0, () => drainMs);
+    cadence.observe('web', before, 0);
+    return { budget, cadence };
+  }
+
+  test('sparse until the drain can end, then every 2 s through the window it can end in', () => {
+    const { budget, cadence } = watch(DRAIN_MS);
+    // The drain began between the look at 0 and the one at 3 s: it can end from 120 s to 3 + 120 + 5 s.
+    const at = looksUntil(cadence, budget, 3_000, 131_000);
+    const during = at.filter((t) => t > 3_000 && t < DRAIN_MS);
+    expect(Math.min(...during.map((t, i) => t - (during[i - 1] ?? 3_000)))).toBeGreaterThanOrEqual(
+      CADENCE.drainingMaxMs,
+    );
+    expect(at).toContain(DRAIN_MS);
+    const window = at.filter((t) => t >= DRAIN_MS && t <= 128_000);
+    expect(window).toEqual([120_000, 122_000, 124_000, 126_000, 128_000]);
+  });
+
+  test('the window costs no more than the budget allows: ≤ 15 looks in any minute', () => {
+    const { budget, cadence } = watch(DRAIN_MS);
+    const at = looksUntil(cadence, budget, 3_000, 200_000);
+    for (const start of at) expect(at.filter((t) => t >= start && t < start + 60_000).length).toBeLessThanOrEqual(15);
+  });
+
+  test('without a known drain: dense at once, then the sustained rate (as before)', () => {
+    const { budget, cadence } = watch(undefined);
+    const at = looksUntil(cadence, budget, 3_000, 131_000);
+    expect(at.slice(0, 4)).toEqual([3_000, 4_000, 5_000, 6_000]);
+    const gaps = at
+      .slice(-5)
+      .map((t, i, all) => (i ? t - all[i - 1] : 0))
+      .slice(1);
+    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(Math.floor(60_000 / 11));
+  });
+
+  test('old tasks leaving while new ones start (a rolling wave) start the drain too', () => {
+    const { budget, cadence } = watch(DRAIN_MS);
+    cadence.observe('web', sd({ targetServiceRevision: revision(0, 2, 2), sourceServiceRevisions: [revision(2)] }), 0);
+    // One look later the new tasks run and the old ones left: the total is the same.
+    const now = 6_000;
+    budget.record(now);
+    const look = cadence.observe(
+      'web',
+      sd({ targetServiceRevision: revision(2, 0, 2), sourceServiceRevisions: [revision(0)] }),
+      now,
+    );
+    expect(look).toMatchObject({ urgency: 'draining', until: DRAIN_MS, drain: { from: DRAIN_MS, to: 131_000 } });
+  });
+
+  test('tasks that failed do not drain: the circuit breaker counts them, the looks stay as they were', () => {
+    const { cadence } = watch(DRAIN_MS);
+    const look = cadence.observe(
+      'web',
+      sd({
+        targetServiceRevision: revision(0, 0, 2),
+        sourceServiceRevisions: [revision(2)],
+        deploymentCircuitBreaker: { status: 'MONITORING', failureCount: 2, threshold: 3 },
+      }),
+      3_000,
+    );
+    expect(look.drain).toBeUndefined();
+  });
+});

@@ -54,11 +54,6 @@ export class DrainDelays {
     return this.drains.get(service);
   }
 
-  /** Every read started so far has answered (or failed). */
-  async settled(): Promise<void> {
-    await Promise.all(this.groups.values());
-  }
-
   private delayOf(arn: string): Promise<number | undefined> {
     let delay = this.groups.get(arn);
     if (!delay) {
