@@ -1,6 +1,6 @@
 import type { ServiceDeployment } from '@aws-sdk/client-ecs';
 import { CallBudget } from '../src/call-budget';
-import { assess, Cadence, CADENCE, type Look } from '../src/cadence';
+import { assess, Cadence, CADENCE, leftAt, type Look } from '../src/cadence';
 import type { DeploymentSnapshot } from '../src/deployments';
 import { fakeClock } from '@shipyard/platform/poll';
 
@@ -317,5 +317,57 @@ describe('Cadence with a known drain', () => {
       3_000,
     );
     expect(look.drain).toBeUndefined();
+  });
+});
+
+describe('leftAt: when ECS says tasks began to leave', () => {
+  const event = (message: string, at: number) => ({ message, createdAt: new Date(at) });
+  test.each<[string, { message: string; createdAt: Date }[], number | undefined]>([
+    ['no event', [], undefined],
+    [
+      'the scheduler stopped tasks',
+      [event('(service web) has stopped 2 running tasks: (task a) (task b).', 50_000)],
+      50_000,
+    ],
+    [
+      'the load balancer drains them',
+      [event('(service web) has begun draining connections on 2 tasks.', 50_000)],
+      50_000,
+    ],
+    [
+      'the newest of several',
+      [
+        event('(service web) has stopped 1 running tasks: (task a).', 45_000),
+        event('(service web) has stopped 1 running tasks: (task b).', 55_000),
+      ],
+      55_000,
+    ],
+    [
+      'one older than the look before',
+      [event('(service web) has stopped 2 running tasks: (task a) (task b).', 10_000)],
+      undefined,
+    ],
+    ['another kind of event', [event('(service web) has started 2 tasks: (task c) (task d).', 50_000)], undefined],
+  ])('%s', (_name, events, expected) => {
+    expect(leftAt(events, 40_000, 60_000)).toBe(expected);
+  });
+
+  test("with the event, the window is the stop's few seconds after the delay", () => {
+    const budget = new CallBudget({ limit: 15, windowMs: 60_000, burst: 4, sustained: 11, clock: fakeClock() });
+    const cadence = new Cadence(budget, 0, () => 120_000);
+    cadence.observe('web', sd({ targetServiceRevision: revision(2), sourceServiceRevisions: [revision(2)] }), 0);
+    const draining = {
+      ...sd({ targetServiceRevision: revision(2), sourceServiceRevisions: [revision(0)] }),
+      service: {
+        events: [
+          { message: '(service web) has stopped 2 running tasks: (task a) (task b).', createdAt: new Date(14_000) },
+        ],
+      },
+    };
+    expect(cadence.drainBegins('web', draining, 20_000)).toBe(true);
+    expect(cadence.observe('web', draining, 20_000).drain).toEqual({
+      from: 134_000,
+      to: 134_000 + CADENCE.afterDrainMs,
+    });
   });
 });

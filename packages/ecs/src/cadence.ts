@@ -1,4 +1,4 @@
-import type { ServiceDeployment } from '@aws-sdk/client-ecs';
+import type { ServiceDeployment, ServiceEvent } from '@aws-sdk/client-ecs';
 import type { CallBudget } from './call-budget';
 import type { DeploymentSnapshot } from './deployments';
 
@@ -101,6 +101,20 @@ function tasksOf(snapshot: DeploymentSnapshot): Tasks | undefined {
   };
 }
 
+/** ECS's service events when it takes tasks out: the scheduler stopping them, the load balancer draining them. */
+const LEAVING_EVENT = /has (?:stopped \d+ running tasks?|begun draining connections)/;
+/** How far AWS's clock (events) and the runner's (looks) may disagree. */
+const CLOCK_SKEW_MS = 1_000;
+
+/** When ECS wrote its newest event of tasks leaving since `after` (local clock): when their drain began. */
+export function leftAt(events: ServiceEvent[] | undefined, after: number, now: number): number | undefined {
+  const times = (events ?? [])
+    .filter((event) => event.createdAt && LEAVING_EVENT.test(event.message ?? ''))
+    .map((event) => event.createdAt!.getTime())
+    .filter((time) => time > after - CLOCK_SKEW_MS && time <= now + CLOCK_SKEW_MS);
+  return times.length ? Math.max(...times) : undefined;
+}
+
 /** The stages that move traffic to the new revision (a linear or canary production shift takes its steps' time). */
 const TRAFFIC_STAGES = [
   'TEST_TRAFFIC_SHIFT',
@@ -109,8 +123,9 @@ const TRAFFIC_STAGES = [
   'POST_PRODUCTION_TRAFFIC_SHIFT',
 ];
 
-/** When a drain seen starting can end: from `from` (it started right after the look before) to `to` (it started
- * right before the look that saw it, and the stop took afterDrainMs). */
+/** When a drain seen starting can end: from `from` (it started right after the look before, or when ECS's event
+ * says) to `to` (it started right before the look that saw it, or when the event says, and the stop took
+ * afterDrainMs). */
 export interface DrainWindow {
   from: number;
   to: number;
@@ -228,11 +243,13 @@ export class Cadence {
     let assessment = assess(snapshot, previous, now, stageAfter);
     const tasks = tasksOf(snapshot);
     const drainMs = this.drainOf(service);
-    // A drain began between the previous look and this one: it lasts the deregistration delay, then the stop.
-    const drain =
-      assessment.leaving && previous && drainMs !== undefined
-        ? { from: previous.at + drainMs, to: now + drainMs + CADENCE.afterDrainMs }
-        : previous?.drain;
+    let drain = previous?.drain;
+    if (assessment.leaving && previous && drainMs !== undefined) {
+      // A drain began between the previous look and this one (ECS's event, when read, says when): it lasts the
+      // deregistration delay, then the stop.
+      const began = leftAt(snapshot.service?.events, previous.at, now);
+      drain = { from: (began ?? previous.at) + drainMs, to: (began ?? now) + drainMs + CADENCE.afterDrainMs };
+    }
     if (assessment.awaitsDrain && drain && now < drain.from)
       assessment = { urgency: 'draining', why: 'old tasks drain from their target groups', until: drain.from };
     const look: Look = {
@@ -249,6 +266,14 @@ export class Cadence {
     };
     this.looks.set(service, look);
     return look;
+  }
+
+  /** Whether this look at `service` shows a drain beginning whose length is known: reading the service's events
+   * then says when it began. */
+  drainBegins(service: string, snapshot: DeploymentSnapshot, now: number): boolean {
+    const previous = this.looks.get(service);
+    if (!previous || this.drainOf(service) === undefined) return false;
+    return assess(snapshot, previous, now, previous.stageAfter).leaving === true;
   }
 
   /**

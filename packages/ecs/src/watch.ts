@@ -28,7 +28,8 @@ import { formatDuration } from '@shipyard/platform/duration';
 // Watches one or many deployments in one poll loop: per look one DescribeServiceDeployments for every service
 // (≤ 20 per call); DescribeServices (≤ 10 per call, for events and the primary revision) only when a status changed
 // or ended, when the service-deployment view is missing, or — while the budget has room — now and then for events.
-// When to look next is the cadence's call (cadence.ts), paid from the step's call budget. Loads the ECS SDK.
+// When to look next is the cadence's call (cadence.ts), paid from the step's call budget; how long old tasks drain
+// comes from their target groups (drain.ts), read beside the looks. Loads the ECS SDK.
 
 export interface WatchedDeployment {
   snapshot: DeploymentSnapshot;
@@ -273,8 +274,13 @@ export async function watchDeployments(options: WatchOptions): Promise<WatchResu
     targets.filter((t) => !results.has(t.service) || !isSettled(t, results.get(t.service)!.verdict));
   const refreshServices = (sds: Map<string, ServiceDeployment>) => {
     const pending = watched().length;
-    // A service read as it was before its update is read again at every look, until it shows the update.
-    return reads.decide(sds, pending, callsPerLook(ecs, pending), clock.now(), unseenSince.size > 0);
+    const now = clock.now();
+    // A service read as it was before its update is read again at every look, until it shows the update; one whose
+    // old tasks begin to drain is read for the event that says when.
+    const drainBegins = [...sds].some(([service, sd]) =>
+      cadence.drainBegins(service, { ...snapshots.get(service), serviceDeployment: sd }, now),
+    );
+    return reads.decide(sds, pending, callsPerLook(ecs, pending), now, unseenSince.size > 0 || drainBegins);
   };
 
   // A service whose answers predate its deployment for longer than eventual consistency explains is reported as
