@@ -299,7 +299,7 @@ async function main(): Promise<void> {
       ...latencyRows('failure 60×', fastFail),
       ...latencyRows('success real time', realOk),
       ...latencyRows('failure real time', realFail),
-      // Its last step is the old revision's deregistration delay, which ECS does not show: looks at the sustained rate.
+      // Its last step is the old revision's drain (the target groups' 30 s deregistration delay, read beside the watch).
       ...latencyRows('1 service blue/green, real time', longOne),
       [
         'failure real time: step end after the circuit breaker trip, max',
