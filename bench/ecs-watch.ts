@@ -7,9 +7,12 @@
  *   ECS calls per service before UpdateService (1 and 16 services)                    ≤ 3
  *   failure: the step ends after the circuit breaker tripped                          (rollback + latency)
  *   rollback action: busiest minute and outcome latency while it waits                ≤ 15, ≤ 2 s / ≤ 3 s
+ *   blue/green and rolling behind a load balancer with a 120 s deregistration delay:
+ *   busiest minute and outcome latency (real time)                                    ≤ 15, ≤ 2 s / ≤ 3 s
  * "Real time" runs the sim at 1× (what AWS does: a cadence in seconds meets deployments lasting seconds); 60× is the
  * compressed sim the e2e tests use, where a whole deployment is decided within a second.
  * Run: node --conditions=import --import tsx bench/ecs-watch.ts (re-bundle first: npm run bundle ecs-deploy rollback).
+ * `--drain` runs only the long-drain cases; BENCH_BASELINE=<commit> compares with another commit's bundles.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -30,11 +33,13 @@ import {
 } from '@shipyard/testkit/fixtures/ecs-deploy/sim-world';
 
 /** The last commit before issue 15's changes. */
-const BASELINE = 'a250934';
+const BASELINE = process.env.BENCH_BASELINE ?? 'a250934';
 const ROOT = join(__dirname, '..');
 const ROLLBACK_DIR = join(ROOT, 'actions', 'rollback');
 const RUNS_FAST = 5;
 const RUNS_REAL_TIME = 3;
+/** A long deregistration delay (AWS's default is 300 s): the drain that ends a clean-up or a rolling update. */
+const LONG_DRAIN_SECONDS = 120;
 const MINUTE = 60_000;
 
 type Variant = 'before' | 'after';
@@ -109,8 +114,9 @@ async function deployOnce(
   image: string,
   finalStates: string[],
   timeScale: number,
+  drainSeconds?: number,
 ): Promise<Measured> {
-  const world = await startWorld(specs, { timeScale });
+  const world = await startWorld(specs, { timeScale, drainSeconds });
   try {
     await runAction({
       actionDir,
@@ -199,7 +205,41 @@ function maxOf(runs: Record<Variant, Measured[]>, variant: Variant, pick: (m: Me
   return values.length ? String(Math.max(...values)) : '–';
 }
 
+/** Blue/green and rolling deployments whose old tasks drain for LONG_DRAIN_SECONDS, at real speed, side by side. */
+async function drainRows(deployDirs: Record<Variant, string> | undefined): Promise<Row[]> {
+  const loadBalancer = blueGreenLoadBalancers('web')[0];
+  const blueGreen: ServiceSpec = {
+    name: 'web',
+    extra: {
+      loadBalancers: [loadBalancer],
+      deploymentConfiguration: { strategy: 'BLUE_GREEN', bakeTimeInMinutes: 0 },
+    },
+  };
+  const rolling: ServiceSpec = {
+    name: 'web',
+    extra: { loadBalancers: [{ ...loadBalancer, advancedConfiguration: undefined }] },
+  };
+  const drained = (spec: ServiceSpec) => (dir: string) =>
+    deployOnce(dir, [spec], 'v2', ['SUCCESSFUL'], 1, LONG_DRAIN_SECONDS);
+  const [blueGreenRuns, rollingRuns] = await Promise.all([
+    sideBySide(deployDirs, ACTION_DIR, RUNS_REAL_TIME, drained(blueGreen)),
+    sideBySide(deployDirs, ACTION_DIR, RUNS_REAL_TIME, drained(rolling)),
+  ]);
+  const label = `${LONG_DRAIN_SECONDS} s drain`;
+  return [
+    busiestRow(`ECS calls, busiest minute waiting: blue/green, ${label}`, blueGreenRuns),
+    busiestRow(`ECS calls, busiest minute waiting: rolling, ${label}`, rollingRuns),
+    ...latencyRows(`blue/green, ${label}, real time`, blueGreenRuns),
+    ...latencyRows(`rolling, ${label}, real time`, rollingRuns),
+  ];
+}
+
+function busiestRow(name: string, runs: Record<Variant, Measured[]>): Row {
+  return [name, maxOf(runs, 'before', (m) => m.busiestMinute), maxOf(runs, 'after', (m) => m.busiestMinute), '≤ 15'];
+}
+
 async function main(): Promise<void> {
+  const drainOnly = process.argv.includes('--drain');
   const baseline = baselineDirs();
   console.log(
     `ecs-deploy and rollback waits: before = ${baseline ? `commit ${BASELINE}` : `unavailable (no ${BASELINE} in this clone)`}, after = this checkout`,
@@ -207,6 +247,10 @@ async function main(): Promise<void> {
   const deployDirs = baseline && { before: baseline.deploy, after: ACTION_DIR };
   const rows: Row[] = [];
   try {
+    if (drainOnly) {
+      rows.push(...(await drainRows(deployDirs)));
+      return;
+    }
     const web = [{ name: 'web' }];
     const success = ['SUCCESSFUL'];
     const rolledBack = ['ROLLBACK_SUCCESSFUL'];
@@ -245,12 +289,6 @@ async function main(): Promise<void> {
       rollbackOnce,
     );
 
-    const busiestRow = (name: string, runs: Record<Variant, Measured[]>): Row => [
-      name,
-      maxOf(runs, 'before', (m) => m.busiestMinute),
-      maxOf(runs, 'after', (m) => m.busiestMinute),
-      '≤ 15',
-    ];
     const waited = (runs: Record<Variant, Measured[]>) => `${Math.round(runs.after[0].waitedMs / 1000)} s`;
     rows.push(
       busiestRow(`ECS calls, busiest minute waiting: 1 service blue/green (${waited(longOne)})`, longOne),
@@ -261,7 +299,7 @@ async function main(): Promise<void> {
       ...latencyRows('failure 60×', fastFail),
       ...latencyRows('success real time', realOk),
       ...latencyRows('failure real time', realFail),
-      // Its last step is the old revision's deregistration delay, which ECS does not show: looks at the sustained rate.
+      // Its last step is the old revision's drain (the target groups' 30 s deregistration delay, read beside the watch).
       ...latencyRows('1 service blue/green, real time', longOne),
       [
         'failure real time: step end after the circuit breaker trip, max',
@@ -283,10 +321,15 @@ async function main(): Promise<void> {
       ],
       busiestRow('rollback action: ECS calls, busiest minute waiting', rollback),
       ...latencyRows('rollback action, real time', rollback),
+      ...(await drainRows(deployDirs)),
     );
   } finally {
     baseline?.cleanup();
+    printRows(rows);
   }
+}
+
+function printRows(rows: Row[]): void {
   const width = Math.max(...rows.map(([name]) => name.length));
   console.log(`  ${''.padEnd(width)}  ${'before'.padStart(8)}  ${'after'.padStart(8)}   target`);
   for (const [name, before, after, target] of rows)

@@ -80,6 +80,16 @@ export function seedDocument(): Record<string, unknown> {
       })),
     },
     logs: { region: REGION, logGroups: ENVIRONMENTS.map((environment) => `/ecs/hello-${environment}`) },
+    // A short drain keeps the demo brisk (AWS's default deregistration delay is 300 s).
+    elbv2: {
+      targetGroups: ENVIRONMENTS.flatMap((environment) => {
+        const lb = loadBalancer(environment);
+        return [lb.targetGroupArn, lb.advancedConfiguration.alternateTargetGroupArn].map((targetGroupArn) => ({
+          targetGroupArn,
+          deregistrationDelaySeconds: 30,
+        }));
+      }),
+    },
     ecr: {
       repositories: [{ name: 'hello', region: REGION, imageScanningConfiguration: { scanOnPush: true } }],
       images: [{ repository: 'hello', tag: RELEASE_0_TAG, region: REGION }],

@@ -3,6 +3,7 @@ import { ECSClient } from '@aws-sdk/client-ecs';
 import { createClient } from '@shipyard/platform/aws';
 import type { DeploymentSnapshot } from '@shipyard/ecs/deployments';
 import { formatChangeLines } from '@shipyard/ecs/diff';
+import { drainDelays } from '@shipyard/ecs/drain';
 import { DeploymentFailure, describeError, FailureWithOutcome } from '@shipyard/platform/errors';
 import { githubDeploymentForJob, setGithubDeploymentStatus } from '@shipyard/platform/github';
 import { group } from '@shipyard/platform/log';
@@ -335,10 +336,12 @@ export async function deploy(inputs: Inputs, region: string, startedAtMs: number
 
   let results: ServiceResult[] = [];
   let cancelled: boolean = signal.aborted;
+  // Read beside the watch (and its rollback), never before UpdateService.
+  const drains = drainDelays({ action: ACTION, region, maxAttempts: AWS_MAX_ATTEMPTS, signal });
   if (inputs.wait && start.started.length) {
     try {
       results = await group('Watch and verify', () =>
-        watchAndVerify({ ecs, answerer: registrar }, inputs, start.started, ctx.signal),
+        watchAndVerify({ ecs, answerer: registrar }, inputs, start.started, ctx.signal, drains),
       );
     } catch (error) {
       if (error instanceof PollCancelledError) cancelled = true;
@@ -360,6 +363,7 @@ export async function deploy(inputs: Inputs, region: string, startedAtMs: number
           signal: ctx.signal,
           eventStreams: new Map(start.started.map((d) => [d.plan.name, d.plan.events])),
           seen: decidingLook(results),
+          drains,
         }),
       );
     } catch (error) {

@@ -15,6 +15,7 @@ import {
 } from '@shipyard/ecs/rollback/start';
 import { chooseRollbackMethod, type CurrentDeployment, type RollbackMethod } from '@shipyard/ecs/rollback/target';
 import { watchRollbacksToEnd } from '@shipyard/ecs/rollback/watch';
+import type { DrainDelays } from '@shipyard/ecs/drain';
 import { eventLine, progressLine } from '@shipyard/ecs/watch';
 import { describeError } from '@shipyard/platform/errors';
 import { revisionName } from './register';
@@ -129,6 +130,8 @@ interface RollbackOptions {
   /** What the watch's deciding look just showed of every service to roll back: the first way back starts from it
    * instead of reading the services again. */
   seen?: Map<string, DeploymentSnapshot>;
+  /** The step's drains (the watch's, so each target group is read once). */
+  drains?: DrainDelays;
 }
 
 /** A first way back that ended elsewhere, which redeploying the known-good revision can still mend. */
@@ -208,6 +211,7 @@ async function attempt(
           }),
         ),
         onEvent: (service, event) => core.info(eventLine(service, event)),
+        drains: options.drains,
       })
     : { last: new Map(), end: { kind: 'settled' as const } };
   if (end.kind === 'cancelled') throw end.error;

@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { primaryTaskDefinition, startedServiceDeployment, type DeploymentTarget } from '@shipyard/ecs/deployments';
 import { isUnknownTaskDefinition, unknownTaskDefinitionYet } from '@shipyard/ecs/consistency';
+import { targetGroupsOf } from '@shipyard/ecs/drain';
 import { untilVisible } from '@shipyard/platform/consistency';
 import { describeError, mayHaveBeenApplied } from '@shipyard/platform/errors';
 import type { Inputs } from './inputs';
@@ -129,6 +130,7 @@ async function startOne(
       taskDefinitionArn,
       deploymentId: primary?.id,
       priorDeploymentIds: plan.service.deployments?.flatMap((d) => (d.id ? [d.id] : [])),
+      targetGroupArns: targetGroupsOf(plan.service.loadBalancers),
     },
     previousTaskDefinitionArn: plan.currentTaskDefinitionArn,
     next,

@@ -8,8 +8,15 @@ import {
 } from '@aws-sdk/client-ecs';
 import { formatDuration } from '@shipyard/platform/duration';
 import type { DeploymentTarget, Verdict } from '@shipyard/ecs/deployments';
+import type { DrainDelays } from '@shipyard/ecs/drain';
 import { isInFlightStatus } from '@shipyard/ecs/rollback/target';
-import { eventLine, progressLine, watchDeployments, type WatchedDeployment } from '@shipyard/ecs/watch';
+import {
+  eventLine,
+  payFromWatchBudget,
+  progressLine,
+  watchDeployments,
+  type WatchedDeployment,
+} from '@shipyard/ecs/watch';
 import { describeError } from '@shipyard/platform/errors';
 import { PollCancelledError, PollTimeoutError, retryPassing } from '@shipyard/platform/poll';
 import { describeExpectation, verifyUrls, type VerifyResult } from '@shipyard/ecs/verify';
@@ -235,8 +242,11 @@ export async function watchAndVerify(
   inputs: Inputs,
   started: StartedDeployment[],
   signal: AbortSignal,
+  drains?: DrainDelays,
 ): Promise<ServiceResult[]> {
   const { ecs, answerer } = clients;
+  // A PAUSE hook's answers (1–4 calls) go out beside the watch's looks: ECS counts them alike.
+  payFromWatchBudget(ecs, answerer);
   let wakeUp = () => {};
   const watches = new Map(
     started.map((d) => [d.plan.name, new ServiceWatch(ecs, answerer, inputs, d, () => wakeUp())]),
@@ -255,6 +265,7 @@ export async function watchAndVerify(
       onUpdate: (target: DeploymentTarget, watched) => watches.get(target.service)?.update(watched),
       isSettled: (target, verdict) => failFast() || (watches.get(target.service)?.settled(verdict) ?? true),
       wake: (wake) => (wakeUp = wake),
+      drains,
       waitingFor: started.length > 1 ? `${started.length} deployments` : `the deployment of ${started[0].plan.name}`,
     });
   } catch (error) {

@@ -328,3 +328,21 @@ test('a verification failure after the rollback fails the step and explains it',
   expect(run.outputs.status).toBe('failed');
   expect(rig.sim.control.milestones('github-deployment').at(-1)?.state).toBe('failure');
 });
+
+test('behind a load balancer with a long deregistration delay: the delay is read beside the wait, once per group; the way back completes', async () => {
+  const elb = `arn:aws:elasticloadbalancing:${REGION}:${ACCOUNT}`;
+  const targetGroupArn = `${elb}:targetgroup/drained/0123456789abcdef`;
+  rig.createService('drained', { loadBalancers: [{ targetGroupArn, containerName: 'app', containerPort: 8080 }] }, 600);
+  expect(await rig.deploy('drained', await rig.register('drained', 'v2'))).toBe('SUCCESSFUL');
+  const run = await rig.run({ service: 'drained', target: '1' });
+  expect(errors(run)).toEqual([]);
+  expect(run.outputs.status).toBe('succeeded');
+  expect(await rig.primary('drained')).toBe(taskDefinitionArn('drained', 1));
+  const requests = rig.sim.control.requests();
+  const update = requests.find((r) => r.operation === 'UpdateService')!;
+  const reads = requests.filter((r) => r.service === 'elbv2');
+  expect(reads.map((r) => [r.operation, r.params])).toEqual([
+    ['DescribeTargetGroupAttributes', { TargetGroupArn: targetGroupArn }],
+  ]);
+  expect(reads[0].seq).toBeGreaterThan(update.seq);
+});

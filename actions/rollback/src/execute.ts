@@ -2,6 +2,7 @@ import * as core from '@shipyard/platform/core';
 import type { ECSClient } from '@aws-sdk/client-ecs';
 import { ServiceEventStream, type DeploymentSnapshot, type DeploymentTarget } from '@shipyard/ecs/deployments';
 import { shortTaskDefinition } from '@shipyard/ecs/arns';
+import type { DrainDelays } from '@shipyard/ecs/drain';
 import { startEveryRollback } from '@shipyard/ecs/rollback/start';
 import { judgeRollback, watchRollbacksToEnd } from '@shipyard/ecs/rollback/watch';
 import { progressLine } from '@shipyard/ecs/watch';
@@ -90,6 +91,7 @@ export async function waitForRollbacks(
   started: StartedService[],
   signal: AbortSignal,
   clock?: Clock,
+  drains?: DrainDelays,
 ): Promise<void> {
   if (started.length === 0) return;
   const lastProgress = new Map<string, string>();
@@ -100,6 +102,7 @@ export async function waitForRollbacks(
     timeoutMs: inputs.timeoutMs,
     signal,
     clock,
+    drains,
     eventStreams: new Map(started.map((s) => [s.target.service, new ServiceEventStream(s.plan.events)])),
     onEvent: (service, event) => core.info(`${service}: ${event.message}`),
     onUpdate: (target, watched) => {

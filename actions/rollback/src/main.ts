@@ -1,6 +1,7 @@
 import * as core from '@shipyard/platform/core';
 import { createClient } from '@shipyard/platform/aws';
 import { shortTaskDefinition } from '@shipyard/ecs/arns';
+import { drainDelays } from '@shipyard/ecs/drain';
 import { manualRollbackCommand } from '@shipyard/ecs/rollback/target';
 import { DeploymentFailure, describeError, runAction } from '@shipyard/platform/errors';
 import { githubDeploymentForJob, setGithubDeploymentStatus } from '@shipyard/platform/github';
@@ -56,8 +57,10 @@ async function rollBackServices(inputs: Inputs, report: Report, signal: AbortSig
   try {
     const started = await group('Roll back', () => startRollbacks(ecs, inputs.cluster, plans, signal));
     if (inputs.wait) {
+      // How long old tasks drain: read beside the wait, never before the rollback starts.
+      const drains = drainDelays({ action: ACTION, region: inputs.region, maxAttempts: inputs.maxAttempts, signal });
       await group('Wait until every service is stable on its target', () =>
-        waitForRollbacks(ecs, inputs, started, signal),
+        waitForRollbacks(ecs, inputs, started, signal, undefined, drains),
       );
     }
     const back = !report.services.some((s) => s.result === 'failed');

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { CallBudget, callBudgetOf } from '../src/call-budget';
+import { CallBudget, callBudgetOf, countSends } from '../src/call-budget';
 import { fakeClock } from '@shipyard/platform/poll';
 
 const MINUTE = 60_000;
@@ -84,5 +84,27 @@ describe('callBudgetOf', () => {
   test('a client without a middleware stack is counted by its callers', () => {
     const { countsSends } = callBudgetOf({}, { limit: 15, windowMs: MINUTE, burst: 4, sustained: 11 });
     expect(countsSends).toBe(false);
+  });
+});
+
+describe('countSends', () => {
+  test("another client's attempts are counted by the budget, once however often it is asked", async () => {
+    const middlewares: ((next: (args: unknown) => Promise<unknown>) => (args: unknown) => Promise<unknown>)[] = [];
+    const answerer = {
+      middlewareStack: { add: (middleware: (typeof middlewares)[number]) => middlewares.push(middleware) },
+    };
+    const budget = new CallBudget({ limit: 15, windowMs: MINUTE, burst: 4, sustained: 11, clock: fakeClock() });
+    expect(countSends(answerer, budget)).toBe(true);
+    expect(countSends(answerer, budget)).toBe(true);
+    expect(middlewares).toHaveLength(1);
+    await middlewares[0](async () => 'answered')({});
+    expect(budget.free()).toBe(14);
+    // Not a look: the looks' burst is left whole.
+    expect(budget.tokens()).toBe(4);
+  });
+
+  test('a test fake without a middleware stack is not counted', () => {
+    const budget = new CallBudget({ limit: 15, windowMs: MINUTE, burst: 4, sustained: 11 });
+    expect(countSends({}, budget)).toBe(false);
   });
 });

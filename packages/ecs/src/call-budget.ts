@@ -92,6 +92,28 @@ interface MiddlewareClient {
 }
 
 const budgets = new WeakMap<object, CallBudget>();
+/** Clients whose attempts some budget already counts. */
+const counted = new WeakSet<object>();
+
+/**
+ * From now on `budget` counts every attempt `client` sends (SDK retries included): for a step's other client whose
+ * calls AWS counts in the same buckets (a hook's answer through a client of one attempt per call). False when the
+ * client has no middleware stack (a test fake): its callers count it.
+ */
+export function countSends(client: object, budget: CallBudget): boolean {
+  if (!hasMiddlewareStack(client)) return false;
+  if (counted.has(client)) return true;
+  counted.add(client);
+  // The deserialize step runs once per attempt, inside the SDK's retries.
+  client.middlewareStack.add(
+    (next) => (args) => {
+      budget.record();
+      return next(args);
+    },
+    { step: 'deserialize', name: 'shipyardCallBudget' },
+  );
+  return true;
+}
 
 /**
  * The budget of one client (one per step: a deploy's watch and its rollback wait share it). The first call makes it
@@ -100,23 +122,11 @@ const budgets = new WeakMap<object, CallBudget>();
  */
 export function callBudgetOf(client: object, options: CallBudgetOptions): { budget: CallBudget; countsSends: boolean } {
   let budget = budgets.get(client);
-  const countsSends = hasMiddlewareStack(client);
   if (!budget) {
     budget = new CallBudget(options);
     budgets.set(client, budget);
-    if (countsSends) {
-      const counted = budget;
-      // The deserialize step runs once per attempt, inside the SDK's retries.
-      client.middlewareStack.add(
-        (next) => (args) => {
-          counted.record();
-          return next(args);
-        },
-        { step: 'deserialize', name: 'shipyardCallBudget' },
-      );
-    }
   }
-  return { budget, countsSends };
+  return { budget, countsSends: countSends(client, budget) };
 }
 
 function hasMiddlewareStack(client: object): client is MiddlewareClient {

@@ -34,6 +34,9 @@ export interface DeploymentTarget {
   /** A way back a rollback started (UpdateService to the known-good revision): its PAUSE hooks are answered with
    * CONTINUE, since nobody else will, and a hook left waiting times out into a rollback to the revision undone. */
   wayBack?: boolean;
+  /** The target groups the service's tasks leave when replaced (drain.ts): their deregistration delay says how long
+   * old tasks drain. Learned from the service's answers when not given. */
+  targetGroupArns?: string[];
 }
 
 /** What one poll saw of a service. */

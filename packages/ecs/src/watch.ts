@@ -6,8 +6,9 @@ import {
   type ServiceDeployment,
   type ServiceEvent,
 } from '@aws-sdk/client-ecs';
-import { callBudgetOf, type CallBudget } from './call-budget';
+import { callBudgetOf, countSends, type CallBudget } from './call-budget';
 import { Cadence, CADENCE } from './cadence';
+import { targetGroupsOf, type DrainDelays } from './drain';
 import {
   judgeDeployment,
   ServiceEventStream,
@@ -27,7 +28,8 @@ import { formatDuration } from '@shipyard/platform/duration';
 // Watches one or many deployments in one poll loop: per look one DescribeServiceDeployments for every service
 // (≤ 20 per call); DescribeServices (≤ 10 per call, for events and the primary revision) only when a status changed
 // or ended, when the service-deployment view is missing, or — while the budget has room — now and then for events.
-// When to look next is the cadence's call (cadence.ts), paid from the step's call budget. Loads the ECS SDK.
+// When to look next is the cadence's call (cadence.ts), paid from the step's call budget; how long old tasks drain
+// comes from their target groups (drain.ts), read beside the looks. Loads the ECS SDK.
 
 export interface WatchedDeployment {
   snapshot: DeploymentSnapshot;
@@ -59,6 +61,8 @@ export interface WatchOptions {
   /** How many errors other than passing faults the watch goes on after (default 0): a way back should not give up
    * on the first odd answer. */
   toleratedErrors?: number;
+  /** How long each service's old tasks drain (read beside the watch): looks stay sparse until a drain can end. */
+  drains?: DrainDelays;
 }
 
 const SERVICES_PER_CALL = 10;
@@ -233,6 +237,12 @@ export function watchBudget(ecs: ECSClient, clock: Clock = systemClock): { budge
   return { budget, count };
 }
 
+/** The step's budget for `ecs` also pays for what `other` sends for the watch (a hook's answer through a client of
+ * one attempt per call): AWS counts those calls in the same buckets. */
+export function payFromWatchBudget(ecs: ECSClient, other: ECSClient): void {
+  countSends(other, watchBudget(ecs).budget);
+}
+
 /**
  * Polls until every target is settled. Throws PollTimeoutError / PollCancelledError (lastState: the WatchResult of
  * the last round) when the deadline passes or the signal aborts.
@@ -246,18 +256,31 @@ export async function watchDeployments(options: WatchOptions): Promise<WatchResu
   /** Since when each service's answer has predated its deployment (verdict `unseen`). */
   const unseenSince = new Map<string, number>();
   const { budget, count } = watchBudget(ecs, clock);
-  const cadence = new Cadence(budget, clock.now());
+  const { drains } = options;
+  const cadence = new Cadence(budget, clock.now(), (service) => drains?.of(service));
+  const learnDrain = (service: string, snapshot: DeploymentSnapshot | undefined) => {
+    if (drains && !drains.knows(service)) drains.learn(service, targetGroupsOf(snapshot?.service?.loadBalancers));
+  };
+  for (const target of targets) drains?.learn(target.service, target.targetGroupArns);
   let tolerated = 0;
   // The services as last read: the first look needs none of its own.
   let snapshots = new Map<string, DeploymentSnapshot>(options.seen);
-  for (const [service, snapshot] of snapshots) cadence.observe(service, snapshot, clock.now());
+  for (const [service, snapshot] of snapshots) {
+    learnDrain(service, snapshot);
+    cadence.observe(service, snapshot, clock.now());
+  }
   const reads = new ServiceReads(budget, snapshots, clock.now());
   const watched = () =>
     targets.filter((t) => !results.has(t.service) || !isSettled(t, results.get(t.service)!.verdict));
   const refreshServices = (sds: Map<string, ServiceDeployment>) => {
     const pending = watched().length;
-    // A service read as it was before its update is read again at every look, until it shows the update.
-    return reads.decide(sds, pending, callsPerLook(ecs, pending), clock.now(), unseenSince.size > 0);
+    const now = clock.now();
+    // A service read as it was before its update is read again at every look, until it shows the update; one whose
+    // old tasks begin to drain is read for the event that says when.
+    const drainBegins = [...sds].some(([service, sd]) =>
+      cadence.drainBegins(service, { ...snapshots.get(service), serviceDeployment: sd }, now),
+    );
+    return reads.decide(sds, pending, callsPerLook(ecs, pending), now, unseenSince.size > 0 || drainBegins);
   };
 
   // A service whose answers predate its deployment for longer than eventual consistency explains is reported as
@@ -283,6 +306,7 @@ export async function watchDeployments(options: WatchOptions): Promise<WatchResu
       reads.done(now);
       for (const target of pending) {
         const snapshot = stillUnseen(target, snapshots.get(target.service) ?? {});
+        learnDrain(target.service, snapshot);
         cadence.observe(target.service, snapshot, now);
         let stream = streams.get(target.service);
         if (!stream) streams.set(target.service, (stream = new ServiceEventStream()));

@@ -66,9 +66,18 @@ export function fargateTaskDefinition(
   };
 }
 
+/** The target groups' deregistration delay these tests were written with (AWS's default is 300 s). */
+export const DRAIN_SECONDS = 30;
+
 /** Seed with one steady service `web` (2 tasks of `example/web:v1`) in cluster `prod`, optionally behind a load balancer. */
 export function webSeed(service: Record<string, unknown> = {}) {
   return {
+    elbv2: {
+      targetGroups: [TARGET_GROUP, ALTERNATE_TARGET_GROUP].map((targetGroupArn) => ({
+        targetGroupArn,
+        deregistrationDelaySeconds: DRAIN_SECONDS,
+      })),
+    },
     ecs: {
       clusters: ['prod'],
       taskDefinitions: [fargateTaskDefinition('web', 'example/web:v1')],

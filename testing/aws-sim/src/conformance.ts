@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkShape, type TrimmedModel } from '@shipyard/platform/model-shapes';
+import { ELBV2_MODEL } from './conformance-elbv2';
 import { readXmlAnswer, xmlErrorCode } from './conformance-xml';
 import type { RequestRecord } from './world';
 
@@ -12,7 +13,10 @@ import type { RequestRecord } from './world';
 const MODELS_DIR = join(__dirname, '..', '..', '..', 'aws-models');
 
 /** Services whose answers are checked: all the AWS services aws-sim speaks (not the GitHub API). */
-export const CHECKED_SERVICES = ['ecs', 'ecr', 'logs', 'cloudfront', 'rds'] as const;
+export const CHECKED_SERVICES = ['ecs', 'ecr', 'logs', 'cloudfront', 'rds', 'elbv2'] as const;
+
+/** Services without an official model in aws-models/: checked against a hand-written one from the API reference. */
+const HAND_WRITTEN_MODELS: Record<string, TrimmedModel> = { elbv2: ELBV2_MODEL };
 
 /**
  * Errors any operation may answer (AWS's "Common Errors" and the JSON protocol's own): they are in no operation's
@@ -52,6 +56,7 @@ export interface Violation {
 const models = new Map<string, TrimmedModel>();
 
 function modelOf(service: string): TrimmedModel {
+  if (HAND_WRITTEN_MODELS[service]) return HAND_WRITTEN_MODELS[service];
   if (!models.has(service)) {
     models.set(service, JSON.parse(readFileSync(join(MODELS_DIR, `${service}.json`), 'utf8')) as TrimmedModel);
   }

@@ -11,6 +11,11 @@ describe('permissionsFor: the IAM actions a logged request needs', () => {
   test.each([
     ['ecs DescribeServices', { service: 'ecs', operation: 'DescribeServices' }, ['ecs:DescribeServices']],
     ['logs GetLogEvents', { service: 'logs', operation: 'GetLogEvents' }, ['logs:GetLogEvents']],
+    [
+      'ELBv2 under its IAM prefix',
+      { service: 'elbv2', operation: 'DescribeTargetGroupAttributes' },
+      ['elasticloadbalancing:DescribeTargetGroupAttributes'],
+    ],
     ['a GitHub API call is no IAM action', { service: 'github', operation: 'CreateDeployment' }, []],
     [
       'a task definition with roles and tags',

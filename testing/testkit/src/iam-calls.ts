@@ -41,6 +41,7 @@ const IAM_PREFIXES: Record<string, string> = {
   ecr: 'ecr',
   cloudfront: 'cloudfront',
   rds: 'rds',
+  elbv2: 'elasticloadbalancing',
 };
 
 /**

@@ -5,6 +5,7 @@ import {
   type DeploymentSnapshot,
   type DeploymentTarget,
 } from '../deployments';
+import { targetGroupsOf } from '../drain';
 import { describeDeployments } from '../watch';
 import type { CurrentDeployment, RollbackMethod } from './target';
 import * as core from '@shipyard/platform/core';
@@ -71,6 +72,7 @@ async function update(
       serviceDeploymentArn,
       priorDeploymentIds: step.before?.deployments?.flatMap((d) => (d.id ? [d.id] : [])),
       wayBack: true,
+      targetGroupArns: targetGroupsOf(step.before?.loadBalancers),
     },
   };
 }
@@ -94,6 +96,7 @@ export async function startRollback(
     service: step.service,
     taskDefinitionArn: step.taskDefinitionArn,
     serviceDeploymentArn: step.current?.serviceDeploymentArn,
+    targetGroupArns: targetGroupsOf(step.before?.loadBalancers),
   });
   switch (step.method) {
     case 'none':

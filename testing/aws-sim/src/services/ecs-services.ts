@@ -22,6 +22,7 @@ import {
   type TaskDefinition,
 } from './ecs-state';
 import { stopTask, TASK_TIMING } from './ecs-task-lifecycle';
+import { deregistrationDelayMs, knowServiceTargetGroups } from './elbv2-target-groups';
 
 const SERVICE_NAME = /^[A-Za-z0-9_-]{1,255}$/;
 const HOOK_STAGES_WITHOUT_PAUSE = ['TEST_TRAFFIC_SHIFT', 'PRODUCTION_TRAFFIC_SHIFT'];
@@ -131,6 +132,7 @@ export function createService(state: EcsState, ctx: Ctx, input: ServiceInput, st
   const deploymentConfiguration = withDefaults(input.deploymentConfiguration);
   checkDeploymentConfiguration(deploymentConfiguration);
   checkLoadBalancers(input.loadBalancers ?? [], td, deploymentConfiguration.strategy!);
+  knowServiceTargetGroups(ctx.world, input.loadBalancers ?? []);
   const service: Service = {
     serviceArn: arn,
     serviceName: name,
@@ -183,6 +185,7 @@ function updateService(
   const current = requireTaskDefinition(state, ctx, service.taskDefinition);
   const loadBalancers = input.loadBalancers ?? service.loadBalancers;
   checkLoadBalancers(loadBalancers, td ?? current, deploymentConfiguration.strategy!);
+  knowServiceTargetGroups(ctx.world, loadBalancers);
   if (input.desiredCount !== undefined && (!Number.isInteger(input.desiredCount) || input.desiredCount < 0)) {
     throw invalidParameter('desiredCount must be a non-negative integer.');
   }
@@ -284,7 +287,11 @@ function deleteService(state: EcsState, ctx: Ctx, cluster: Cluster, ref: string 
   const live = tasksOf(state, (t) => t.serviceArn === service.serviceArn && t.desiredStatus === 'RUNNING');
   for (const task of live) stopTask(ctx.world, task, 'ServiceSchedulerInitiated', 'Service was deleted');
   addEvent(ctx.world, service, messages.draining(service, live));
-  ctx.world.after(TASK_TIMING.drainMs + TASK_TIMING.stopGraceMs, () => {
+  const drainMs = Math.max(
+    0,
+    ...service.loadBalancers.map((lb) => deregistrationDelayMs(ctx.world, lb.targetGroupArn)),
+  );
+  ctx.world.after(drainMs + TASK_TIMING.stopGraceMs, () => {
     service.status = 'INACTIVE';
   });
   return service;

@@ -9,6 +9,7 @@ import {
   type TaskDefinition,
   type TaskEvent,
 } from './ecs-state';
+import { deregistrationDelayMs } from './elbv2-target-groups';
 import { createLogGroup, createLogStream, findLogGroup, writeContainerLog } from './logs-store';
 
 /** Simulated durations of the parts of a task's life that no scenario decides. */
@@ -18,8 +19,6 @@ export const TASK_TIMING = {
   defaultOneOff: { exitCode: 0, afterSeconds: 20 },
   /** SIGTERM to STOPPED for a task that is asked to stop. */
   stopGraceMs: 5_000,
-  /** Load balancer deregistration before SIGTERM, for service tasks behind one. */
-  drainMs: 30_000,
   /** Stopped tasks stay visible to DescribeTasks this long, then are MISSING. */
   stoppedRetentionMs: 3_600_000,
 };
@@ -251,7 +250,8 @@ function containerExited(world: World, task: Task, container: ContainerState, ex
 
 /**
  * Asks a task to stop (StopTask, the service scheduler, a failed health check). A task that never started stops at
- * once; a running one is drained (behind a load balancer), sent SIGTERM, and STOPPED after the grace period.
+ * once; a running one is drained (behind a load balancer: for its target group's deregistration delay), sent SIGTERM,
+ * and STOPPED after the grace period.
  */
 export function stopTask(world: World, task: Task, stopCode: string, reason: string, failed = false): void {
   if (task.desiredStatus === 'STOPPED') return;
@@ -265,7 +265,7 @@ export function stopTask(world: World, task: Task, stopCode: string, reason: str
     return;
   }
   task.lastStatus = 'DEACTIVATING';
-  const drain = task.target && !failed ? TASK_TIMING.drainMs : 0;
+  const drain = failed ? 0 : deregistrationDelayMs(world, task.target?.targetGroupArn);
   world.after(drain + TASK_TIMING.stopGraceMs, () => finishTask(world, task, { stopCode, reason, failed }));
 }
 

@@ -2,6 +2,7 @@ import type { ServiceModule } from '../service';
 import { cloudFrontService } from './cloudfront';
 import { ecrService } from './ecr';
 import { ecsService } from './ecs';
+import { elbv2Service } from './elbv2';
 import { githubService } from './github';
 import { liveService } from './live';
 import { logsService } from './logs';
@@ -13,6 +14,7 @@ export function allServices(): ServiceModule[] {
     ecrService(),
     cloudFrontService(),
     rdsService(),
+    elbv2Service(),
     githubService(),
     // Logs before ECS: seeded log groups must exist when seeded tasks start writing to them.
     logsService(),
