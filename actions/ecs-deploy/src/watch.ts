@@ -10,13 +10,7 @@ import { formatDuration } from '@shipyard/platform/duration';
 import type { DeploymentTarget, Verdict } from '@shipyard/ecs/deployments';
 import type { DrainDelays } from '@shipyard/ecs/drain';
 import { isInFlightStatus } from '@shipyard/ecs/rollback/target';
-import {
-  eventLine,
-  payFromWatchBudget,
-  progressLine,
-  watchDeployments,
-  type WatchedDeployment,
-} from '@shipyard/ecs/watch';
+import { eventLine, progressLine, watchDeployments, type WatchedDeployment } from '@shipyard/ecs/watch';
 import { describeError } from '@shipyard/platform/errors';
 import { PollCancelledError, PollTimeoutError, retryPassing } from '@shipyard/platform/poll';
 import { describeExpectation, verifyUrls, type VerifyResult } from '@shipyard/ecs/verify';
@@ -245,8 +239,6 @@ export async function watchAndVerify(
   drains?: DrainDelays,
 ): Promise<ServiceResult[]> {
   const { ecs, answerer } = clients;
-  // A PAUSE hook's answers (1–4 calls) go out beside the watch's looks: ECS counts them alike.
-  payFromWatchBudget(ecs, answerer);
   let wakeUp = () => {};
   const watches = new Map(
     started.map((d) => [d.plan.name, new ServiceWatch(ecs, answerer, inputs, d, () => wakeUp())]),

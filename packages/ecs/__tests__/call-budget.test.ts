@@ -1,5 +1,7 @@
 import fc from 'fast-check';
-import { CallBudget, callBudgetOf, countSends } from '../src/call-budget';
+import { Readable } from 'node:stream';
+import { DescribeServicesCommand, ECSClient, UpdateServiceCommand } from '@aws-sdk/client-ecs';
+import { CallBudget, callBudgetOf, isReadOperation } from '../src/call-budget';
 import { fakeClock } from '@shipyard/platform/poll';
 
 const MINUTE = 60_000;
@@ -64,21 +66,45 @@ describe('CallBudget', () => {
   });
 });
 
+type Middleware = (
+  next: (args: unknown) => Promise<unknown>,
+  context: { commandName?: string },
+) => (args: unknown) => Promise<unknown>;
+
 describe('callBudgetOf', () => {
-  test('one budget per client, counting every attempt the client sends once it is watched', async () => {
-    const middlewares: ((next: (args: unknown) => Promise<unknown>) => (args: unknown) => Promise<unknown>)[] = [];
-    const client = {
-      middlewareStack: { add: (middleware: (typeof middlewares)[number]) => middlewares.push(middleware) },
-    };
+  test('one budget per client, counting every read attempt the client sends once it is watched', async () => {
+    const middlewares: Middleware[] = [];
+    const client = { middlewareStack: { add: (middleware: Middleware) => middlewares.push(middleware) } };
     const options = { limit: 15, windowMs: MINUTE, burst: 4, sustained: 11, clock: fakeClock() };
     const first = callBudgetOf(client, options);
     expect(callBudgetOf(client, options).budget).toBe(first.budget);
     expect(first.countsSends).toBe(true);
     expect(middlewares).toHaveLength(1);
-    const send = middlewares[0](async () => 'answer');
-    await send({});
-    await send({});
+    const sendAs = (commandName: string) => middlewares[0](async () => 'answer', { commandName })({});
+    await sendAs('DescribeServiceDeploymentsCommand');
+    await sendAs('ListTasksCommand');
     expect(first.budget.free()).toBe(13);
+    // Changes go out when due and draw on ECS's buckets for changes: the waits' reads keep their room.
+    await sendAs('UpdateServiceCommand');
+    await sendAs('ContinueServiceDeploymentCommand');
+    await sendAs('StopServiceDeploymentCommand');
+    expect(first.budget.free()).toBe(13);
+  });
+
+  test("on the SDK's own client, reads are counted and changes are not", async () => {
+    const ecs = new ECSClient({
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'example' },
+      requestHandler: {
+        handle: async () => ({
+          response: { statusCode: 200, headers: {}, body: Readable.from([Buffer.from('{}')]) },
+        }),
+      },
+    });
+    const { budget } = callBudgetOf(ecs, { limit: 15, windowMs: MINUTE, burst: 4, sustained: 11 });
+    await ecs.send(new DescribeServicesCommand({ services: ['web'] }));
+    await ecs.send(new UpdateServiceCommand({ service: 'web' }));
+    expect(budget.free()).toBe(14);
   });
 
   test('a client without a middleware stack is counted by its callers', () => {
@@ -87,24 +113,19 @@ describe('callBudgetOf', () => {
   });
 });
 
-describe('countSends', () => {
-  test("another client's attempts are counted by the budget, once however often it is asked", async () => {
-    const middlewares: ((next: (args: unknown) => Promise<unknown>) => (args: unknown) => Promise<unknown>)[] = [];
-    const answerer = {
-      middlewareStack: { add: (middleware: (typeof middlewares)[number]) => middlewares.push(middleware) },
-    };
-    const budget = new CallBudget({ limit: 15, windowMs: MINUTE, burst: 4, sustained: 11, clock: fakeClock() });
-    expect(countSends(answerer, budget)).toBe(true);
-    expect(countSends(answerer, budget)).toBe(true);
-    expect(middlewares).toHaveLength(1);
-    await middlewares[0](async () => 'answered')({});
-    expect(budget.free()).toBe(14);
-    // Not a look: the looks' burst is left whole.
-    expect(budget.tokens()).toBe(4);
-  });
-
-  test('a test fake without a middleware stack is not counted', () => {
-    const budget = new CallBudget({ limit: 15, windowMs: MINUTE, burst: 4, sustained: 11 });
-    expect(countSends({}, budget)).toBe(false);
+describe('isReadOperation', () => {
+  test.each([
+    ['DescribeServicesCommand', true],
+    ['DescribeServiceDeployments', true],
+    ['ListServiceDeploymentsCommand', true],
+    ['GetLogEventsCommand', true],
+    ['UpdateServiceCommand', false],
+    ['ContinueServiceDeploymentCommand', false],
+    ['StopServiceDeploymentCommand', false],
+    ['RegisterTaskDefinitionCommand', false],
+    ['Listen', false],
+    [undefined, false],
+  ])('%s → %s', (name, read) => {
+    expect(isReadOperation(name)).toBe(read);
   });
 });

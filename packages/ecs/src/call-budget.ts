@@ -1,7 +1,10 @@
 import { systemClock, type Clock } from '@shipyard/platform/poll';
 
-// A cap on how often a step calls an AWS API while it waits: at most `limit` calls in any `windowMs`, every attempt
-// that goes out through the client counted (SDK retries, one-off reads such as a failure's explanation). The waits'
+// A cap on how often a step reads an AWS API while it waits: at most `limit` reads in any `windowMs`, every read
+// attempt that goes out through the client counted (SDK retries, one-off reads such as a failure's explanation).
+// Changes (UpdateService, a hook's answer, StopServiceDeployment) are not counted: there is one per service and
+// decision, each goes out when it is due — a rollback is never held back to save calls — and ECS throttles them in
+// buckets of their own, apart from the reads a wait repeats. The waits'
 // own looks are also paced by a token bucket (as AWS itself throttles): at most `burst` back to back, otherwise an
 // even `sustained` per window, so a burst never leaves a wait without a look for long — and a one-off read does not
 // take a look's turn. AWS throttles each account per Region with token buckets every pipeline in that account shares,
@@ -85,48 +88,46 @@ export class CallBudget {
 interface MiddlewareClient {
   middlewareStack: {
     add(
-      middleware: (next: (args: unknown) => Promise<unknown>) => (args: unknown) => Promise<unknown>,
+      middleware: (
+        next: (args: unknown) => Promise<unknown>,
+        context: { commandName?: string },
+      ) => (args: unknown) => Promise<unknown>,
       options: object,
     ): void;
   };
 }
 
-const budgets = new WeakMap<object, CallBudget>();
-/** Clients whose attempts some budget already counts. */
-const counted = new WeakSet<object>();
-
-/**
- * From now on `budget` counts every attempt `client` sends (SDK retries included): for a step's other client whose
- * calls AWS counts in the same buckets (a hook's answer through a client of one attempt per call). False when the
- * client has no middleware stack (a test fake): its callers count it.
- */
-export function countSends(client: object, budget: CallBudget): boolean {
-  if (!hasMiddlewareStack(client)) return false;
-  if (counted.has(client)) return true;
-  counted.add(client);
-  // The deserialize step runs once per attempt, inside the SDK's retries.
-  client.middlewareStack.add(
-    (next) => (args) => {
-      budget.record();
-      return next(args);
-    },
-    { step: 'deserialize', name: 'shipyardCallBudget' },
-  );
-  return true;
+/** Describe…, List…, Get…: the operations a wait repeats, which ECS throttles in its read buckets. */
+export function isReadOperation(commandName: string | undefined): boolean {
+  return /^(Describe|List|Get)[A-Z]/.test(commandName?.replace(/Command$/, '') ?? '');
 }
+
+const budgets = new WeakMap<object, CallBudget>();
 
 /**
  * The budget of one client (one per step: a deploy's watch and its rollback wait share it). The first call makes it
- * and, on an SDK client, starts counting every attempt the client sends — the explanation's reads too — so what the
- * waits plan with is what AWS sees. Other clients (test fakes) are counted by the waits themselves.
+ * and, on an SDK client, starts counting every read attempt the client sends — the explanation's reads too — so what
+ * the waits plan with is what AWS sees. Other clients (test fakes) are counted by the waits themselves.
  */
 export function callBudgetOf(client: object, options: CallBudgetOptions): { budget: CallBudget; countsSends: boolean } {
   let budget = budgets.get(client);
+  const countsSends = hasMiddlewareStack(client);
   if (!budget) {
     budget = new CallBudget(options);
     budgets.set(client, budget);
+    if (countsSends) {
+      const counted = budget;
+      // The deserialize step runs once per attempt, inside the SDK's retries.
+      client.middlewareStack.add(
+        (next, context) => (args) => {
+          if (isReadOperation(context.commandName)) counted.record();
+          return next(args);
+        },
+        { step: 'deserialize', name: 'shipyardCallBudget' },
+      );
+    }
   }
-  return { budget, countsSends: countSends(client, budget) };
+  return { budget, countsSends };
 }
 
 function hasMiddlewareStack(client: object): client is MiddlewareClient {

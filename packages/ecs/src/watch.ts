@@ -6,7 +6,7 @@ import {
   type ServiceDeployment,
   type ServiceEvent,
 } from '@aws-sdk/client-ecs';
-import { callBudgetOf, countSends, type CallBudget } from './call-budget';
+import { callBudgetOf, type CallBudget } from './call-budget';
 import { Cadence, CADENCE } from './cadence';
 import { targetGroupsOf, type DrainDelays } from './drain';
 import {
@@ -235,12 +235,6 @@ export function watchBudget(ecs: ECSClient, clock: Clock = systemClock): { budge
     budget.pace();
   };
   return { budget, count };
-}
-
-/** The step's budget for `ecs` also pays for what `other` sends for the watch (a hook's answer through a client of
- * one attempt per call): AWS counts those calls in the same buckets. */
-export function payFromWatchBudget(ecs: ECSClient, other: ECSClient): void {
-  countSends(other, watchBudget(ecs).budget);
 }
 
 /**
