@@ -45,7 +45,7 @@ export const CADENCE = {
   /** The decision can come any second: dense at first, then sparser the longer it takes (a long deregistration
    * delay), down to the sustainable rate. */
   soonMs: [1_000, 1_000, 1_000, 1_500, 2_000, 3_000, 4_000],
-  /** ECS calls a step may make in any minute while it waits. */
+  /** ECS reads a step may make in any minute while it waits (changes are not counted: see call-budget.ts). */
   callsPerMinute: 15,
   /** Calls that may go out back to back; beyond them, sustainedPerMinute (below callsPerMinute, so that a minute
    * holding a burst still has calls left when the burst leaves it). */
