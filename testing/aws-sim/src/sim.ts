@@ -31,3 +31,15 @@ export interface Sim {
   control: SimControl;
   close(): Promise<void>;
 }
+
+/** How an SDK client in a test talks to the sim: its endpoint and the credentials it hands to child processes. */
+export function sdkClientConfig(
+  sim: Pick<Sim, 'endpoint' | 'env'>,
+  region: string,
+): { endpoint: string; region: string; credentials: { accessKeyId: string; secretAccessKey: string } } {
+  return {
+    endpoint: sim.endpoint,
+    region,
+    credentials: { accessKeyId: sim.env.AWS_ACCESS_KEY_ID, secretAccessKey: sim.env.AWS_SECRET_ACCESS_KEY },
+  };
+}

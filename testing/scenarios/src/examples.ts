@@ -1,11 +1,12 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { CloudFrontClient, ListInvalidationsCommand } from '@aws-sdk/client-cloudfront';
 import { DescribeImagesCommand, ECRClient } from '@aws-sdk/client-ecr';
 import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { DescribeDBClusterSnapshotsCommand, DescribeDBSnapshotsCommand, RDSClient } from '@aws-sdk/client-rds';
 import { shortTaskDefinition } from '@shipyard/ecs/arns';
 import type { ImageScenario } from '@shipyard/aws-sim/scenarios';
+import { sdkClientConfig } from '@shipyard/aws-sim/sim';
+import { listInvalidations } from '@shipyard/testkit/fixtures/invalidate-cdn/cdn-sim';
 import type { RunnerHost, StepInfo, StepRecord, WorkflowRun } from './model';
 import { readJson, SHIPYARD_ROOT, startWorld, type HostRoute, type World } from './world';
 
@@ -115,20 +116,8 @@ export function mutations(world: World, service?: string): string[] {
 }
 
 /** An SDK client of the sim, as a test reads its state (after the workflow, never through our actions). */
-function simClient<T extends { destroy(): void }>(
-  world: World,
-  region: string,
-  Client: new (config: {
-    endpoint: string;
-    region: string;
-    credentials: { accessKeyId: string; secretAccessKey: string };
-  }) => T,
-): T {
-  return new Client({
-    endpoint: world.sim.endpoint,
-    region,
-    credentials: { accessKeyId: 'scenario', secretAccessKey: 'scenario' },
-  });
+function simClient<T>(world: World, region: string, Client: new (config: ReturnType<typeof sdkClientConfig>) => T): T {
+  return new Client(sdkClientConfig(world.sim, region));
 }
 
 /** service → the `family:revision` it runs now, as DescribeServices reports it. */
@@ -203,13 +192,6 @@ export async function dbSnapshots(
 
 /** The invalidations CloudFront holds for a distribution (newest first): id → status. */
 export async function invalidations(world: World, distributionId: string): Promise<Record<string, string>> {
-  const cloudfront = simClient(world, 'us-east-1', CloudFrontClient);
-  try {
-    const { InvalidationList } = await cloudfront.send(
-      new ListInvalidationsCommand({ DistributionId: distributionId }),
-    );
-    return Object.fromEntries((InvalidationList?.Items ?? []).map((item) => [item.Id, item.Status ?? '']));
-  } finally {
-    cloudfront.destroy();
-  }
+  const items = await listInvalidations(world.sim, distributionId);
+  return Object.fromEntries(items.map((item) => [item.Id, item.Status ?? '']));
 }
