@@ -107,6 +107,45 @@ describe('callBudgetOf', () => {
     expect(budget.free()).toBe(14);
   });
 
+  test('whatever a step sends, and in any order, the budget holds exactly its reads', async () => {
+    // ECS's operations as the model names them: changes never take a look's room (an eight-service rollback's
+    // UpdateService calls once silenced a watch for a minute), every read does.
+    const reads = new Set([
+      'DescribeServices',
+      'DescribeServiceDeployments',
+      'ListServiceDeployments',
+      'DescribeTasks',
+      'ListTasks',
+      'DescribeTaskDefinition',
+    ]);
+    const changes = [
+      'UpdateService',
+      'StopServiceDeployment',
+      'ContinueServiceDeployment',
+      'RegisterTaskDefinition',
+      'DeregisterTaskDefinition',
+      'RunTask',
+      'StopTask',
+      'TagResource',
+    ];
+    const operations = [...reads, ...changes];
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.constantFrom(...operations), { maxLength: 30 }), async (sent) => {
+        const middlewares: Middleware[] = [];
+        const client = { middlewareStack: { add: (middleware: Middleware) => middlewares.push(middleware) } };
+        const { budget } = callBudgetOf(client, {
+          limit: 60,
+          windowMs: MINUTE,
+          burst: 4,
+          sustained: 11,
+          clock: fakeClock(),
+        });
+        for (const name of sent) await middlewares[0](async () => 'answer', { commandName: `${name}Command` })({});
+        expect(budget.free()).toBe(60 - sent.filter((name) => reads.has(name)).length);
+      }),
+    );
+  });
+
   test('a client without a middleware stack is counted by its callers', () => {
     const { countsSends } = callBudgetOf({}, { limit: 15, windowMs: MINUTE, burst: 4, sustained: 11 });
     expect(countsSends).toBe(false);
