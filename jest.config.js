@@ -19,8 +19,7 @@ module.exports = {
   // end-to-end test on a loaded machine. Test files do not set shorter ones.
   testTimeout: 300_000,
   // The end-to-end suites mostly wait: on the actions' real-time polling and retry windows, on child processes.
-  // Measured per file (CPU of the worker and the processes it started, over the file's wall time): the whole run is
-  // 440 s of CPU in 1,330 s of file time, a third of a core per worker on average, so three workers per core keep
-  // 2 cores busy; with 4 the run waited (~1.3 cores used) and took the sum of file times / 4.
-  maxWorkers: 6,
+  // Measured on 2 idle cores, the whole jest run: 4 workers kept ~1.3 cores busy; 6 took 260 s using 1.73 cores
+  // (450 s of CPU); 8 take 238 s using 1.84 (438 s): the waits overlap, and the run is bound by CPU, not by waiting.
+  maxWorkers: 8,
 };

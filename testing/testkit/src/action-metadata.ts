@@ -13,13 +13,14 @@ export interface ActionInput {
   default?: string;
 }
 
+/** Shared between the steps of an action (parsed once), so read-only. */
 export interface ActionMetadata {
-  name: string;
-  inputs: Record<string, ActionInput>;
+  readonly name: string;
+  readonly inputs: Readonly<Record<string, Readonly<ActionInput>>>;
   /** Absolute paths of the entry points. */
-  main: string;
-  post?: string;
-  postIf?: string;
+  readonly main: string;
+  readonly post?: string;
+  readonly postIf?: string;
 }
 
 interface RawActionYaml {
@@ -28,9 +29,23 @@ interface RawActionYaml {
   runs?: { using?: string; main?: string; post?: string; 'post-if'?: string };
 }
 
+// Parsed once per content: every harnessed step reads its action.yml, and parsing it costs more than running a small
+// step's harness; keyed by the text, an edited action.yml is parsed again.
+const parsed = new Map<string, ActionMetadata>();
+
 export function readActionMetadata(actionDir: string): ActionMetadata {
   const file = join(actionDir, 'action.yml');
-  const raw = (parse(readFileSync(file, 'utf8')) ?? {}) as RawActionYaml;
+  const text = readFileSync(file, 'utf8');
+  const key = `${actionDir}\0${text}`;
+  const known = parsed.get(key);
+  if (known) return known;
+  const metadata = parseActionMetadata(actionDir, file, text);
+  parsed.set(key, metadata);
+  return metadata;
+}
+
+function parseActionMetadata(actionDir: string, file: string, text: string): ActionMetadata {
+  const raw = (parse(text) ?? {}) as RawActionYaml;
   const runs = raw.runs;
   if (!runs?.using?.startsWith('node') || !runs.main) {
     throw new Error(`${file}: the harness runs JavaScript actions only (runs.using: node24 with runs.main)`);
