@@ -3,7 +3,6 @@
 set -euo pipefail
 need=()
 command -v pg_ctlcluster >/dev/null 2>&1 || [ -x /usr/lib/postgresql/15/bin/pg_ctl ] || need+=(postgresql)
-command -v curl >/dev/null 2>&1 || need+=(curl) # the tests' docker client (build-push fixtures' bin/docker)
 if [ ${#need[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq

@@ -159,16 +159,42 @@ describe('the answer: exit code, stdout and stderr apart', () => {
   });
 });
 
-test('no daemon listening: exit 1, saying docker cannot reach it', async () => {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  const url = `http://127.0.0.1:${port}`;
-  expect(await docker(['login'], { env: { DOCKER_SHIM_DAEMON_URL: url } })).toEqual({
-    code: 1,
-    stdout: '',
-    stderr: `Cannot connect to the Docker daemon at ${url}. Is the docker daemon running?\n`,
+describe('no daemon: exit 1, saying docker cannot reach it', () => {
+  test('nothing listening at the URL', async () => {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    await new Promise((resolve) => server.close(resolve));
+    const url = `http://127.0.0.1:${port}`;
+    expect(await docker(['login'], { env: { DOCKER_SHIM_DAEMON_URL: url } })).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `Cannot connect to the Docker daemon at ${url}. Is the docker daemon running?\n`,
+    });
+    expect(loggedCalls()).toEqual([]);
   });
-  expect(loggedCalls()).toEqual([]);
+
+  test('no URL', async () => {
+    expect(await docker(['login'], { env: { DOCKER_SHIM_DAEMON_URL: '' } })).toEqual({
+      code: 1,
+      stdout: '',
+      stderr:
+        'Cannot connect to the Docker daemon at $DOCKER_SHIM_DAEMON_URL (not set). Is the docker daemon running?\n',
+    });
+  });
+
+  test('a daemon that answers no docker answer', async () => {
+    const server = createServer((_, res) => res.writeHead(200).end('<html>'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      expect(await docker(['login'], { env: { DOCKER_SHIM_DAEMON_URL: url } })).toEqual({
+        code: 1,
+        stdout: '',
+        stderr: 'Error response from daemon: no answer\n',
+      });
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
 });
