@@ -4,5 +4,5 @@ for (const key of Object.keys(process.env)) {
 }
 process.env.AWS_EC2_METADATA_DISABLED = 'true';
 // Tests talk plain HTTP to loopback only: extra CA certificates would just cost every node process they start (each
-// action step, each docker shim call) the time to read and parse the bundle, about a third of its start-up.
+// action step, each `aws` CLI stand-in call) the time to read and parse the bundle, about a third of its start-up.
 delete process.env.NODE_EXTRA_CA_CERTS;

@@ -15,17 +15,20 @@ import { dirname, join, resolve } from 'node:path';
 import type { SimClock } from '@shipyard/aws-sim/clock';
 import type { ImageScenario } from '@shipyard/aws-sim/scenarios';
 import { liveUrls, startSim, type Sim } from '@shipyard/aws-sim/server';
-import { startRegistryStandIn, type RegistryStandIn } from '@shipyard/testkit/fixtures/build-push/registry-stand-in';
+import {
+  DOCKER_CLIENT_DIR,
+  startRegistryStandIn,
+  type RegistryStandIn,
+} from '@shipyard/testkit/fixtures/build-push/registry-stand-in';
 import type { GithubContext, RunnerHost } from './model';
 import { runWorkflow, type RunWorkflowOptions } from './workflow';
 
-// A machine for running workflows locally: aws-sim on a free loopback port, the build-push tests' docker SHIM on
-// PATH (there is no Docker engine: a "build" pushes a synthetic image into the sim's ECR through the registry
-// stand-in), an `aws` CLI stand-in for `aws s3 sync` (aws-sim has no S3: buckets are folders), the caller's
+// A machine for running workflows locally: aws-sim on a free loopback port, the build-push tests' `docker` on PATH
+// (there is no Docker engine: it is a client of the registry stand-in, where a "build" pushes a synthetic image into
+// the sim's ECR), an `aws` CLI stand-in for `aws s3 sync` (aws-sim has no S3: buckets are folders), the caller's
 // repository, and "DNS" that sends the workflows' public URLs to the sim's live endpoints.
 
 export const SHIPYARD_ROOT = resolve(__dirname, '../../..');
-const DOCKER_SHIM = join(SHIPYARD_ROOT, 'testing/testkit/src/fixtures/build-push/docker-shim.mjs');
 const AWS_CLI_STAND_IN = join(__dirname, 'aws-cli-stand-in.mjs');
 
 /**
@@ -121,13 +124,8 @@ export async function startWorld(options: WorldOptions): Promise<World> {
   const home = mkdtempSync(join(tmpdir(), 'shipyard-world-'));
   const bin = join(home, 'bin');
   mkdirSync(bin);
-  for (const [tool, script] of [
-    ['docker', DOCKER_SHIM],
-    ['aws', AWS_CLI_STAND_IN],
-  ]) {
-    writeFileSync(join(bin, tool), `#!/bin/sh\nexec "${process.execPath}" "${script}" "$@"\n`);
-    chmodSync(join(bin, tool), 0o755);
-  }
+  writeFileSync(join(bin, 'aws'), `#!/bin/sh\nexec "${process.execPath}" "${AWS_CLI_STAND_IN}" "$@"\n`);
+  chmodSync(join(bin, 'aws'), 0o755);
   const logs = { docker: join(home, 'docker-calls.jsonl'), aws: join(home, 'aws-calls.jsonl') };
   Object.values(logs).forEach((log) => writeFileSync(log, ''));
   const s3 = join(home, 's3');
@@ -145,9 +143,9 @@ export async function startWorld(options: WorldOptions): Promise<World> {
     artifacts: join(home, 'artifacts'),
     env: {
       ...sim.env,
-      PATH: `${bin}:${process.env.PATH ?? ''}`,
+      PATH: `${bin}:${DOCKER_CLIENT_DIR}:${process.env.PATH ?? ''}`,
       DOCKER_SHIM_LOG: logs.docker,
-      DOCKER_SHIM_PUSH_URL: standIn.url,
+      DOCKER_SHIM_DAEMON_URL: standIn.url,
       AWS_CLI_STAND_IN_LOG: logs.aws,
       AWS_CLI_STAND_IN_S3: s3,
     },

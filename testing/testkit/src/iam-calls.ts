@@ -2,10 +2,10 @@
  * Records which AWS calls each action's runs make, as the evidence its IAM policy is checked against
  * (scripts/check-iam.ts, run by `npm test` after jest). Off unless SHIPYARD_IAM_CALLS_DIR names a folder.
  *
- * Every step gets its own AWS_SDK_UA_APP_ID, which the SDK adds to its user agent (`app/<id>`), and which the docker
- * shim passes on for the registry calls it stands in for; after the step, aws-sim's request log is asked for the
- * requests carrying that id. Requests of the test itself, of other steps and of other actions running at the same
- * time against the same sim are never counted. Each jest worker appends to its own file, so parallel workers never
+ * Every step gets its own AWS_SDK_UA_APP_ID, which the SDK adds to its user agent (`app/<id>`), and which the tests'
+ * `docker` passes on to its daemon for the registry calls it stands in for; after the step, aws-sim's request log is
+ * asked for the requests carrying that id. Requests of the test itself, of other steps and of other actions running
+ * at the same time against the same sim are never counted. Each jest worker appends to its own file, so parallel workers never
  * interleave writes.
  */
 import { appendFileSync } from 'node:fs';
