@@ -1,11 +1,12 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { startSim, type Sim } from '@shipyard/aws-sim/server';
+import { encodeAnswer, parseInvocation } from '../src/fixtures/build-push/docker-daemon';
 import {
   DOCKER_CLIENT_DIR,
   startRegistryStandIn,
@@ -56,6 +57,12 @@ function docker(argv: string[], options: { stdin?: string; env?: Record<string, 
       resolve({ code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() });
     });
   });
+}
+
+/** A loopback server on a free port, and its URL. */
+async function listening(server: Server): Promise<string> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
 function loggedCalls(): { argv: string[]; stdin: string; secretEnv: Record<string, string> }[] {
@@ -162,10 +169,8 @@ describe('the answer: exit code, stdout and stderr apart', () => {
 describe('no daemon: exit 1, saying docker cannot reach it', () => {
   test('nothing listening at the URL', async () => {
     const server = createServer();
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
+    const url = await listening(server);
     await new Promise((resolve) => server.close(resolve));
-    const url = `http://127.0.0.1:${port}`;
     expect(await docker(['login'], { env: { DOCKER_SHIM_DAEMON_URL: url } })).toEqual({
       code: 1,
       stdout: '',
@@ -185,8 +190,7 @@ describe('no daemon: exit 1, saying docker cannot reach it', () => {
 
   test('a daemon that answers no docker answer', async () => {
     const server = createServer((_, res) => res.writeHead(200).end('<html>'));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const url = await listening(server);
     try {
       expect(await docker(['login'], { env: { DOCKER_SHIM_DAEMON_URL: url } })).toEqual({
         code: 1,
@@ -196,5 +200,37 @@ describe('no daemon: exit 1, saying docker cannot reach it', () => {
     } finally {
       await new Promise((resolve) => server.close(resolve));
     }
+  });
+});
+
+describe('the wire format, in the daemon', () => {
+  const field = (name: string, value: string) => `${name} ${Buffer.byteLength(value)}\n${value}`;
+
+  test('fields with newlines and multi-byte text parse back exactly', () => {
+    const body = [
+      field('cwd', '/work/app'),
+      field('arg', 'build'),
+      field('arg', 'two\nlines ✓'),
+      field('stdin', 'pa$$\n'),
+      field('env', 'SHIPYARD_BUILD_SECRET_0=a=b\nc'),
+    ].join('');
+    expect(parseInvocation(Buffer.from(body))).toEqual({
+      cwd: '/work/app',
+      argv: ['build', 'two\nlines ✓'],
+      stdin: 'pa$$\n',
+      env: { SHIPYARD_BUILD_SECRET_0: 'a=b\nc' },
+    });
+  });
+
+  test.each([
+    ['a value cut short', `${field('arg', 'login')}arg 10\nlogout`, /arg field at byte 11 is cut short/],
+    ['a header without its newline', `${field('arg', 'login')}arg 5`, /not a docker invocation field at byte 11/],
+    ['a header that is not one', 'hello world\n', /not a docker invocation field at byte 0/],
+  ])('%s is refused, never run in part', (_, body, message) => {
+    expect(() => parseInvocation(Buffer.from(body))).toThrow(message);
+  });
+
+  test('the answer counts bytes, not characters', () => {
+    expect(encodeAnswer({ exitCode: 3, stdout: 'ü\n', stderr: '✓' }).toString()).toBe('3 3 3\nü\n✓');
   });
 });
