@@ -1,11 +1,12 @@
 // npm test: every check CI runs, all at once. The end-to-end tests spend much of their time waiting on child
 // processes and simulated deployments, while the static checks are single-threaded (tsc, eslint, prettier, the
 // workflow and lockfile checks) or bundle in their own processes (dist freshness): together they keep the cores
-// busy. The static checks run at a lower priority, so jest is never the one kept waiting (all but the dist build). jest's output streams as
-// it comes; each static check's output is shown in one piece when it ends. At the end: each step's duration, and the
-// test counts as a plain "N passed, N failed" line that any CI reader understands. Any failing step fails npm test.
-// Usage: npm test [-- step…]   (steps by their first word: lockfile, typecheck, lint, import, format, workflows, dist,
-// unit, iam)
+// busy. The static checks run at a lower priority, so jest is never the one kept waiting; the dist build does not
+// (see its step). jest's output streams as it comes; each static check's output is shown in one piece when it ends.
+// At the end: each step's duration, and the test counts as a plain "N passed, N failed" line that any CI reader
+// understands. Any failing step fails npm test.
+// Usage: npm test [-- step…]   (steps by their first word: lockfile, typecheck, lint, import, format, workflows,
+// dist, unit, iam)
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -128,6 +129,14 @@ function reportCounts() {
 }
 
 const only = process.argv.slice(2);
+const stepWords = steps.map(([name]) => name.split(' ')[0]);
+const unknownSteps = only.filter((word) => !stepWords.includes(word));
+if (unknownSteps.length) {
+  // Otherwise a mistyped step would run nothing and pass.
+  console.error(`npm test: no step ${unknownSteps.join(', ')}; the steps are ${stepWords.join(', ')}`);
+  rmSync(scratch, { recursive: true, force: true });
+  process.exit(2);
+}
 if (only.includes('iam') && !only.includes('unit')) only.push('unit');
 const chosen = steps.filter(([name]) => !only.length || only.includes(name.split(' ')[0]));
 const started = Date.now();
