@@ -12,6 +12,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { setPriority, tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
+import { JEST_FORCE_EXIT, passThroughWatching } from './stream-watch.mjs';
 
 const scratch = mkdtempSync(join(tmpdir(), 'shipyard-test-'));
 const jestResults = join(scratch, 'jest.json');
@@ -36,7 +37,7 @@ const tool = (pkg, name, ...args) => [process.execPath, [bin(pkg, name), ...args
 
 const UNIT = 'unit and e2e tests';
 /** [name, command, args, options]: `live` streams the output; `lowPriority` (default: unless live) nices the step;
- * `after` waits for that step (and its success). */
+ * `after` waits for that step (and its success); `failIfStderrHas` fails a live step whose stderr shows that text. */
 const steps = [
   ['lockfile', process.execPath, ['scripts/check-lockfile.mjs']],
   [
@@ -68,19 +69,30 @@ const steps = [
   [
     UNIT,
     ...tool('jest', 'jest', '--ci', '--json', `--outputFile=${jestResults}`),
-    { live: true, env: { SHIPYARD_IAM_CALLS_DIR: iamCalls } },
+    {
+      live: true,
+      env: { SHIPYARD_IAM_CALLS_DIR: iamCalls },
+      failIfStderrHas: {
+        text: JEST_FORCE_EXIT,
+        why: 'jest killed a worker that did not end after its last test (workerGracefulExitTimeout in jest.config.js): a test left something running, which --detectOpenHandles shows',
+      },
+    },
   ],
   // The IAM check needs the calls of the whole jest run: a subset would leave granted actions looking unused.
   ['iam policies', ...tool('tsx', 'tsx', 'scripts/check-iam.ts', iamCalls), { after: UNIT }],
 ];
 
 /** Runs a step; its output is streamed (`live`) or collected and shown, in one piece, when it ends. */
-function runStep(name, cmd, args, { live = false, lowPriority = !live, env } = {}) {
+function runStep(name, cmd, args, { live = false, lowPriority = !live, env, failIfStderrHas } = {}) {
   const started = Date.now();
+  const watched = live && failIfStderrHas;
+  // Piped, jest's stderr is no terminal and would lose its colours where the developer's has them.
+  const colour = watched && process.stderr.isTTY && !('FORCE_COLOR' in process.env) ? { FORCE_COLOR: '1' } : {};
   const child = spawn(cmd, args, {
-    stdio: live ? 'inherit' : ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, ...env },
+    stdio: live ? ['inherit', 'inherit', watched ? 'pipe' : 'inherit'] : ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...colour, ...env },
   });
+  const sawFailureText = watched && passThroughWatching(child.stderr, process.stderr, failIfStderrHas.text);
   if (lowPriority) {
     try {
       setPriority(child.pid, 10);
@@ -90,11 +102,15 @@ function runStep(name, cmd, args, { live = false, lowPriority = !live, env } = {
   }
   const chunks = [];
   child.stdout?.on('data', (chunk) => chunks.push(chunk));
-  child.stderr?.on('data', (chunk) => chunks.push(chunk));
+  if (!live) child.stderr.on('data', (chunk) => chunks.push(chunk));
   return new Promise((resolve) => {
     child.on('error', (error) => resolve({ status: 1, error }));
     child.on('close', (status) => resolve({ status: status ?? 1 }));
   }).then(({ status, error }) => {
+    if (status === 0 && sawFailureText?.()) {
+      console.error(`${name}: ${failIfStderrHas.why}`);
+      status = 1;
+    }
     const seconds = (Date.now() - started) / 1000;
     const mark = status === 0 ? '✔' : '✘';
     if (!live) {
