@@ -39,7 +39,14 @@ interface Docker {
   stderr: string;
 }
 
-/** Runs the client; stdin is written and closed only when given, as @actions/exec leaves it open otherwise. */
+/** Written to a stdin left open until the kernel takes no more (64 KiB pipe, ~200 KiB socket buffer): no line end or NUL,
+ * so a client that reads stdin at all drains it. */
+const OPEN_STDIN_CHUNK = 'x'.repeat(64 * 1024);
+
+/**
+ * Runs the client; stdin is written and closed only when given, as @actions/exec leaves it open otherwise. Left open,
+ * it is kept full: a client reading it would wait forever, so the first read (the pipe draining) fails the call.
+ */
 function docker(argv: string[], options: { stdin?: string; env?: Record<string, string> } = {}): Promise<Docker> {
   const child = spawn(join(DOCKER_CLIENT_DIR, 'docker'), argv, {
     cwd: home,
@@ -49,14 +56,25 @@ function docker(argv: string[], options: { stdin?: string; env?: Record<string, 
   const err: Buffer[] = [];
   child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
   child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+  // The client ends without reading what is still in the pipe: writing it then fails, as expected.
+  child.stdin.on('error', () => {});
   if (options.stdin !== undefined) child.stdin.end(options.stdin);
-  return new Promise((resolve, reject) => {
+  const readOpenStdin = new Promise<never>((_, reject) => {
+    if (options.stdin !== undefined) return;
+    while (child.stdin.write(OPEN_STDIN_CHUNK));
+    child.stdin.once('drain', () => {
+      child.kill('SIGKILL');
+      reject(new Error(`docker ${argv.join(' ')} read stdin, which was left open: it would wait forever`));
+    });
+  });
+  const closed = new Promise<Docker>((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (code) => {
       child.stdin.destroy();
       resolve({ code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() });
     });
   });
+  return Promise.race([closed, readOpenStdin]);
 }
 
 /** A loopback server on a free port, and its URL. */
