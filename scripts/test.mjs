@@ -92,7 +92,9 @@ function runStep(name, cmd, args, { live = false, lowPriority = !live, env, fail
     stdio: live ? ['inherit', 'inherit', watched ? 'pipe' : 'inherit'] : ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...colour, ...env },
   });
-  const sawFailureText = watched && passThroughWatching(child.stderr, process.stderr, failIfStderrHas.text);
+  const sawFailureText = watched
+    ? passThroughWatching(child.stderr, process.stderr, failIfStderrHas.text)
+    : () => false;
   if (lowPriority) {
     try {
       setPriority(child.pid, 10);
@@ -107,7 +109,7 @@ function runStep(name, cmd, args, { live = false, lowPriority = !live, env, fail
     child.on('error', (error) => resolve({ status: 1, error }));
     child.on('close', (status) => resolve({ status: status ?? 1 }));
   }).then(({ status, error }) => {
-    if (status === 0 && sawFailureText?.()) {
+    if (status === 0 && sawFailureText()) {
       console.error(`${name}: ${failIfStderrHas.why}`);
       status = 1;
     }
