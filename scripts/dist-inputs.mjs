@@ -2,7 +2,7 @@
 // freshness check compared a fresh build byte for byte), so the next check can skip the build when none of it
 // changed. The key hashes everything the bundle can depend on: the content of every file webpack read for it
 // (sources, package.json files, node_modules), the absence of every path it looked for in vain (a file created there
-// would change module resolution), the tsconfig files, the lockfile, node, ncc and terser versions, and the build
+// would change module resolution), the tsconfig files, the lockfile, node, ncc and swc versions, and the build
 // scripts. The record also holds the hash of the dist/ it vouches for, so a hand-edited dist/ is rebuilt too.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -48,7 +48,7 @@ function commonInputs() {
     join(root, 'scripts', 'bundle-lib.mjs'),
     fileURLToPath(import.meta.url),
     require.resolve('@vercel/ncc/package.json'),
-    require.resolve('terser/package.json'),
+    require.resolve('@swc/core/package.json'),
   ];
 }
 
