@@ -74,7 +74,9 @@ const steps = [
       env: { SHIPYARD_IAM_CALLS_DIR: iamCalls },
       failIfStderrHas: {
         text: JEST_FORCE_EXIT,
-        why: 'jest killed a worker that did not end after its last test (workerGracefulExitTimeout in jest.config.js): a test left something running, which --detectOpenHandles shows',
+        why:
+          'jest killed a worker that did not end after its last test (workerGracefulExitTimeout in jest.config.js): ' +
+          'a test left something running, which --detectOpenHandles shows',
       },
     },
   ],
@@ -85,12 +87,11 @@ const steps = [
 /** Runs a step; its output is streamed (`live`) or collected and shown, in one piece, when it ends. */
 function runStep(name, cmd, args, { live = false, lowPriority = !live, env, failIfStderrHas } = {}) {
   const started = Date.now();
+  // A watched stderr is piped through; jest still colours it where stdout is a terminal.
   const watched = live && failIfStderrHas;
-  // Piped, jest's stderr is no terminal and would lose its colours where the developer's has them.
-  const colour = watched && process.stderr.isTTY && !('FORCE_COLOR' in process.env) ? { FORCE_COLOR: '1' } : {};
   const child = spawn(cmd, args, {
     stdio: live ? ['inherit', 'inherit', watched ? 'pipe' : 'inherit'] : ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, ...colour, ...env },
+    env: { ...process.env, ...env },
   });
   const sawFailureText = watched
     ? passThroughWatching(child.stderr, process.stderr, failIfStderrHas.text)

@@ -39,8 +39,8 @@ interface Docker {
   stderr: string;
 }
 
-/** Written to a stdin left open until the kernel takes no more (64 KiB pipe, ~200 KiB socket buffer): no line end or NUL,
- * so a client that reads stdin at all drains it. */
+/** Written to a stdin left open until the kernel takes no more (64 KiB pipe, ~200 KiB socket buffer): no line end
+ * or NUL, so a client that reads stdin at all drains it. */
 const OPEN_STDIN_CHUNK = 'x'.repeat(64 * 1024);
 
 /**
