@@ -1,7 +1,10 @@
-// Bundles each action's entry points (src/index.ts → dist/index.js, src/post-index.ts → dist/post/index.js) with ncc:
-// minified, with third-party licenses. ncc minifies only the entry file, so the chunks it splits off for dynamic
-// imports (the AWS SDK, loaded after inputs are valid) are minified here with swc. Used by `npm run bundle` and
-// by the dist freshness check.
+// Bundles each action with ncc into its dist/: one build for both of its steps, so they share the chunks they have in
+// common (the AWS SDK above all) instead of each carrying its own copy. The build's entry is generated: it exports one
+// loader per step, each a dynamic import of the step's program (src/index.ts, and src/post-index.ts where the action
+// has a post step). dist/steps.js is that entry; dist/index.js and dist/post/index.js, the files action.yml names, only
+// call its loaders. ncc minifies only the entry file, so the chunks it splits off for the dynamic imports (each step's
+// code, the AWS SDK, loaded after inputs are valid) are minified here with swc. Used by `npm run bundle` and by the
+// dist freshness check.
 //
 // Every bundle also yields its inputs as webpack saw them: each file read (sources, package.json files, node_modules)
 // and each path looked for and not found (a file created there later would change module resolution). The freshness
@@ -23,20 +26,19 @@ export function actionNames() {
     .sort();
 }
 
-/** Entry file in src/ → folder under dist/ holding its index.js. */
-const ENTRIES = [
-  ['index.ts', ''],
-  ['post-index.ts', 'post'],
+/** The steps an action can have: the program in src/ that runs it, and the file in dist/ that action.yml names. */
+const STEPS = [
+  { step: 'main', program: 'index.ts', launcher: 'index.js', entry: './steps.js' },
+  { step: 'post', program: 'post-index.ts', launcher: 'post/index.js', entry: '../steps.js' },
 ];
 
-/** The entry points an action has. */
-export function entriesOf(name) {
-  return ENTRIES.filter(([entry]) => existsSync(join(root, 'actions', name, 'src', entry)));
+/** The steps an action has. */
+export function stepsOf(name) {
+  return STEPS.filter(({ program }) => existsSync(join(root, 'actions', name, 'src', program)));
 }
 
-// swc, not terser: the same compression (the five actions' bundles came out 0.1% smaller in all, -1.0% to +1.3% each;
-// start-up, bench/startup.ts, within its noise), and building all ten entry points, the longest step of a fresh
-// clone's npm test, takes 89 s of CPU instead of 204.
+// swc, not terser: the same compression (bundles 0.1% smaller, start-up within bench/startup.ts's noise) for less
+// than half the CPU (89 s instead of 204 to build all five actions, when each step still had a build of its own).
 async function minifyChunk(file, code) {
   const { minify } = require('@swc/core');
   const result = await minify(code, {
@@ -52,13 +54,26 @@ async function minifyChunk(file, code) {
 }
 
 /**
- * Bundles one entry point of an action into outDir (its own files only: the caller empties outDir). Returns the
- * files webpack read and the paths it looked for in vain.
+ * Bundles one action into outDir (its own files only: the caller empties outDir). Returns the files webpack read and
+ * the paths it looked for in vain.
  */
-export async function bundleEntry(name, entry, outDir) {
+export async function bundleAction(name, outDir) {
   const ncc = require('@vercel/ncc');
-  const [, sub] = ENTRIES.find(([file]) => file === entry);
-  const { code, assets, stats } = await ncc(join(root, 'actions', name, 'src', entry), {
+  const steps = stepsOf(name);
+  // Generated at a fixed place, not in src/ (where the static checks, running meanwhile, would see it): its path is
+  // then the same in every checkout, and so is the bundle. Its content follows from this script and src/'s programs.
+  const entry = join(root, 'node_modules', '.cache', 'shipyard-bundle', name, 'steps.js');
+  mkdirSync(dirname(entry), { recursive: true });
+  writeFileSync(
+    entry,
+    steps
+      .map(
+        ({ step, program }) =>
+          `exports.${step} = () => import(${JSON.stringify(join(root, 'actions', name, 'src', program))});\n`,
+      )
+      .join(''),
+  );
+  const { code, assets, stats } = await ncc(entry, {
     minify: true,
     license: 'licenses.txt',
     sourceMap: false,
@@ -66,22 +81,30 @@ export async function bundleEntry(name, entry, outDir) {
     cache: false,
     target: 'es2022',
     // Types are checked once for the whole repository by `npm test`'s typecheck step; ncc's own check would repeat it
-    // for every entry point (most of a build's time). isolatedModules makes each file's output the same either way.
+    // for every action (most of a build's time). isolatedModules makes each file's output the same either way.
     transpileOnly: true,
     // A package's ES module build where it has one (the AWS SDK's dist-es): webpack then keeps only the commands an
     // action uses, where the CommonJS build brings every command of the client (start-up: bench/startup.ts).
     mainFields: ['module', 'main'],
   });
-  const dir = join(outDir, sub);
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'index.js'), code);
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(join(outDir, 'steps.js'), code);
   for (const [file, asset] of Object.entries(assets)) {
-    mkdirSync(dirname(join(dir, file)), { recursive: true });
+    mkdirSync(dirname(join(outDir, file)), { recursive: true });
     const source = file.endsWith('.js') ? await minifyChunk(file, asset.source.toString()) : asset.source;
-    writeFileSync(join(dir, file), source);
+    writeFileSync(join(outDir, file), source);
+  }
+  for (const { step, launcher, entry: bundle } of steps) {
+    mkdirSync(dirname(join(outDir, launcher)), { recursive: true });
+    writeFileSync(
+      join(outDir, launcher),
+      `// The ${step} step (scripts/bundle-lib.mjs): its code is in steps.js and the chunks it loads.\nrequire('${bundle}').${step}();\n`,
+    );
   }
   const { fileDependencies, buildDependencies, missingDependencies } = stats.compilation;
-  return { read: [...fileDependencies, ...buildDependencies].sort(), missing: [...missingDependencies].sort() };
+  // The generated entry is written anew by every build, so it is not an input: this script is (dist-inputs.mjs).
+  const read = [...fileDependencies, ...buildDependencies].filter((file) => file !== entry);
+  return { read: read.sort(), missing: [...missingDependencies].sort() };
 }
 
 /**
@@ -98,29 +121,24 @@ export function applyDependencyPatches() {
 }
 
 /**
- * Bundles the named actions into outDirOf(name) (each emptied first), each entry point in its own process and up to
- * one process per core at a time: ncc is single-threaded. Resolves to name → { read, missing } of all its entries.
+ * Bundles the named actions into outDirOf(name) (each emptied first), each in its own process and up to one process
+ * per core at a time: ncc is single-threaded. Resolves to name → { read, missing }.
  */
 export async function bundleActions(names, outDirOf) {
-  const jobs = names.flatMap((name) => entriesOf(name).map(([entry]) => ({ name, entry })));
+  const queue = [...names];
   for (const name of names) rmSync(outDirOf(name), { recursive: true, force: true });
-  const inputs = new Map(names.map((name) => [name, { read: new Set(), missing: new Set() }]));
+  const inputs = new Map();
   const worker = async () => {
-    for (let job = jobs.shift(); job; job = jobs.shift()) {
-      const found = await bundleInChild(job.name, job.entry, outDirOf(job.name));
-      found.read.forEach((file) => inputs.get(job.name).read.add(file));
-      found.missing.forEach((file) => inputs.get(job.name).missing.add(file));
-    }
+    for (let name = queue.shift(); name; name = queue.shift())
+      inputs.set(name, await bundleInChild(name, outDirOf(name)));
   };
-  const workers = Math.max(1, Math.min(availableParallelism(), jobs.length));
+  const workers = Math.max(1, Math.min(availableParallelism(), names.length));
   await Promise.all(Array.from({ length: workers }, worker));
-  return new Map(
-    [...inputs].map(([name, { read, missing }]) => [name, { read: [...read].sort(), missing: [...missing].sort() }]),
-  );
+  return inputs;
 }
 
-function bundleInChild(name, entry, outDir) {
-  const child = spawn(process.execPath, [fileURLToPath(import.meta.url), name, entry, outDir], {
+function bundleInChild(name, outDir) {
+  const child = spawn(process.execPath, [fileURLToPath(import.meta.url), name, outDir], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let stdout = '';
@@ -129,13 +147,13 @@ function bundleInChild(name, entry, outDir) {
     child.on('error', reject);
     child.on('close', (code) => {
       if (code === 0) resolve(JSON.parse(stdout));
-      else reject(new Error(`bundling actions/${name}/src/${entry} failed (exit ${code})`));
+      else reject(new Error(`bundling actions/${name} failed (exit ${code})`));
     });
   });
 }
 
-// As a child process: node bundle-lib.mjs <action> <entry> <outDir> prints the entry's inputs as JSON.
+// As a child process: node bundle-lib.mjs <action> <outDir> prints the action's inputs as JSON.
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const [name, entry, outDir] = process.argv.slice(2);
-  process.stdout.write(JSON.stringify(await bundleEntry(name, entry, outDir)));
+  const [name, outDir] = process.argv.slice(2);
+  process.stdout.write(JSON.stringify(await bundleAction(name, outDir)));
 }
