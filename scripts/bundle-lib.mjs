@@ -33,8 +33,8 @@ const STEPS = [
 ];
 
 /** The steps an action has. */
-export function stepsOf(name) {
-  return STEPS.filter(({ program }) => existsSync(join(root, 'actions', name, 'src', program)));
+function stepsOf(actionDir) {
+  return STEPS.filter(({ program }) => existsSync(join(actionDir, 'src', program)));
 }
 
 // swc, not terser: the same compression (bundles 0.1% smaller, start-up within bench/startup.ts's noise) for less
@@ -54,22 +54,22 @@ async function minifyChunk(file, code) {
 }
 
 /**
- * Bundles one action into outDir (its own files only: the caller empties outDir). Returns the files webpack read and
- * the paths it looked for in vain.
+ * Bundles one action (actionsDir/name: this repository's, or a test's) into outDir (its own files only: the caller
+ * empties outDir). Returns the files webpack read and the paths it looked for in vain.
  */
-export async function bundleAction(name, outDir) {
+export async function bundleAction(name, outDir, actionsDir = join(root, 'actions')) {
   const ncc = require('@vercel/ncc');
-  const steps = stepsOf(name);
+  const actionDir = join(actionsDir, name);
+  const steps = stepsOf(actionDir);
   // Generated at a fixed place, not in src/ (where the static checks, running meanwhile, would see it): its path is
   // then the same in every checkout, and so is the bundle. Its content follows from this script and src/'s programs.
-  const entry = join(root, 'node_modules', '.cache', 'shipyard-bundle', name, 'steps.js');
+  const entry = join(dirname(actionsDir), 'node_modules', '.cache', 'shipyard-bundle', name, 'steps.js');
   mkdirSync(dirname(entry), { recursive: true });
   writeFileSync(
     entry,
     steps
       .map(
-        ({ step, program }) =>
-          `exports.${step} = () => import(${JSON.stringify(join(root, 'actions', name, 'src', program))});\n`,
+        ({ step, program }) => `exports.${step} = () => import(${JSON.stringify(join(actionDir, 'src', program))});\n`,
       )
       .join(''),
   );
@@ -152,8 +152,8 @@ function bundleInChild(name, outDir) {
   });
 }
 
-// As a child process: node bundle-lib.mjs <action> <outDir> prints the action's inputs as JSON.
+// As a child process: node bundle-lib.mjs <action> <outDir> [actionsDir] prints the action's inputs as JSON.
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const [name, outDir] = process.argv.slice(2);
-  process.stdout.write(JSON.stringify(await bundleAction(name, outDir)));
+  const [name, outDir, actionsDir] = process.argv.slice(2);
+  process.stdout.write(JSON.stringify(await bundleAction(name, outDir, actionsDir)));
 }

@@ -1,0 +1,106 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tempDirs } from '@shipyard/testkit/temp-dirs';
+
+// The bundle layout (scripts/bundle-lib.mjs), on throw-away actions bundled by the real script: one build holds both
+// steps, and each file action.yml names starts its own step and no other, from any working directory (the runner
+// starts a step in the workspace), loading later chunks as it goes.
+
+const BUNDLE_LIB = join(__dirname, '..', 'bundle-lib.mjs');
+const tempDir = tempDirs();
+
+const SHARED = 'export const say = (words: string): void => console.log(words);\n';
+const program = (module: string) => `import { run } from './${module}';\n\nvoid run();\n`;
+const step = (name: string) =>
+  "import { say } from './shared';\n\n" +
+  'export async function run(): Promise<void> {\n' +
+  `  say('${name} step ran');\n` +
+  `  const { detail } = await import('./${name}-later');\n` +
+  '  say(detail);\n' +
+  '}\n';
+const later = (name: string) => `export const detail = 'the ${name} step loaded a chunk';\n`;
+
+/** As each action's own: what ncc's TypeScript loader reads to compile the action's files. */
+const TSCONFIG = JSON.stringify({
+  compilerOptions: { target: 'ES2022', module: 'ESNext', moduleResolution: 'Bundler', isolatedModules: true },
+  include: ['src'],
+});
+
+/** Writes actions/<name> in a new project folder and bundles it; the bundle's dist/ and what webpack read. */
+function bundle(name: string, sources: Record<string, string>) {
+  const project = tempDir('shipyard-bundle-');
+  const src = join(project, 'actions', name, 'src');
+  mkdirSync(src, { recursive: true });
+  writeFileSync(join(project, 'actions', name, 'tsconfig.json'), TSCONFIG);
+  for (const [file, text] of Object.entries(sources)) writeFileSync(join(src, file), text);
+  return { ...rebundle(name, src), src };
+}
+
+/** Bundles the action whose sources are in src (actions/<name>/src) into its dist/ again. */
+function rebundle(name: string, src: string) {
+  const dist = join(src, '..', 'dist');
+  const actions = join(src, '..', '..');
+  const result = spawnSync(process.execPath, [BUNDLE_LIB, name, dist, actions], { encoding: 'utf8' });
+  expect(result.stderr).toBe('');
+  expect(result.status).toBe(0);
+  const { read } = JSON.parse(result.stdout) as { read: string[] };
+  return { dist, read };
+}
+
+/** Runs a bundled file as the runner does: node <file>, in another folder. */
+function start(file: string) {
+  const result = spawnSync(process.execPath, [file], { cwd: tempDir('shipyard-bundle-cwd-'), encoding: 'utf8' });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+test('main and post in one bundle: each launcher runs its own step only, and the entry is no input', () => {
+  const { dist, read, src } = bundle('both', {
+    'shared.ts': SHARED,
+    'main.ts': step('main'),
+    'main-later.ts': later('main'),
+    'index.ts': program('main'),
+    'post.ts': step('post'),
+    'post-later.ts': later('post'),
+    'post-index.ts': program('post'),
+  });
+
+  expect(readdirSync(dist).filter((file) => !file.endsWith('.index.js'))).toEqual(
+    expect.arrayContaining(['index.js', 'post', 'steps.js']),
+  );
+  expect(start(join(dist, 'index.js'))).toEqual({
+    status: 0,
+    stdout: 'main step ran\nthe main step loaded a chunk\n',
+    stderr: '',
+  });
+  expect(start(join(dist, 'post', 'index.js'))).toEqual({
+    status: 0,
+    stdout: 'post step ran\nthe post step loaded a chunk\n',
+    stderr: '',
+  });
+  // The freshness check keys the bundle by what webpack read, and records a build only if none of that changed while
+  // it ran (dist-inputs.mjs): so nothing a build writes, such as its generated entry, may be among it.
+  expect(read).toEqual(expect.arrayContaining([join(src, 'index.ts'), join(src, 'post-index.ts')]));
+  const rebuiltFrom = Date.now();
+  const again = rebundle('both', src);
+  expect(again.read).toEqual(read);
+  expect(
+    read.filter((file) => statSync(file, { throwIfNoEntry: false })?.isFile() && statSync(file).mtimeMs >= rebuiltFrom),
+  ).toEqual([]);
+});
+
+test('an action without a post step: no post launcher, and main runs', () => {
+  const { dist } = bundle('main-only', {
+    'shared.ts': SHARED,
+    'main.ts': step('main'),
+    'main-later.ts': later('main'),
+    'index.ts': program('main'),
+  });
+
+  expect(existsSync(join(dist, 'post'))).toBe(false);
+  expect(start(join(dist, 'index.js'))).toEqual({
+    status: 0,
+    stdout: 'main step ran\nthe main step loaded a chunk\n',
+    stderr: '',
+  });
+});
