@@ -1,6 +1,12 @@
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { ECSClient, TaskDefinition } from '@aws-sdk/client-ecs';
-import { failedContainers, formatExplanation, gatherFailureFacts, type FailureFacts } from '../src/explain';
+import {
+  failedContainers,
+  formatExplanation,
+  gatherFailureFacts,
+  STOPPED_TASKS_READ,
+  type FailureFacts,
+} from '../src/explain';
 import { awsError, fakeClient } from '@shipyard/testkit/fake-client';
 
 const TD = 'arn:aws:ecs:us-east-1:123456789012:task-definition/web:7';
@@ -93,6 +99,62 @@ describe('gatherFailureFacts', () => {
     ]);
     expect(logs.calls()[0].input).toMatchObject({ logStreamName: 'ecs/web/bbb', limit: 30 });
     expect(facts.gaps).toEqual([]);
+  });
+
+  /** ListTasks answering pages of 100 (`pages` of them, or without end), and DescribeTasks for any of them. */
+  function ecsWithPages(pages: number, failed: string) {
+    return fakeClient({
+      ListTasksCommand: (input: { nextToken?: string }) => {
+        const page = Number(input.nextToken ?? 0);
+        const arns = Array.from({ length: 100 }, (_, i) => `task/prod/t${page * 100 + i}`);
+        return { taskArns: arns, nextToken: page + 1 < pages ? String(page + 1) : undefined };
+      },
+      DescribeTasksCommand: (input: { tasks: string[] }) => ({
+        tasks: input.tasks.map((arn) =>
+          arn === failed
+            ? { taskArn: arn, taskDefinitionArn: TD, stoppedAt: at(30), containers: [{ name: 'web', exitCode: 1 }] }
+            : { taskArn: arn, taskDefinitionArn: 'td/web:6', stoppedAt: at(20), containers: [] },
+        ),
+      }),
+    });
+  }
+
+  async function gather(ecs: ReturnType<typeof fakeClient>) {
+    return gatherFailureFacts({
+      ecs: ecs as unknown as ECSClient,
+      cluster: 'prod',
+      service: 'web',
+      reason: 'rollout FAILED',
+      since,
+    });
+  }
+
+  const described = (ecs: ReturnType<typeof fakeClient>) =>
+    ecs.calls('DescribeTasksCommand').map((call) => (call.input as { tasks: string[] }).tasks);
+
+  test("every page of stopped tasks is read: the failed revision's task can be on the last of them", async () => {
+    const ecs = ecsWithPages(3, 'task/prod/t250');
+    const facts = await gather(ecs);
+    expect(facts.stoppedTasks.map((t) => t.taskArn)[0]).toBe('task/prod/t250');
+    expect(ecs.calls('ListTasksCommand').map((call) => (call.input as { nextToken?: string }).nextToken)).toEqual([
+      undefined,
+      '1',
+      '2',
+    ]);
+    expect(described(ecs).map((tasks) => tasks.length)).toEqual([100, 100, 100]);
+    expect(new Set(described(ecs).flat()).size).toBe(300);
+    expect(facts.gaps).toEqual([]);
+  });
+
+  test(`at most ${STOPPED_TASKS_READ} stopped tasks are read, and the explanation says so`, async () => {
+    const ecs = ecsWithPages(Infinity, 'task/prod/t1');
+    const facts = await gather(ecs);
+    expect(ecs.calls('ListTasksCommand')).toHaveLength(STOPPED_TASKS_READ / 100);
+    expect(described(ecs).flat()).toHaveLength(STOPPED_TASKS_READ);
+    expect(facts.stoppedTasks.map((t) => t.taskArn)[0]).toBe('task/prod/t1');
+    expect(facts.gaps).toEqual([
+      `more than ${STOPPED_TASKS_READ} stopped tasks: only the first ${STOPPED_TASKS_READ} listed were read`,
+    ]);
   });
 
   test('AWS problems become gaps, not errors', async () => {

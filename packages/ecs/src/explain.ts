@@ -17,6 +17,10 @@ import { awslogsLocation, describeLocation, tailLogLines, type LogLocation } fro
 
 export const LOG_LINES_PER_CONTAINER = 30;
 const STOPPED_TASKS_SHOWN = 3;
+// ECS keeps a service's stopped tasks for about an hour and lists them 100 at a time in no documented order, so the
+// failed revision's newest ones can be on any page of a crash loop's many: all are read, up to this many.
+export const STOPPED_TASKS_READ = 500;
+const DESCRIBE_TASKS_MAX = 100;
 const EVENTS_SHOWN = 8;
 
 export interface StoppedContainer {
@@ -98,11 +102,11 @@ export async function gatherFailureFacts(options: GatherOptions): Promise<Failur
     gaps: [],
   };
   try {
-    const listed = await ecs.send(new ListTasksCommand({ cluster, serviceName: service, desiredStatus: 'STOPPED' }));
-    const arns = listed.taskArns ?? [];
-    const tasks = arns.length
-      ? ((await ecs.send(new DescribeTasksCommand({ cluster, tasks: arns.slice(0, 100) }))).tasks ?? [])
-      : [];
+    const { tasks, unread } = await readStoppedTasks(ecs, cluster, service);
+    if (unread)
+      facts.gaps.push(
+        `more than ${STOPPED_TASKS_READ} stopped tasks: only the first ${STOPPED_TASKS_READ} listed were read`,
+      );
     facts.stoppedTasks = tasks
       .filter((t) => !taskDefinition?.taskDefinitionArn || t.taskDefinitionArn === taskDefinition.taskDefinitionArn)
       .filter((t) => !since || !t.stoppedAt || t.stoppedAt >= since)
@@ -114,6 +118,24 @@ export async function gatherFailureFacts(options: GatherOptions): Promise<Failur
   }
   if (taskDefinition) facts.logs = await readFailedContainerLogs(options, facts.stoppedTasks, taskDefinition);
   return facts;
+}
+
+/** The service's stopped tasks, described; unread when ECS listed more than STOPPED_TASKS_READ. */
+async function readStoppedTasks(ecs: ECSClient, cluster: string, service: string) {
+  const arns: string[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await ecs.send(
+      new ListTasksCommand({ cluster, serviceName: service, desiredStatus: 'STOPPED', nextToken }),
+    );
+    arns.push(...(page.taskArns ?? []));
+    nextToken = page.nextToken;
+  } while (nextToken && arns.length < STOPPED_TASKS_READ);
+  const batches: string[][] = [];
+  for (let start = 0; start < arns.length; start += DESCRIBE_TASKS_MAX)
+    batches.push(arns.slice(start, start + DESCRIBE_TASKS_MAX));
+  const described = await Promise.all(batches.map((tasks) => ecs.send(new DescribeTasksCommand({ cluster, tasks }))));
+  return { tasks: described.flatMap((d) => d.tasks ?? []), unread: nextToken !== undefined };
 }
 
 /** The last lines of each failed container, from the newest stopped task it failed in. */
