@@ -26,10 +26,13 @@ export function actionNames() {
     .sort();
 }
 
-/** The steps an action can have: the program in src/ that runs it, and the file in dist/ that action.yml names. */
+/**
+ * The steps an action can have: the program in src/ that runs it, the file in dist/ that action.yml names (its
+ * launcher), and dist/steps.js as the launcher requires it.
+ */
 const STEPS = [
-  { step: 'main', program: 'index.ts', launcher: 'index.js', entry: './steps.js' },
-  { step: 'post', program: 'post-index.ts', launcher: 'post/index.js', entry: '../steps.js' },
+  { step: 'main', program: 'index.ts', launcher: 'index.js', bundle: './steps.js' },
+  { step: 'post', program: 'post-index.ts', launcher: 'post/index.js', bundle: '../steps.js' },
 ];
 
 /** The steps an action has. */
@@ -94,7 +97,7 @@ export async function bundleAction(name, outDir, actionsDir = join(root, 'action
     const source = file.endsWith('.js') ? await minifyChunk(file, asset.source.toString()) : asset.source;
     writeFileSync(join(outDir, file), source);
   }
-  for (const { step, launcher, entry: bundle } of steps) {
+  for (const { step, launcher, bundle } of steps) {
     mkdirSync(dirname(join(outDir, launcher)), { recursive: true });
     writeFileSync(
       join(outDir, launcher),
