@@ -101,7 +101,8 @@ export async function bundleAction(name, outDir, actionsDir = join(root, 'action
     mkdirSync(dirname(join(outDir, launcher)), { recursive: true });
     writeFileSync(
       join(outDir, launcher),
-      `// The ${step} step (scripts/bundle-lib.mjs): its code is in steps.js and the chunks it loads.\nrequire('${bundle}').${step}();\n`,
+      `// The ${step} step (scripts/bundle-lib.mjs): its code is in steps.js and the chunks it loads.\n` +
+        `require('${bundle}').${step}();\n`,
     );
   }
   const { fileDependencies, buildDependencies, missingDependencies } = stats.compilation;

@@ -202,7 +202,8 @@ export function formatExplanation(facts: FailureFacts): string[] {
   }
   for (const log of facts.logs) {
     const where = log.location ? `, ${describeLocation(log.location)}` : '';
-    const title = `  Last ${LOG_LINES_PER_CONTAINER} log lines of container "${log.container}" (task ${taskId(log.taskArn)}${where}):`;
+    const task = `task ${taskId(log.taskArn)}${where}`;
+    const title = `  Last ${LOG_LINES_PER_CONTAINER} log lines of container "${log.container}" (${task}):`;
     if (log.unavailable) lines.push(`  No log lines for container "${log.container}": ${log.unavailable}.`);
     else if (log.lines.length === 0) lines.push(`${title}\n    (none: the container wrote nothing or never started)`);
     else lines.push(title, ...log.lines.map((line) => `    ${line}`));
