@@ -1,8 +1,8 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { tempDirs } from '@shipyard/testkit/temp-dirs';
 
 // npm test fails its jest step when jest had to kill a worker (scripts/test.mjs): jest itself only prints a warning.
 // scripts/stream-watch.mjs is an ES module, which jest's CommonJS runtime cannot load: node runs it for each table.
@@ -59,17 +59,14 @@ test('a near miss, or the words with something between them, is not the text', (
 });
 
 describe('jest itself, with a test that leaves an interval running', () => {
-  let dir: string;
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'stream-watch-'));
-  });
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  const tempDir = tempDirs();
 
   // A worker that ends by itself may need more than a moment on a loaded machine: the control gets the time the real
   // run gives (jest.config.js). A leaking worker never ends, so any time shows it; a short one keeps the test quick.
   const { workerGracefulExitTimeout } = require('../../jest.config.js') as { workerGracefulExitTimeout: number };
 
   async function runJest(leak: boolean): Promise<{ code: number | null; stderr: string }> {
+    const dir = tempDir('stream-watch-');
     writeFileSync(join(dir, 'a.check.js'), `test('a', () => {${leak ? ' setInterval(() => {}, 1000);' : ''} });\n`);
     writeFileSync(join(dir, 'b.check.js'), "test('b', () => {});\n");
     const config = {

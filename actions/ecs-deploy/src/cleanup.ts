@@ -1,6 +1,7 @@
 import * as core from '@shipyard/platform/core';
 import { DeregisterTaskDefinitionCommand, ListTaskDefinitionsCommand, type ECSClient } from '@aws-sdk/client-ecs';
 import { describeError } from '@shipyard/platform/errors';
+import { readPages } from '@shipyard/platform/pages';
 import { revisionName } from './register';
 
 // keep-revisions: after a successful deploy, deregister the older ACTIVE revisions of each deployed family beyond
@@ -20,17 +21,14 @@ export function revisionsToDeregister(newestFirst: string[], keep: number, prote
 }
 
 async function listActive(ecs: ECSClient, family: string): Promise<string[]> {
-  const arns: string[] = [];
-  let nextToken: string | undefined;
-  do {
+  const { items } = await readPages(async (nextToken) => {
     const page = await ecs.send(
       new ListTaskDefinitionsCommand({ familyPrefix: family, status: 'ACTIVE', sort: 'DESC', nextToken }),
     );
-    // familyPrefix matches prefixes: web also lists web-worker.
-    arns.push(...(page.taskDefinitionArns ?? []).filter((arn) => familyOf(arn) === family));
-    nextToken = page.nextToken;
-  } while (nextToken);
-  return arns;
+    return { items: page.taskDefinitionArns, next: page.nextToken };
+  });
+  // familyPrefix matches prefixes: web also lists web-worker.
+  return items.filter((arn) => familyOf(arn) === family);
 }
 
 export async function deregisterOldRevisions(

@@ -6,6 +6,7 @@ import {
   type DistributionSummary,
 } from '@aws-sdk/client-cloudfront';
 import { ConfigError, isAwsSdkError } from '@shipyard/platform/errors';
+import { readPages } from '@shipyard/platform/pages';
 import { quote } from '@shipyard/platform/inputs';
 import type { DistributionRef } from './inputs';
 
@@ -62,16 +63,13 @@ function toNames(summary: DistributionSummary): DistributionNames {
 
 /** Every distribution of the account, page by page (ListDistributions returns at most 100 at a time by default). */
 export async function listDistributions(api: CloudFrontApi, signal?: AbortSignal): Promise<DistributionNames[]> {
-  const all: DistributionNames[] = [];
-  let marker: string | undefined;
-  do {
+  const { items } = await readPages(async (marker) => {
     const { DistributionList: page } = await api.send(new ListDistributionsCommand({ Marker: marker }), {
       abortSignal: signal,
     });
-    all.push(...(page?.Items ?? []).map(toNames));
-    marker = page?.IsTruncated ? page.NextMarker : undefined;
-  } while (marker);
-  return all;
+    return { items: page?.Items, next: page?.IsTruncated ? page.NextMarker : undefined };
+  });
+  return items.map(toNames);
 }
 
 async function distributionExists(api: CloudFrontApi, id: string, signal?: AbortSignal): Promise<boolean> {

@@ -2,6 +2,7 @@ import { ListTasksCommand, type ECSClient } from '@aws-sdk/client-ecs';
 import * as core from '@shipyard/platform/core';
 import { DeploymentFailure } from '@shipyard/platform/errors';
 import { poll, type Clock } from '@shipyard/platform/poll';
+import { readPages } from '@shipyard/platform/pages';
 import { Input } from './constants';
 import type { EcsInputs } from './inputs';
 import { formatSeconds } from './summary';
@@ -50,17 +51,12 @@ export async function guardConcurrency(ecs: ECSClient, inputs: EcsInputs, option
  * still PENDING too, which is what counts here.
  */
 async function runningTasks(ecs: ECSClient, inputs: EcsInputs, signal?: AbortSignal): Promise<string[]> {
-  const arns: string[] = [];
-  let nextToken: string | undefined;
-  do {
+  const { items } = await readPages(async (nextToken) => {
     const page = await ecs.send(
       new ListTasksCommand({ cluster: inputs.cluster, startedBy: inputs.startedBy, nextToken }),
-      {
-        abortSignal: signal,
-      },
+      { abortSignal: signal },
     );
-    arns.push(...(page.taskArns ?? []));
-    nextToken = page.nextToken;
-  } while (nextToken);
-  return arns;
+    return { items: page.taskArns, next: page.nextToken };
+  });
+  return items;
 }

@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { taskId } from './arns';
 import { describeError } from '@shipyard/platform/errors';
+import { readPages } from '@shipyard/platform/pages';
 import { awslogsLocation, describeLocation, tailLogLines, type LogLocation } from './task-logs';
 
 // Why a deployment failed, on one screen: the deployment's status reason, the stopped tasks of the new revision
@@ -122,20 +123,17 @@ export async function gatherFailureFacts(options: GatherOptions): Promise<Failur
 
 /** The service's stopped tasks, described; unread when ECS listed more than STOPPED_TASKS_READ. */
 async function readStoppedTasks(ecs: ECSClient, cluster: string, service: string) {
-  const arns: string[] = [];
-  let nextToken: string | undefined;
-  do {
+  const { items: arns, unread } = await readPages(async (nextToken) => {
     const page = await ecs.send(
       new ListTasksCommand({ cluster, serviceName: service, desiredStatus: 'STOPPED', nextToken }),
     );
-    arns.push(...(page.taskArns ?? []));
-    nextToken = page.nextToken;
-  } while (nextToken && arns.length < STOPPED_TASKS_READ);
+    return { items: page.taskArns, next: page.nextToken };
+  }, STOPPED_TASKS_READ);
   const batches: string[][] = [];
   for (let start = 0; start < arns.length; start += DESCRIBE_TASKS_MAX)
     batches.push(arns.slice(start, start + DESCRIBE_TASKS_MAX));
   const described = await Promise.all(batches.map((tasks) => ecs.send(new DescribeTasksCommand({ cluster, tasks }))));
-  return { tasks: described.flatMap((d) => d.tasks ?? []), unread: nextToken !== undefined };
+  return { tasks: described.flatMap((d) => d.tasks ?? []), unread };
 }
 
 /** The last lines of each failed container, from the newest stopped task it failed in. */
