@@ -1,4 +1,4 @@
-// npm run bundle [action…]: rebuild the committed dist/ of every action (or of the named ones), in parallel, and
+// npm run bundle [action…]: rebuild the committed dist/ of every action (or of the named ones), one after another, and
 // record what each was built from so the freshness check need not build it again.
 import { join } from 'node:path';
 import { actionNames, applyDependencyPatches, bundleActions, root } from './bundle-lib.mjs';

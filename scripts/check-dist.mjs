@@ -1,6 +1,6 @@
 // Fails when a committed dist/ differs from a fresh bundle of the sources, naming the action and the fix.
 // An action whose dist/ and inputs are both as they were when a build last matched them is not built again (see
-// dist-inputs.mjs); the others are bundled in parallel.
+// dist-inputs.mjs); the others are bundled, one after another in this process (bundle-lib.mjs says why).
 // Usage: node scripts/check-dist.mjs [--all] [action…]   --all: build even what is known fresh; actions: only these.
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,7 +1,6 @@
 // npm test: every check CI runs, all at once. The end-to-end tests spend much of their time waiting on child
 // processes and simulated deployments, while the static checks are single-threaded (tsc, eslint, prettier, the
-// workflow and lockfile checks) or bundle in their own processes (dist freshness): together they keep the cores
-// busy. The static checks run at a lower priority, so jest is never the one kept waiting; the dist build does not
+// workflow and lockfile checks), as is the bundler (dist freshness): together they keep the cores busy. The static checks run at a lower priority, so jest is never the one kept waiting; the dist build does not
 // (see its step). jest's output streams as it comes; each static check's output is shown in one piece when it ends.
 // At the end: each step's duration, and the test counts as a plain "N passed, N failed" line that any CI reader
 // understands. Any failing step fails npm test.
@@ -62,9 +61,9 @@ const steps = [
     ...tool('prettier', 'prettier', '--check', '.', '--log-level', 'warn', '--cache', '--cache-strategy', 'content'),
   ],
   ['workflows', process.execPath, ['scripts/check-workflows.mjs']],
-  // At normal priority: on a fresh clone, as in CI, it bundles all five actions (the run's longest step, ~160 s of
-  // CPU), and at a lower priority it got CPU only when jest left some, ending ~100 s after jest. Where nothing
-  // changed it only reads files.
+  // At normal priority: on a fresh clone, as in CI, it bundles all five actions (~45 s of CPU), and at a lower
+  // priority it got CPU only when jest left some (when it took ~160 s of CPU, it ended ~100 s after jest). Where
+  // nothing changed it only reads files.
   ['dist freshness', process.execPath, ['scripts/check-dist.mjs'], { lowPriority: false }],
   [
     UNIT,

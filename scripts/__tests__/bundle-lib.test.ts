@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDirs } from '@shipyard/testkit/temp-dirs';
 
@@ -20,6 +20,18 @@ const step = (name: string) =>
   '  say(detail);\n' +
   '}\n';
 const later = (name: string) => `export const detail = 'the ${name} step loaded a chunk';\n`;
+const MAIN_ONLY = {
+  'shared.ts': SHARED,
+  'main.ts': step('main'),
+  'main-later.ts': later('main'),
+  'index.ts': program('main'),
+};
+const WITH_POST = {
+  ...MAIN_ONLY,
+  'post.ts': step('post'),
+  'post-later.ts': later('post'),
+  'post-index.ts': program('post'),
+};
 
 /** As each action's own: what ncc's TypeScript loader reads to compile the action's files. */
 const TSCONFIG = JSON.stringify({
@@ -27,13 +39,18 @@ const TSCONFIG = JSON.stringify({
   include: ['src'],
 });
 
-/** Writes actions/<name> in a new project folder and bundles it; the bundle's dist/ and what webpack read. */
-function bundle(name: string, sources: Record<string, string>) {
-  const project = tempDir('shipyard-bundle-');
+/** Writes actions/<name> in the project folder; its src/. */
+function writeAction(project: string, name: string, sources: Record<string, string>) {
   const src = join(project, 'actions', name, 'src');
   mkdirSync(src, { recursive: true });
   writeFileSync(join(project, 'actions', name, 'tsconfig.json'), TSCONFIG);
   for (const [file, text] of Object.entries(sources)) writeFileSync(join(src, file), text);
+  return src;
+}
+
+/** Writes actions/<name> in a new project folder and bundles it; the bundle's dist/ and what webpack read. */
+function bundle(name: string, sources: Record<string, string>) {
+  const src = writeAction(tempDir('shipyard-bundle-'), name, sources);
   return { ...rebundle(name, src), src };
 }
 
@@ -48,6 +65,16 @@ function rebundle(name: string, src: string) {
   return { dist, read };
 }
 
+/** Every file under dir, by its path in dir, with its content. */
+function filesOf(dir: string): Record<string, string> {
+  const files = readdirSync(dir, { recursive: true }).map(String).sort();
+  return Object.fromEntries(
+    files
+      .filter((file) => statSync(join(dir, file)).isFile())
+      .map((file) => [file, readFileSync(join(dir, file), 'utf8')]),
+  );
+}
+
 /** Runs a bundled file as the runner does: node <file>, in another folder. */
 function start(file: string) {
   const result = spawnSync(process.execPath, [file], { cwd: tempDir('shipyard-bundle-cwd-'), encoding: 'utf8' });
@@ -55,15 +82,7 @@ function start(file: string) {
 }
 
 test('main and post in one bundle: each launcher runs its own step only, and the entry is no input', () => {
-  const { dist, read, src } = bundle('both', {
-    'shared.ts': SHARED,
-    'main.ts': step('main'),
-    'main-later.ts': later('main'),
-    'index.ts': program('main'),
-    'post.ts': step('post'),
-    'post-later.ts': later('post'),
-    'post-index.ts': program('post'),
-  });
+  const { dist, read, src } = bundle('both', WITH_POST);
 
   expect(readdirSync(dist).filter((file) => !file.endsWith('.index.js'))).toEqual(
     expect.arrayContaining(['index.js', 'post', 'steps.js']),
@@ -90,12 +109,7 @@ test('main and post in one bundle: each launcher runs its own step only, and the
 });
 
 test('an action without a post step: no post launcher, and main runs', () => {
-  const { dist } = bundle('main-only', {
-    'shared.ts': SHARED,
-    'main.ts': step('main'),
-    'main-later.ts': later('main'),
-    'index.ts': program('main'),
-  });
+  const { dist } = bundle('main-only', MAIN_ONLY);
 
   expect(existsSync(join(dist, 'post'))).toBe(false);
   expect(start(join(dist, 'index.js'))).toEqual({
@@ -103,4 +117,33 @@ test('an action without a post step: no post launcher, and main runs', () => {
     stdout: 'main step ran\nthe main step loaded a chunk\n',
     stderr: '',
   });
+});
+
+test('actions bundled one after another in one process come out as each bundled alone', () => {
+  // npm run bundle and the freshness check build every action in one process (bundle-lib.mjs's bundleActions): nothing
+  // a build leaves behind in that process may change the next, or a build of one action would differ from the same
+  // action's build among the others.
+  const project = tempDir('shipyard-bundle-');
+  const both = writeAction(project, 'both', WITH_POST);
+  const mainOnly = writeAction(project, 'main-only', MAIN_ONLY);
+  const together = tempDir('shipyard-bundle-together-');
+  const script =
+    `import { bundleActions } from ${JSON.stringify(BUNDLE_LIB)};\n` +
+    `import { join } from 'node:path';\n` +
+    `const inputs = await bundleActions(['both', 'main-only'], (name) => join(${JSON.stringify(together)}, name), ` +
+    `${JSON.stringify(join(project, 'actions'))});\n` +
+    'process.stdout.write(JSON.stringify(Object.fromEntries(inputs)));\n';
+  const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+  expect(result.stderr).toBe('');
+  expect(result.status).toBe(0);
+  const inputs = JSON.parse(result.stdout) as Record<string, { read: string[] }>;
+
+  for (const [name, src] of [
+    ['both', both],
+    ['main-only', mainOnly],
+  ]) {
+    const alone = rebundle(name, src);
+    expect(filesOf(join(together, name))).toEqual(filesOf(alone.dist));
+    expect(inputs[name].read).toEqual(alone.read);
+  }
 });
