@@ -1,9 +1,10 @@
 // npm test: every check CI runs, all at once. The end-to-end tests spend much of their time waiting on child
 // processes and simulated deployments, while the static checks are single-threaded (tsc, eslint, prettier, the
-// workflow and lockfile checks), as is the bundler (dist freshness): together they keep the cores busy. The static checks run at a lower priority, so jest is never the one kept waiting; the dist build does not
-// (see its step). jest's output streams as it comes; each static check's output is shown in one piece when it ends.
-// At the end: each step's duration, and the test counts as a plain "N passed, N failed" line that any CI reader
-// understands. Any failing step fails npm test.
+// workflow and lockfile checks), as is the bundler (dist freshness): together they keep the cores busy. The static
+// checks run at a lower priority, so jest is never the one kept waiting; the dist build does not (see its step).
+// jest's output streams as it comes; each static check's output is shown in one piece when it ends. At the end: each
+// step's duration, and the test counts as a plain "N passed, N failed" line that any CI reader understands. Any
+// failing step fails npm test.
 // Usage: npm test [-- step…]   (steps by their first word: lockfile, typecheck, lint, import, format, workflows,
 // dist, unit, iam)
 import { spawn } from 'node:child_process';

@@ -58,7 +58,11 @@ function bundle(name: string, sources: Record<string, string>) {
 function rebundle(name: string, src: string) {
   const dist = join(src, '..', 'dist');
   const actions = join(src, '..', '..');
-  const result = spawnSync(process.execPath, [BUNDLE_LIB, name, dist, actions], { encoding: 'utf8' });
+  // From the project's folder, as npm run bundle runs from the repository's: ncc copies only files below it.
+  const result = spawnSync(process.execPath, [BUNDLE_LIB, name, dist, actions], {
+    cwd: join(actions, '..'),
+    encoding: 'utf8',
+  });
   expect(result.stderr).toBe('');
   expect(result.status).toBe(0);
   const { read } = JSON.parse(result.stdout) as { read: string[] };
@@ -120,28 +124,51 @@ test('an action without a post step: no post launcher, and main runs', () => {
 });
 
 test('actions bundled one after another in one process come out as each bundled alone', () => {
-  // npm run bundle and the freshness check build every action in one process (bundle-lib.mjs's bundleActions): nothing
-  // a build leaves behind in that process may change the next, or a build of one action would differ from the same
-  // action's build among the others.
+  // npm run bundle and the freshness check build every action in one process (bundle-lib.mjs's bundleActions), and
+  // a later build passes modules an earlier one relocated unchanged through as they are: nothing a build leaves behind
+  // may change the next. Both actions use the same two modules of packages/common: one the relocator leaves as it is,
+  // and one it rewrites (it reads a file next to itself, which the relocator copies into each dist/).
   const project = tempDir('shipyard-bundle-');
-  const both = writeAction(project, 'both', WITH_POST);
-  const mainOnly = writeAction(project, 'main-only', MAIN_ONLY);
+  const common = join(project, 'packages', 'common');
+  mkdirSync(common, { recursive: true });
+  writeFileSync(join(common, 'say.ts'), SHARED);
+  writeFileSync(join(common, 'notice.txt'), 'read from next to the bundle\n');
+  writeFileSync(
+    join(common, 'notice.ts'),
+    "import { readFileSync } from 'node:fs';\nimport { join } from 'node:path';\n\n" +
+      "export const notice = (): string => readFileSync(join(__dirname, 'notice.txt'), 'utf8').trim();\n",
+  );
+  const usesCommon = (name: string) => ({
+    'index.ts':
+      "import { say } from '../../../packages/common/say';\n" +
+      "import { notice } from '../../../packages/common/notice';\n\n" +
+      `say('${name} ran');\nsay(notice());\n`,
+  });
+  const sources = {
+    first: writeAction(project, 'first', usesCommon('first')),
+    second: writeAction(project, 'second', usesCommon('second')),
+  };
   const together = tempDir('shipyard-bundle-together-');
   const script =
     `import { bundleActions } from ${JSON.stringify(BUNDLE_LIB)};\n` +
     `import { join } from 'node:path';\n` +
-    `const inputs = await bundleActions(['both', 'main-only'], (name) => join(${JSON.stringify(together)}, name), ` +
+    `const inputs = await bundleActions(['first', 'second'], (name) => join(${JSON.stringify(together)}, name), ` +
     `${JSON.stringify(join(project, 'actions'))});\n` +
     'process.stdout.write(JSON.stringify(Object.fromEntries(inputs)));\n';
-  const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+  const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+    cwd: project,
+    encoding: 'utf8',
+  });
   expect(result.stderr).toBe('');
   expect(result.status).toBe(0);
   const inputs = JSON.parse(result.stdout) as Record<string, { read: string[] }>;
 
-  for (const [name, src] of [
-    ['both', both],
-    ['main-only', mainOnly],
-  ]) {
+  for (const [name, src] of Object.entries(sources)) {
+    expect(start(join(together, name, 'index.js'))).toEqual({
+      status: 0,
+      stdout: `${name} ran\nread from next to the bundle\n`,
+      stderr: '',
+    });
     const alone = rebundle(name, src);
     expect(filesOf(join(together, name))).toEqual(filesOf(alone.dist));
     expect(inputs[name].read).toEqual(alone.read);
