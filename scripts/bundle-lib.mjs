@@ -186,7 +186,13 @@ export async function bundleActions(names, outDirOf, actionsDir = join(root, 'ac
   const inputs = new Map();
   for (const name of names) {
     rmSync(outDirOf(name), { recursive: true, force: true });
-    inputs.set(name, await bundleAction(name, outDirOf(name), actionsDir));
+    try {
+      inputs.set(name, await bundleAction(name, outDirOf(name), actionsDir));
+    } catch (error) {
+      // webpack's message names a module, not the action whose build it broke.
+      const cause = error instanceof Error ? error.message : String(error);
+      throw new Error(`bundling actions/${name} failed: ${cause}`, { cause: error });
+    }
   }
   return inputs;
 }

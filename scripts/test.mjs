@@ -62,7 +62,7 @@ const steps = [
     ...tool('prettier', 'prettier', '--check', '.', '--log-level', 'warn', '--cache', '--cache-strategy', 'content'),
   ],
   ['workflows', process.execPath, ['scripts/check-workflows.mjs']],
-  // At normal priority: on a fresh clone, as in CI, it bundles all five actions (~45 s of CPU), and at a lower
+  // At normal priority: on a fresh clone, as in CI, it bundles all five actions (~40 s of CPU), and at a lower
   // priority it got CPU only when jest left some (when it took ~160 s of CPU, it ended ~100 s after jest). Where
   // nothing changed it only reads files.
   ['dist freshness', process.execPath, ['scripts/check-dist.mjs'], { lowPriority: false }],

@@ -69,6 +69,17 @@ function rebundle(name: string, src: string) {
   return { dist, read };
 }
 
+/** Bundles the project's named actions in one process (bundleActions, as npm run bundle does) into outRoot/<name>. */
+function bundleTogether(project: string, names: string[], outRoot: string) {
+  const script =
+    `import { bundleActions } from ${JSON.stringify(BUNDLE_LIB)};\n` +
+    `import { join } from 'node:path';\n` +
+    `const inputs = await bundleActions(${JSON.stringify(names)}, (name) => join(${JSON.stringify(outRoot)}, name), ` +
+    `${JSON.stringify(join(project, 'actions'))});\n` +
+    'process.stdout.write(JSON.stringify(Object.fromEntries(inputs)));\n';
+  return spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: project, encoding: 'utf8' });
+}
+
 /** Every file under dir, by its path in dir, with its content. */
 function filesOf(dir: string): Record<string, string> {
   const files = readdirSync(dir, { recursive: true }).map(String).sort();
@@ -149,16 +160,7 @@ test('actions bundled one after another in one process come out as each bundled 
     second: writeAction(project, 'second', usesCommon('second')),
   };
   const together = tempDir('shipyard-bundle-together-');
-  const script =
-    `import { bundleActions } from ${JSON.stringify(BUNDLE_LIB)};\n` +
-    `import { join } from 'node:path';\n` +
-    `const inputs = await bundleActions(['first', 'second'], (name) => join(${JSON.stringify(together)}, name), ` +
-    `${JSON.stringify(join(project, 'actions'))});\n` +
-    'process.stdout.write(JSON.stringify(Object.fromEntries(inputs)));\n';
-  const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
-    cwd: project,
-    encoding: 'utf8',
-  });
+  const result = bundleTogether(project, Object.keys(sources), together);
   expect(result.stderr).toBe('');
   expect(result.status).toBe(0);
   const inputs = JSON.parse(result.stdout) as Record<string, { read: string[] }>;
@@ -173,4 +175,17 @@ test('actions bundled one after another in one process come out as each bundled 
     expect(filesOf(join(together, name))).toEqual(filesOf(alone.dist));
     expect(inputs[name].read).toEqual(alone.read);
   }
+});
+
+test('an action that cannot be bundled fails the build, named, and the actions after it are not built', () => {
+  const project = tempDir('shipyard-bundle-');
+  writeAction(project, 'broken', { 'index.ts': 'export const = 1;\n' });
+  writeAction(project, 'fine', MAIN_ONLY);
+  const out = tempDir('shipyard-bundle-together-');
+
+  const result = bundleTogether(project, ['broken', 'fine'], out);
+
+  expect(result.status).toBe(1);
+  expect(result.stderr).toContain('bundling actions/broken failed: Module parse failed: Unexpected token (1:13)');
+  expect(existsSync(join(out, 'fine'))).toBe(false);
 });
