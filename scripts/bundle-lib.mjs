@@ -108,6 +108,24 @@ function shareUnchangedRelocations() {
 }
 
 /**
+ * The imports webpack could not resolve, each with the files importing it. ncc builds the bundle anyway, leaving each
+ * as a require at run time that fails with "Cannot find module" when the step reaches it; no action has one.
+ */
+function unresolvedImports(compilation) {
+  const unresolved = [];
+  for (const module of compilation.modules) {
+    // ncc's stand-in module for each: its resource is ncc's @@notfound.js, queried with the import as written.
+    const request = /[\\/]@@notfound\.js\?(.*)$/.exec(module.resource ?? '')?.[1];
+    if (request === undefined) continue;
+    const importers = [...compilation.moduleGraph.getIncomingConnections(module)]
+      .map((connection) => connection.originModule?.resource)
+      .filter((importer) => importer && importer !== module.resource);
+    unresolved.push(`${request} (imported by ${[...new Set(importers)].join(', ')})`);
+  }
+  return unresolved;
+}
+
+/**
  * Bundles one action (actionsDir/name: this repository's, or a test's) into outDir (its own files only: the caller
  * empties outDir). Returns the files webpack read and the paths it looked for in vain.
  */
@@ -142,6 +160,8 @@ export async function bundleAction(name, outDir, actionsDir = join(root, 'action
     // action uses, where the CommonJS build brings every command of the client (start-up: bench/startup.ts).
     mainFields: ['module', 'main'],
   });
+  const unresolved = unresolvedImports(stats.compilation);
+  if (unresolved.length) throw new Error(`cannot resolve ${unresolved.join('; ')}`);
   mkdirSync(outDir, { recursive: true });
   writeFileSync(join(outDir, 'steps.js'), code);
   for (const [file, asset] of Object.entries(assets)) {

@@ -189,3 +189,16 @@ test('an action that cannot be bundled fails the build, named, and the actions a
   expect(result.stderr).toContain('bundling actions/broken failed: Module parse failed: Unexpected token (1:13)');
   expect(existsSync(join(out, 'fine'))).toBe(false);
 });
+
+test('an import that resolves to nothing fails the build, naming it and its importer', () => {
+  // ncc would bundle it as a require that fails with "Cannot find module" only when the step reaches it.
+  const project = tempDir('shipyard-bundle-');
+  const src = writeAction(project, 'typo', { 'index.ts': "import { say } from './sahred';\n\nsay('never');\n" });
+
+  const result = bundleTogether(project, ['typo'], tempDir('shipyard-bundle-together-'));
+
+  expect(result.status).toBe(1);
+  expect(result.stderr).toContain(
+    `bundling actions/typo failed: cannot resolve ./sahred (imported by ${join(src, 'index.ts')})`,
+  );
+});
